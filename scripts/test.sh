@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# The project's test command (README: `npm ci && npm test`).
+#
+# Runs every test phase under Deno and under Bun, writes JUnit reports to test-results/, and ends
+# with one line `N passed, N failed` computed from those reports. Phases (TEST_PHASES, default
+# all of them, in this order):
+#   unit  library and engine tests (src/, tests/unit/), no external server
+#   real  the integration suite (tests/integration/) against the real Conductor OSS server,
+#         started here with scripts/conductor-server.sh (or CONDUCTOR_SERVER_URL when given)
+#         and stopped on every exit path. If the server cannot start, the phase fails.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+if [ ! -x node_modules/.bin/deno ] || [ ! -x node_modules/.bin/bun ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund >&2 || { echo "npm ci failed" >&2; exit 1; }
+fi
+export PATH="$root/node_modules/.bin:$PATH" NO_COLOR=1 DENO_NO_UPDATE_CHECK=1
+unset RUST_BACKTRACE
+
+phases="${TEST_PHASES:-unit real}"
+results="$root/test-results"
+rm -rf "$results"; mkdir -p "$results"
+status=0
+started_server=0
+
+cleanup() {
+  if [ "$started_server" = 1 ]; then bash scripts/conductor-server.sh stop >/dev/null 2>&1 || true; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+has_tests() { # true when any of the given folders holds a test file
+  local d
+  for d in "$@"; do
+    [ -d "$d" ] && find "$d" -name '*.test.ts' -o -name '*_test.ts' | grep -q . && return 0
+  done
+  return 1
+}
+
+run_both() { # run_both <phase> <paths...>: the same files under Deno and under Bun
+  local phase=$1; shift
+  local paths=() d
+  for d in "$@"; do has_tests "$d" && paths+=("$d"); done
+  if [ ${#paths[@]} -eq 0 ]; then echo "[test] phase $phase: no test files" >&2; return 0; fi
+  echo "[test] phase $phase under Deno: ${paths[*]}" >&2
+  deno test -A --quiet --junit-path="$results/deno-$phase.xml" "${paths[@]}" || status=1
+  echo "[test] phase $phase under Bun: ${paths[*]}" >&2
+  bun test --timeout 120000 --reporter=junit --reporter-outfile="$results/bun-$phase.xml" "${paths[@]/#/./}" || status=1
+}
+
+for phase in $phases; do
+  case "$phase" in
+    unit)
+      run_both unit src tests/unit
+      ;;
+    real)
+      url="${CONDUCTOR_SERVER_URL:-}"
+      if [ -z "$url" ]; then
+        if url=$(bash scripts/conductor-server.sh start); then
+          started_server=1
+        else
+          echo "[test] the real Conductor server did not start: the real-server phase FAILS" >&2
+          printf '<testsuites><testsuite name="real-server"><testcase name="real Conductor server starts"><failure message="scripts/conductor-server.sh start failed"/></testcase></testsuite></testsuites>\n' > "$results/real-server-start.xml"
+          status=1
+          continue
+        fi
+      fi
+      CONDUCTOR_TEST_SERVER=real CONDUCTOR_SERVER_URL="$url" run_both real tests/integration
+      if [ "$started_server" = 1 ]; then bash scripts/conductor-server.sh stop >/dev/null 2>&1; started_server=0; fi
+      ;;
+    *) echo "[test] unknown phase: $phase" >&2; status=1 ;;
+  esac
+done
+
+summary=$(deno run --allow-read scripts/junit_summary.ts "$results") || status=1
+echo "$summary"
+case "$summary" in *" 0 failed"*) ;; *) status=1 ;; esac
+exit $status
