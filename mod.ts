@@ -13,3 +13,5 @@
  * @module
  */
 export * from "./src/model/mod.ts";
+export * from "./src/config.ts";
+export * from "./src/http/mod.ts";

@@ -1,0 +1,362 @@
+/**
+ * {@link Transport}: every request of every client goes through here. It builds the URL, adds
+ * the default and auth headers, applies the per-attempt timeout merged with the caller's signal,
+ * retries what is safe to retry, reads the answer as the real server gives it (JSON, text ids,
+ * empty 200s, 204s), and turns failures into the {@link ConductorError} family.
+ *
+ * Only standard `RequestInit` keys reach `fetch`, so any fetch works: Deno's, Bun's, Node's,
+ * workerd's, or the embedded engine's in-process handler.
+ *
+ * @module
+ */
+import type { Configuration } from "../config.ts";
+import type { ErrorResponse } from "../model/mod.ts";
+import { describe, TokenManager } from "./auth.ts";
+import {
+  AuthError,
+  ConductorError,
+  HttpError,
+  isConductorError,
+  NetworkError,
+  TimeoutError,
+} from "./errors.ts";
+
+/**
+ * Options every client method takes last.
+ *
+ * @example
+ * ```ts
+ * import { type CallOptions, OrkesClients } from "@conductor-edge/sdk";
+ * const options: CallOptions = { signal: AbortSignal.timeout(2_000) };
+ * const workflows = new OrkesClients().getWorkflowClient();
+ * await workflows.getWorkflow("some-id", options).catch((error) => console.log(error.name));
+ * ```
+ */
+export interface CallOptions {
+  /** Aborts the call; the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /**
+   * Retry on network errors, 429 and 502/503/504. Defaults to the retry policy for idempotent
+   * requests (GET, PUT, DELETE and idempotent POSTs); set `true` to opt a POST in, `false` to
+   * turn retries off for this call.
+   */
+  retry?: boolean;
+}
+
+/** A query parameter's value; arrays repeat the parameter, undefined leaves it out. */
+export type QueryValue = string | number | boolean | readonly string[] | undefined;
+
+/**
+ * One request, as the clients describe it.
+ *
+ * @example
+ * ```ts
+ * import { Configuration, Transport, type TransportRequest } from "@conductor-edge/sdk";
+ * const request: TransportRequest = { method: "GET", path: "/metadata/taskdefs" };
+ * const transport = new Transport(new Configuration());
+ * await transport.request(request).catch((error) => console.log(error.message));
+ * ```
+ */
+export interface TransportRequest extends CallOptions {
+  /** The HTTP method. */
+  method: "GET" | "POST" | "PUT" | "DELETE";
+  /** The path below the API base, starting with `/`; callers encode path segments. */
+  path: string;
+  /** Query parameters. */
+  query?: Record<string, QueryValue>;
+  /** A JSON body. */
+  body?: unknown;
+  /** A raw text body (sent as `text/plain`) instead of `body`. */
+  text?: string;
+  /** How to read a successful answer. @default "json" */
+  expect?: "json" | "text" | "none";
+  /** Whether repeating the request is harmless; decides the default of `retry`. Default: not POST. */
+  idempotent?: boolean;
+  /** The feature's name when only Orkes Conductor serves it; a 404/405 then says so. */
+  orkesOnly?: string;
+}
+
+const RETRY_STATUSES = new Set([429, 502, 503, 504]);
+const TOKEN_ERRORS = new Set(["EXPIRED_TOKEN", "INVALID_TOKEN"]);
+
+/**
+ * The fetch transport shared by the clients of one configuration (and so one auth token).
+ *
+ * @example
+ * ```ts
+ * import { Configuration, Transport } from "@conductor-edge/sdk";
+ * const transport = new Transport(new Configuration({ serverUrl: "http://localhost:8080" }));
+ * const defs = await transport.request({ method: "GET", path: "/metadata/taskdefs" })
+ *   .catch(() => []);
+ * console.log(Array.isArray(defs));
+ * ```
+ */
+export class Transport {
+  /** The settings this transport follows. */
+  readonly configuration: Configuration;
+  readonly #auth: TokenManager;
+
+  /** @param configuration Server, credentials, fetch, timeout, retries, headers. */
+  constructor(configuration: Configuration) {
+    this.configuration = configuration;
+    this.#auth = new TokenManager(configuration);
+  }
+
+  /**
+   * Sends a request and reads its answer: parsed JSON, text, or undefined for an empty body
+   * (204 or an empty 200).
+   *
+   * @param request What to send.
+   * @returns The answer, typed by the caller.
+   * @throws {HttpError} On a non-2xx answer. {@link TimeoutError}, {@link NetworkError},
+   * {@link AuthError} as their names say; the caller's abort reason when its signal aborts.
+   */
+  async request<T>(request: TransportRequest): Promise<T | undefined> {
+    const config = this.configuration;
+    const { method, path, signal } = request;
+    const policy = config.retry;
+    const retryAllowed = request.retry ??
+      ((request.idempotent ?? method !== "POST") || policy.retryNonIdempotent);
+    const maxRetries = retryAllowed ? policy.maxRetries : 0;
+    const url = this.#url(request);
+    let refreshed = false;
+
+    for (let attempt = 0;; attempt++) {
+      signal?.throwIfAborted();
+      let failure: ConductorError;
+      let waitMs: number | undefined;
+      const timeout = AbortSignal.timeout(config.requestTimeoutMs);
+      const merged = signal ? AbortSignal.any([signal, timeout]) : timeout;
+      let token: string | undefined;
+      try {
+        const init = await this.#init(request, merged);
+        token = init.token;
+        const response = await config.fetch(url, init.init);
+        const text = await response.text();
+        if (response.ok) return this.#read<T>(request, response, text);
+
+        const body = parseBody(text);
+        if (
+          (response.status === 401 || response.status === 403) && token !== undefined &&
+          !refreshed && isTokenError(body)
+        ) {
+          // One refresh and one retry: the token expired early or was revoked.
+          refreshed = true;
+          this.#auth.invalidate(token);
+          attempt--;
+          continue;
+        }
+        failure = this.#httpError(request, response.status, body, token);
+        if (RETRY_STATUSES.has(response.status)) {
+          waitMs = retryAfterMs(response.headers.get("retry-after"));
+          if (waitMs !== undefined && waitMs > policy.maxRetryAfterMs) throw failure;
+        } else {
+          throw failure;
+        }
+      } catch (error) {
+        if (signal?.aborted) throw signal.reason;
+        if (isConductorError(error)) {
+          if (error.name !== "NetworkError" || !retryAllowed) throw error;
+          failure = error;
+        } else if (timeout.aborted) {
+          throw new TimeoutError(
+            `${method} ${path} timed out after ${config.requestTimeoutMs} ms ` +
+              `(requestTimeoutMs); it was not retried, the server may still be working on it`,
+            { method, path, timeoutMs: config.requestTimeoutMs },
+          );
+        } else {
+          failure = new NetworkError(
+            `${method} ${path}: could not reach ${config.serverUrl} (${describe(error)}); ` +
+              `is the server running and CONDUCTOR_SERVER_URL right?`,
+            { method, path, cause: error },
+          );
+        }
+      }
+      if (attempt >= maxRetries) throw failure;
+      const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
+      await sleep(waitMs ?? Math.random() * ceiling, signal);
+    }
+  }
+
+  #url(request: TransportRequest): string {
+    let url = this.configuration.serverUrl + request.path;
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(request.query ?? {})) {
+      if (value === undefined) continue;
+      if (Array.isArray(value)) { for (const item of value) params.append(key, item); }
+      else params.append(key, String(value));
+    }
+    const query = params.toString();
+    if (query) url += `?${query}`;
+    return url;
+  }
+
+  async #init(
+    request: TransportRequest,
+    signal: AbortSignal,
+  ): Promise<{ init: RequestInit; token?: string }> {
+    const config = this.configuration;
+    const headers: Record<string, string> = {
+      accept: "application/json, text/plain;q=0.9, */*;q=0.5",
+      ...config.headers,
+    };
+    let token: string | undefined;
+    if (config.authProvider) {
+      try {
+        Object.assign(headers, await config.authProvider());
+      } catch (error) {
+        throw new AuthError(
+          `${request.method} ${request.path}: the authProvider failed (${describe(error)})`,
+          { method: request.method, path: request.path, code: "AUTH_PROVIDER", cause: error },
+        );
+      }
+    } else {
+      const auth = await this.#auth.state(signal);
+      Object.assign(headers, auth.headers);
+      token = auth.token;
+    }
+    let body: string | undefined;
+    if (request.text !== undefined) {
+      headers["content-type"] = "text/plain;charset=UTF-8";
+      body = request.text;
+    } else if (request.body !== undefined) {
+      headers["content-type"] = "application/json";
+      body = JSON.stringify(request.body);
+    }
+    const init: RequestInit = { method: request.method, headers, signal };
+    if (body !== undefined) init.body = body;
+    return { init, token };
+  }
+
+  #read<T>(request: TransportRequest, response: Response, text: string): T | undefined {
+    const expect = request.expect ?? "json";
+    if (expect === "none" || text === "") return undefined;
+    if (expect === "text") return text as T;
+    const type = response.headers.get("content-type") ?? "";
+    if (type.includes("text/html")) {
+      throw new ConductorError(
+        `${request.method} ${request.path} answered with an HTML page, not JSON: ` +
+          `is CONDUCTOR_SERVER_URL pointing at the API (…/api)? It is ${this.configuration.serverUrl}`,
+        { method: request.method, path: request.path, status: response.status, code: "NOT_API" },
+      );
+    }
+    try {
+      return JSON.parse(text) as T;
+    } catch (error) {
+      throw new ConductorError(
+        `${request.method} ${request.path} answered ${response.status} with a body that is ` +
+          `not JSON (${type || "no content-type"})`,
+        {
+          method: request.method,
+          path: request.path,
+          status: response.status,
+          code: "BAD_RESPONSE",
+          cause: error,
+        },
+      );
+    }
+  }
+
+  #httpError(
+    request: TransportRequest,
+    status: number,
+    body: unknown,
+    token: string | undefined,
+  ): HttpError | AuthError {
+    const { method, path } = request;
+    const server = isErrorResponse(body) ? body : undefined;
+    let detail = server?.message ?? (typeof body === "string" ? body.slice(0, 300) : "");
+    for (const v of server?.validationErrors ?? []) {
+      detail += `; ${v.path ?? "?"}: ${v.message ?? "invalid"}`;
+      if (v.invalidValue !== undefined) detail += ` (got ${v.invalidValue})`;
+    }
+    let hint = "";
+    const noRoute = status === 405 ||
+      (status === 404 && /No static resource|No handler found/i.test(server?.message ?? ""));
+    if (request.orkesOnly && noRoute) {
+      hint = ` ${request.orkesOnly} needs Orkes Conductor: this server (Conductor OSS or an ` +
+        `older version) has no ${method} ${path.replace(/\/[^/]*$/, "/…")} route.`;
+    } else if (noRoute && status === 404) {
+      hint = ` The server has no such route: is CONDUCTOR_SERVER_URL pointing at the API ` +
+        `(…/api)? It is ${this.configuration.serverUrl}.`;
+    } else if (status === 401 || status === 403) {
+      hint = this.configuration.hasCredentials || this.configuration.authProvider
+        ? " Check that the application key (CONDUCTOR_AUTH_KEY/CONDUCTOR_AUTH_SECRET) has access."
+        : " The server wants authentication: set CONDUCTOR_AUTH_KEY and CONDUCTOR_AUTH_SECRET.";
+    } else if (status === 429) {
+      hint = " The server is rate-limiting this client.";
+    }
+    const secrets = [token, this.#auth.token, this.configuration.credentials()?.keySecret];
+    const message = redact(
+      `${method} ${path} failed with ${status}${detail ? `: ${detail}` : ""}.${hint}`,
+      secrets,
+    );
+    const options = {
+      status,
+      method,
+      path,
+      code: server?.code,
+      body: server
+        ? { ...server, message: server.message && redact(server.message, secrets) }
+        : body === ""
+        ? undefined
+        : typeof body === "string"
+        ? redact(body, secrets)
+        : body,
+    };
+    return status === 401 || status === 403
+      ? new AuthError(message, options)
+      : new HttpError(message, options as { status: number; body?: ErrorResponse });
+  }
+}
+
+function parseBody(text: string): unknown {
+  if (text === "") return "";
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function isErrorResponse(body: unknown): body is ErrorResponse {
+  return typeof body === "object" && body !== null && !Array.isArray(body) &&
+    ("message" in body || "status" in body);
+}
+
+function isTokenError(body: unknown): boolean {
+  if (typeof body !== "object" || body === null) return false;
+  const { error, code } = body as { error?: unknown; code?: unknown };
+  return TOKEN_ERRORS.has(String(error)) || TOKEN_ERRORS.has(String(code));
+}
+
+function redact(text: string, secrets: (string | undefined)[]): string {
+  for (const secret of secrets) {
+    if (secret && secret.length >= 4) text = text.split(secret).join("[redacted]");
+  }
+  return text;
+}
+
+/** `Retry-After` in milliseconds: delta seconds or an HTTP date; undefined when absent/bad. */
+export function retryAfterMs(value: string | null): number | undefined {
+  if (value === null || value.trim() === "") return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
