@@ -74,6 +74,8 @@ export interface TransportRequest extends CallOptions {
   idempotent?: boolean;
   /** The feature's name when only Orkes Conductor serves it; a 404/405 then says so. */
   orkesOnly?: string;
+  /** This request's per-attempt timeout, for calls the server holds open (long poll, sync execute). */
+  timeoutMs?: number;
 }
 
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
@@ -119,13 +121,14 @@ export class Transport {
       ((request.idempotent ?? method !== "POST") || policy.retryNonIdempotent);
     const maxRetries = retryAllowed ? policy.maxRetries : 0;
     const url = this.#url(request);
+    const timeoutMs = request.timeoutMs ?? config.requestTimeoutMs;
     let refreshed = false;
 
     for (let attempt = 0;; attempt++) {
       signal?.throwIfAborted();
       let failure: ConductorError;
       let waitMs: number | undefined;
-      const timeout = AbortSignal.timeout(config.requestTimeoutMs);
+      const timeout = AbortSignal.timeout(timeoutMs);
       const merged = signal ? AbortSignal.any([signal, timeout]) : timeout;
       let token: string | undefined;
       try {
@@ -160,9 +163,9 @@ export class Transport {
           failure = error;
         } else if (timeout.aborted) {
           throw new TimeoutError(
-            `${method} ${path} timed out after ${config.requestTimeoutMs} ms ` +
+            `${method} ${path} timed out after ${timeoutMs} ms ` +
               `(requestTimeoutMs); it was not retried, the server may still be working on it`,
-            { method, path, timeoutMs: config.requestTimeoutMs },
+            { method, path, timeoutMs },
           );
         } else {
           failure = new NetworkError(

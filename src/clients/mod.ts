@@ -1,0 +1,15 @@
+/**
+ * The Conductor clients: {@link OrkesClients} hands out {@link WorkflowClient},
+ * {@link TaskClient} and {@link MetadataClient}, all sharing one transport.
+ *
+ * @module
+ */
+export { MetadataClient } from "./metadata_client.ts";
+export { type BatchPollOptions, type PollOptions, TaskClient } from "./task_client.ts";
+export {
+  DEFAULT_WAIT_FOR_SECONDS,
+  type ExecuteWorkflowOptions,
+  type SearchOptions,
+  WorkflowClient,
+} from "./workflow_client.ts";
+export { OrkesClients } from "./orkes_clients.ts";
