@@ -1,0 +1,190 @@
+/**
+ * Writes the results: results.md (the tables), results.json (everything, with machine and
+ * parameters) and throughput.svg (a grouped bar chart drawn here as SVG text).
+ *
+ * @module
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import type { BenchResults } from "./results.ts";
+
+const num = (x: number, digits = 0) => Number.isFinite(x) ? x.toFixed(digits) : "n/a";
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+
+function table(head: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(" | ")} |`;
+  return [line(head), line(head.map(() => "---")), ...rows.map(line)].join("\n");
+}
+
+/** Renders the markdown report. */
+export function renderMarkdown(r: BenchResults): string {
+  const m = r.meta;
+  const p = m.parameters;
+  const out: string[] = [];
+  out.push("# conductor-edge benchmarks", "");
+  out.push(
+    `Run ${m.startedAt} → ${m.finishedAt} on ${m.machine.cpuModel} (${m.machine.cores} cores, ` +
+      `${m.machine.memGiB} GiB), ${m.machine.os}. Runtimes: ${
+        Object.entries(m.runtimes).map(([k, v]) => `${k} ${v}`).join(", ")
+      }. Servers: ${
+        Object.entries(m.servers).map(([k, v]) => `${k} = ${v.version}`).join(", ")
+      }. Commit ${m.commit}.`,
+    "",
+    `Parameters: ${p.n} no-op SIMPLE tasks per repetition, concurrency ${p.concurrency}, poll ` +
+      `interval ${p.pollIntervalMs} ms, batch long-poll ${p.pollTimeoutMs} ms, ${p.reps} ` +
+      `repetitions with the contenders alternating; medians. Sync execute: ${p.execIterations} ` +
+      `calls (+${p.execWarmup} warm-up) per repetition. Command: \`${m.command}\`.`,
+    "",
+  );
+  out.push("## Goals", "");
+  out.push(
+    table(
+      ["goal", "measured", "met"],
+      r.goals.map((
+        g,
+      ) => [g.goal, g.actual, g.met === undefined ? "not measured" : g.met ? "yes" : "**no**"]),
+    ),
+    "",
+  );
+  out.push("## 1. Worker throughput", "");
+  out.push(
+    "tasks/s between the first and the last handler call; CPU = the worker's process tree " +
+      "(user + system, /proc) over the same window, per 1,000 tasks.",
+    "",
+  );
+  out.push(
+    table(
+      [
+        "server",
+        "contender",
+        "tasks/s (median)",
+        "CPU s / 1k tasks",
+        "runs (tasks/s)",
+        "all completed",
+      ],
+      r.throughput.map((t) => [
+        t.server,
+        t.label,
+        num(t.tasksPerSec),
+        num(t.cpuSecPer1000, 3),
+        t.runs.map((x) => num(x.tasksPerSec)).join(", ") +
+        (t.errors.length ? ` (${t.errors.length} failed)` : ""),
+        t.runs.every((x) => x.completed === p.n)
+          ? "yes"
+          : t.runs.map((x) => x.completed).join(", "),
+      ]),
+    ),
+    "",
+  );
+  out.push("![throughput](throughput.svg)", "");
+  out.push("## 2. Sync execute of a one-task workflow", "");
+  out.push(
+    "A raw-loop worker serves the task; the contender calls execute (wait up to 10 s) in a row.",
+    "",
+  );
+  out.push(
+    table(
+      ["server", "client", "p50 ms", "p95 ms", "runs (p50)"],
+      r.execute.map((e) => [
+        e.server,
+        e.label,
+        num(e.p50, 1),
+        num(e.p95, 1),
+        e.runs.map((x) => num(x.p50, 1)).join(", ") +
+        (e.errors.length ? ` (${e.errors.length} failed)` : ""),
+      ]),
+    ),
+    "",
+  );
+  out.push("## 3. Bundle size (minified + gzip -9)", "");
+  out.push(
+    table(
+      ["import set", "minified", "gzipped", "how"],
+      r.bundles.map((b) => [b.label, kb(b.minBytes), kb(b.gzBytes), b.how]),
+    ),
+    "",
+  );
+  out.push("## 4. Import time of mod.ts (fresh process, `await import`)", "");
+  out.push(
+    table(
+      ["runtime", "median ms", "samples ms"],
+      r.importTime.map((i) => [
+        i.runtime,
+        num(i.medianMs, 1),
+        i.samplesMs.map((x) => num(x, 1)).join(", "),
+      ]),
+    ),
+    "",
+  );
+  out.push("## 5. Embedded engine in-process", "");
+  out.push(
+    r.engine
+      ? `${num(r.engine.workflowsPerSec)} workflows/s (median of ${
+        r.engine.runs.map((x) => num(x)).join(", ")
+      }; ` +
+        `${r.engine.workflows} one-task workflows started and completed through the in-process fetch handler).`
+      : "not measured",
+    "",
+  );
+  if (r.skipped.length) out.push("## Not run", "", ...r.skipped.map((s) => `- ${s}`), "");
+  return out.join("\n");
+}
+
+const escape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+/** Renders the throughput chart: one group per contender, one bar per server. */
+export function renderSvg(r: BenchResults): string {
+  const servers = [...new Set(r.throughput.map((t) => t.server))];
+  const labels = [...new Set(r.throughput.map((t) => t.label))];
+  const colors = ["#3b6ea8", "#e08a2c", "#5a9e5a", "#a04e8f"];
+  const max = Math.max(
+    1,
+    ...r.throughput.map((t) => Number.isFinite(t.tasksPerSec) ? t.tasksPerSec : 0),
+  );
+  const left = 220, barH = 16, gap = 10, width = 760, plot = width - left - 80;
+  const groupH = servers.length * barH + gap;
+  const height = 60 + labels.length * groupH + 20;
+  const parts: string[] = [];
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+    `<rect width="100%" height="100%" fill="#fff"/>`,
+    `<text x="${left}" y="20" font-size="14" font-weight="bold">Worker throughput, tasks/s (median; ${r.meta.parameters.n} no-op tasks, concurrency 10)</text>`,
+  );
+  servers.forEach((s, i) => {
+    parts.push(
+      `<rect x="${left + i * 150}" y="30" width="12" height="12" fill="${
+        colors[i % colors.length]
+      }"/>`,
+      `<text x="${left + i * 150 + 16}" y="40">${escape(s)} server</text>`,
+    );
+  });
+  labels.forEach((label, g) => {
+    const y0 = 56 + g * groupH;
+    parts.push(
+      `<text x="${left - 8}" y="${y0 + (servers.length * barH) / 2 + 4}" text-anchor="end">${
+        escape(label)
+      }</text>`,
+    );
+    servers.forEach((s, i) => {
+      const row = r.throughput.find((t) => t.label === label && t.server === s);
+      const v = row && Number.isFinite(row.tasksPerSec) ? row.tasksPerSec : 0;
+      const w = Math.max(1, (v / max) * plot);
+      const y = y0 + i * barH;
+      parts.push(
+        `<rect x="${left}" y="${y}" width="${w.toFixed(1)}" height="${barH - 2}" fill="${
+          colors[i % colors.length]
+        }"/>`,
+        `<text x="${left + w + 4}" y="${y + barH - 5}">${row ? num(v) : "n/a"}</text>`,
+      );
+    });
+  });
+  parts.push("</svg>");
+  return parts.join("\n") + "\n";
+}
+
+/** Writes results.md, results.json and throughput.svg into `dir`. */
+export function writeResults(dir: string, r: BenchResults): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(`${dir}/results.json`, JSON.stringify(r, null, 2) + "\n");
+  writeFileSync(`${dir}/results.md`, renderMarkdown(r));
+  writeFileSync(`${dir}/throughput.svg`, renderSvg(r));
+}

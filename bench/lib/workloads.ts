@@ -1,0 +1,136 @@
+/**
+ * One repetition of each server-bound workload for one contender:
+ *
+ * - throughput: seed N one-task workflows, start the contender's worker, and time the window
+ *   from the first task reaching the handler to the N-th; CPU is the worker process tree's
+ *   utime + stime over the same window; every workflow must then reach COMPLETED.
+ * - execute: the contender runs `iterations` sync executes of a one-task workflow in a row
+ *   while a raw-loop worker serves its task; latencies come back from the driver.
+ *
+ * @module
+ */
+import type { Contender } from "./contenders.ts";
+import { startDriver } from "./proc.ts";
+import { awaitCompleted, defineOneTaskWorkflow, startWorkflows } from "./server_api.ts";
+import { percentile } from "./stats.ts";
+
+/** Worker settings shared by every contender. */
+export interface WorkerSettings {
+  /** Tasks per repetition. */
+  n: number;
+  /** Concurrent task slots. */
+  concurrency: number;
+  /** Pause after an empty poll, ms. */
+  pollIntervalMs: number;
+  /** Batch-poll long-poll timeout, ms. */
+  pollTimeoutMs: number;
+}
+
+/** What one throughput repetition measured. */
+export interface ThroughputRun {
+  /** Tasks per second between the first and the N-th handler call. */
+  tasksPerSec: number;
+  /** Worker CPU seconds (user + system, whole process tree) per 1,000 tasks. */
+  cpuSecPer1000: number;
+  /** Seconds between the first and the N-th handler call. */
+  seconds: number;
+  /** Workflows found COMPLETED afterwards (should be N). */
+  completed: number;
+}
+
+function driverEnv(apiUrl: string, s: WorkerSettings): Record<string, string> {
+  return {
+    BENCH_SERVER_URL: apiUrl,
+    BENCH_N: String(s.n),
+    BENCH_CONCURRENCY: String(s.concurrency),
+    BENCH_POLL_INTERVAL_MS: String(s.pollIntervalMs),
+    BENCH_POLL_TIMEOUT_MS: String(s.pollTimeoutMs),
+    NO_COLOR: "1",
+  };
+}
+
+/** Runs one throughput repetition of `contender` against `apiUrl`. */
+export async function throughputRep(
+  apiUrl: string,
+  contender: Contender,
+  settings: WorkerSettings,
+  name: string,
+): Promise<ThroughputRun> {
+  const taskType = `${name}_task`;
+  await defineOneTaskWorkflow(apiUrl, name, taskType);
+  const ids = await startWorkflows(apiUrl, name, settings.n);
+  const [command, args] = contender.command();
+  const driver = startDriver(command, args, {
+    ...driverEnv(apiUrl, settings),
+    ...contender.env(),
+    BENCH_MODE: "worker",
+    BENCH_TASK_TYPE: taskType,
+  });
+  try {
+    const first = await driver.line("first", 120_000);
+    const done = await driver.line("done", 600_000);
+    const completed = await awaitCompleted(apiUrl, ids, 30_000);
+    const seconds = (Number(done.value) - Number(first.value)) / 1000;
+    const tasks = settings.n - 1;
+    return {
+      tasksPerSec: tasks / seconds,
+      cpuSecPer1000: ((done.cpuSeconds - first.cpuSeconds) / tasks) * 1000,
+      seconds,
+      completed,
+    };
+  } finally {
+    await driver.stop();
+  }
+}
+
+/** What one execute repetition measured (ms). */
+export interface ExecuteRun {
+  /** Median latency. */
+  p50: number;
+  /** 95th percentile latency. */
+  p95: number;
+}
+
+/** Starts a raw-loop worker serving `taskType` with no pause between polls; returns its stop. */
+export async function startServingWorker(
+  apiUrl: string,
+  serving: Contender,
+  taskType: string,
+  settings: WorkerSettings,
+): Promise<() => Promise<void>> {
+  const [command, args] = serving.command();
+  const driver = startDriver(command, args, {
+    ...driverEnv(apiUrl, { ...settings, pollIntervalMs: 0 }),
+    BENCH_MODE: "serve",
+    BENCH_TASK_TYPE: taskType,
+  });
+  // Give it a moment to start polling; the warm-up executes absorb the rest.
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  return () => driver.stop();
+}
+
+/** Runs one execute repetition: `iterations` sync executes of `workflowName` by `contender`. */
+export async function executeRep(
+  apiUrl: string,
+  contender: Contender,
+  workflowName: string,
+  iterations: number,
+  warmup: number,
+): Promise<ExecuteRun> {
+  const [command, args] = contender.command();
+  const driver = startDriver(command, args, {
+    BENCH_SERVER_URL: apiUrl,
+    ...contender.env(),
+    BENCH_MODE: "execute",
+    BENCH_WORKFLOW_NAME: workflowName,
+    BENCH_ITERATIONS: String(iterations),
+    BENCH_WARMUP: String(warmup),
+  });
+  try {
+    const line = await driver.line("latencies", 600_000);
+    const latencies = JSON.parse(line.value) as number[];
+    return { p50: percentile(latencies, 50), p95: percentile(latencies, 95) };
+  } finally {
+    await driver.stop();
+  }
+}
