@@ -268,7 +268,8 @@ export class Transport {
   ): HttpError | AuthError {
     const { method, path } = request;
     const server = isErrorResponse(body) ? body : undefined;
-    let detail = server?.message ?? (typeof body === "string" ? body.slice(0, 300) : "");
+    let detail = (server?.message ?? (typeof body === "string" ? body.slice(0, 300) : ""))
+      .trim().replace(/\.+$/, "");
     for (const v of server?.validationErrors ?? []) {
       detail += `; ${v.path ?? "?"}: ${v.message ?? "invalid"}`;
       if (v.invalidValue !== undefined) detail += ` (got ${v.invalidValue})`;
@@ -277,8 +278,8 @@ export class Transport {
     const noRoute = status === 405 ||
       (status === 404 && /No static resource|No handler found/i.test(server?.message ?? ""));
     if (request.orkesOnly && noRoute) {
-      hint = ` ${request.orkesOnly} needs Orkes Conductor: this server (Conductor OSS or an ` +
-        `older version) has no ${method} ${path.replace(/\/[^/]*$/, "/…")} route.`;
+      hint = ` ${request.orkesOnly} needs Orkes Conductor: this server (Conductor OSS, or an ` +
+        `older version) does not serve it.`;
     } else if (noRoute && status === 404) {
       hint = ` The server has no such route: is CONDUCTOR_SERVER_URL pointing at the API ` +
         `(…/api)? It is ${this.configuration.serverUrl}.`;

@@ -23,6 +23,7 @@ import {
   type ScriptedAnswer,
   startFaultServer,
 } from "./client_fault_server.ts";
+import { rejection } from "../integration/client_support.ts";
 
 const KEY = "key-id-1234";
 const SECRET = "s3cr3t-value-never-shown";
@@ -41,15 +42,6 @@ function transport(server: FaultServer, options: ConfigurationOptions = {}): Tra
   return new Transport(
     new Configuration({ serverUrl: server.apiUrl, env: {}, retry: fast, ...options }),
   );
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  assert.fail("expected the call to fail");
 }
 
 function assertNoSecret(error: unknown, ...secrets: string[]): void {
