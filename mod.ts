@@ -16,3 +16,4 @@ export * from "./src/model/mod.ts";
 export * from "./src/config.ts";
 export * from "./src/http/mod.ts";
 export * from "./src/clients/mod.ts";
+export * from "./src/workflow/mod.ts";
