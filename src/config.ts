@@ -219,6 +219,8 @@ export class Configuration {
   readonly #authSecret?: string;
 
   /**
+   * Resolves the settings.
+   *
    * @param options Settings; what they leave out comes from `options.env` when given, else
    * from the process environment.
    * @throws {ConductorError} When a URL is not an absolute http(s) URL, a number is negative,

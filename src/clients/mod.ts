@@ -5,7 +5,12 @@
  * @module
  */
 export { MetadataClient } from "./metadata_client.ts";
-export { type BatchPollOptions, type PollOptions, TaskClient } from "./task_client.ts";
+export {
+  type BatchPollOptions,
+  type PollOptions,
+  TaskClient,
+  type UpdateByRefOptions,
+} from "./task_client.ts";
 export {
   DEFAULT_WAIT_FOR_SECONDS,
   type ExecuteWorkflowOptions,

@@ -32,7 +32,11 @@ export class OrkesClients {
   #task?: TaskClient;
   #metadata?: MetadataClient;
 
-  /** @param configuration Server, auth and transport settings. @default new Configuration() */
+  /**
+   * Creates the entry point and its shared transport.
+   *
+   * @param configuration Server, auth and transport settings. Default: a `new Configuration()`.
+   */
   constructor(configuration: Configuration = new Configuration()) {
     this.configuration = configuration;
     this.transport = new Transport(configuration);

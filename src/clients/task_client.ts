@@ -82,7 +82,11 @@ export class TaskClient {
   /** The transport the requests go through. */
   readonly transport: Transport;
 
-  /** @param source A configuration or a shared transport. @default new Configuration() */
+  /**
+   * Creates the client.
+   *
+   * @param source A configuration or a shared transport. Default: a `new Configuration()`.
+   */
   constructor(source?: Configuration | Transport) {
     this.transport = toTransport(source);
   }

@@ -41,6 +41,7 @@ export interface ConductorErrorOptions {
  * ```
  */
 export class ConductorError extends Error {
+  /** Always `"ConductorError"`; the guards compare it across realms. */
   override name: string = "ConductorError";
   /** HTTP status, when the server answered. */
   status?: number;
@@ -54,6 +55,8 @@ export class ConductorError extends Error {
   path?: string;
 
   /**
+   * Creates the error.
+   *
    * @param message What failed and, where known, how to fix it.
    * @param options Status, code, body, method, path and cause.
    */
@@ -80,6 +83,7 @@ export class ConductorError extends Error {
  * ```
  */
 export class HttpError extends ConductorError {
+  /** Always `"HttpError"`; the guards compare it across realms. */
   override name: string = "HttpError";
   /** The HTTP status of the answer. */
   declare status: number;
@@ -87,6 +91,8 @@ export class HttpError extends ConductorError {
   declare body?: ErrorResponse;
 
   /**
+   * Creates the error.
+   *
    * @param message What failed and, where known, how to fix it.
    * @param options The status is required.
    */
@@ -110,11 +116,14 @@ export class HttpError extends ConductorError {
  * ```
  */
 export class TimeoutError extends ConductorError {
+  /** Always `"TimeoutError"`; the guards compare it across realms. */
   override name: string = "TimeoutError";
   /** The timeout that passed, in milliseconds. */
   timeoutMs?: number;
 
   /**
+   * Creates the error.
+   *
    * @param message What timed out.
    * @param options The usual fields plus the timeout in milliseconds.
    */
@@ -136,6 +145,7 @@ export class TimeoutError extends ConductorError {
  * ```
  */
 export class NetworkError extends ConductorError {
+  /** Always `"NetworkError"`; the guards compare it across realms. */
   override name: string = "NetworkError";
 }
 
@@ -151,6 +161,7 @@ export class NetworkError extends ConductorError {
  * ```
  */
 export class AuthError extends ConductorError {
+  /** Always `"AuthError"`; the guards compare it across realms. */
   override name: string = "AuthError";
 }
 

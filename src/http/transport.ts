@@ -98,7 +98,11 @@ export class Transport {
   readonly configuration: Configuration;
   readonly #auth: TokenManager;
 
-  /** @param configuration Server, credentials, fetch, timeout, retries, headers. */
+  /**
+   * Creates a transport with its own auth token cache.
+   *
+   * @param configuration Server, credentials, fetch, timeout, retries, headers.
+   */
   constructor(configuration: Configuration) {
     this.configuration = configuration;
     this.#auth = new TokenManager(configuration);
