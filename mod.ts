@@ -17,3 +17,4 @@ export * from "./src/config.ts";
 export * from "./src/http/mod.ts";
 export * from "./src/clients/mod.ts";
 export * from "./src/workflow/mod.ts";
+export * from "./src/worker/mod.ts";

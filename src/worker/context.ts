@@ -1,0 +1,71 @@
+/**
+ * The second argument of every task handler: who the task is, a log to ship with its result,
+ * and the AbortSignal that says when to give up.
+ *
+ * @module
+ */
+import type { Task, TaskExecLog } from "../model/mod.ts";
+
+/**
+ * What a handler knows about the task it runs.
+ *
+ * @example
+ * ```ts
+ * import { workerTask } from "@conductor-edge/sdk";
+ * export const fetchUser = workerTask({ taskDefName: "fetch_user" }, async (input: { id: string }, ctx) => {
+ *   ctx.log(`attempt ${ctx.retryCount + 1} for ${input.id}`);
+ *   const response = await fetch(`https://example.com/users/${input.id}`, { signal: ctx.signal });
+ *   return await response.json();
+ * });
+ * ```
+ */
+export interface TaskContext {
+  /** The task execution's id. */
+  readonly taskId: string;
+  /** The workflow execution it belongs to. */
+  readonly workflowInstanceId: string;
+  /** The task type (the worker's taskDefName). */
+  readonly taskDefName: string;
+  /** The task's reference name in the workflow. */
+  readonly referenceTaskName: string | undefined;
+  /** 0 on the first attempt, then 1, 2, ... on retries. */
+  readonly retryCount: number;
+  /** How many times this task execution was polled (grows with IN_PROGRESS answers). */
+  readonly pollCount: number;
+  /** The worker id this task was polled with. */
+  readonly workerId: string;
+  /**
+   * Aborts when the task should stop: it was cancelled or timed out on the server (its workflow
+   * was terminated, say), the handler's `timeoutMs` passed, or the runner is shutting down past
+   * its drain deadline. Pass it to `fetch` and friends.
+   */
+  readonly signal: AbortSignal;
+  /** The task as polled. */
+  readonly task: Readonly<Task>;
+  /** Adds a line to the task's execution log, shipped with the result. */
+  log(message: string): void;
+}
+
+/** Builds a context; `logs` collects what `log()` is given. */
+export function createTaskContext(
+  task: Task,
+  workerId: string,
+  signal: AbortSignal,
+  logs: TaskExecLog[],
+): TaskContext {
+  const taskId = task.taskId ?? "";
+  return {
+    taskId,
+    workflowInstanceId: task.workflowInstanceId ?? "",
+    taskDefName: task.taskDefName ?? task.taskType ?? "",
+    referenceTaskName: task.referenceTaskName,
+    retryCount: task.retryCount ?? 0,
+    pollCount: task.pollCount ?? 0,
+    workerId,
+    signal,
+    task,
+    log(message: string): void {
+      logs.push({ log: String(message), taskId, createdTime: Date.now() });
+    },
+  };
+}

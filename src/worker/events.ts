@@ -1,0 +1,66 @@
+/**
+ * What a `TaskHandler` reports while it works, as DOM events (`CustomEvent` with a typed
+ * `detail`): polls, task starts and ends, updates, lease extensions, each with its duration, so
+ * metrics and logs hook in with `addEventListener` instead of patches.
+ *
+ * @module
+ */
+import type { OutcomeStatus } from "./execute.ts";
+
+/** Fields every task event carries. */
+export interface TaskEventDetail {
+  /** The task type. */
+  taskType: string;
+  /** The task execution. */
+  taskId: string;
+  /** Its workflow. */
+  workflowInstanceId: string;
+}
+
+/** The events a `TaskHandler` dispatches, by name, with their `detail`. */
+export interface TaskHandlerEventMap {
+  /** A poll answered: how many tasks were asked for and how many came. */
+  poll: { taskType: string; requested: number; received: number; durationMs: number };
+  /** A poll failed; the runner backs off `retryInMs` before the next one. */
+  pollFailed: { taskType: string; error: unknown; durationMs: number; retryInMs: number };
+  /** A handler started on a task. */
+  taskStarted: TaskEventDetail;
+  /** A handler finished well: COMPLETED, or IN_PROGRESS (poll again later). */
+  taskCompleted: TaskEventDetail & { status: OutcomeStatus; durationMs: number };
+  /** A handler failed, or was aborted by its timeout or by the runner's stop. */
+  taskFailed: TaskEventDetail & { status: OutcomeStatus; reason: string; durationMs: number };
+  /**
+   * The task stopped running on the server (cancelled, timed out, or gone) while its handler
+   * ran: `ctx.signal` was aborted and nothing is reported.
+   */
+  taskCancelled: TaskEventDetail & { serverStatus: string; durationMs: number };
+  /** The server took a task's result. */
+  taskUpdated: TaskEventDetail & { status: OutcomeStatus; attempts: number; durationMs: number };
+  /**
+   * Reporting a result failed. With `final` the runner gave up (the server refused it for
+   * good, the task's lease ran out, or the stop deadline passed); otherwise it retries after
+   * `retryInMs`.
+   */
+  taskUpdateFailed: TaskEventDetail & {
+    status: OutcomeStatus;
+    attempt: number;
+    error: unknown;
+    final: boolean;
+    retryInMs?: number;
+  };
+  /** A lease heartbeat was taken by the server. */
+  leaseExtended: TaskEventDetail & { durationMs: number };
+}
+
+/** Dispatches one event; what the runner is given. */
+export type Emit = <K extends keyof TaskHandlerEventMap>(
+  type: K,
+  detail: TaskHandlerEventMap[K],
+) => void;
+
+/** An emitter that dispatches `CustomEvent`s on `target`. */
+export function emitterFor(target: EventTarget): Emit {
+  return (type, detail) => {
+    target.dispatchEvent(new CustomEvent(type, { detail }));
+  };
+}

@@ -1,0 +1,135 @@
+/**
+ * Watches one in-flight task on the server while its handler runs: sends lease heartbeats
+ * (`extendLease` updates every 0.8 x the task's responseTimeoutSeconds) when asked to, and checks
+ * the task's status, so that a task cancelled or timed out on the server (its workflow was
+ * terminated, say) aborts the handler's signal. The server answers an update of a finished task
+ * with a plain success, so the status check (`GET /tasks/{id}`) is what tells.
+ *
+ * @module
+ */
+import { isTerminalTaskStatus, type Task, type TaskStatus } from "../model/mod.ts";
+import { httpStatus, type RunnerTaskClient } from "./client.ts";
+
+/** What a {@link TaskWatch} needs. */
+export interface TaskWatchOptions {
+  /** The calls it makes. */
+  client: Pick<RunnerTaskClient, "updateTask" | "getTask">;
+  /** Sent with heartbeats. */
+  workerId: string;
+  /** Send heartbeats. */
+  leaseExtend: boolean;
+  /** How often to check the status besides heartbeats; 0 for only with heartbeats. */
+  statusCheckIntervalMs: number;
+  /** A heartbeat was taken. */
+  onLeaseExtended(durationMs: number): void;
+  /** The task is no longer running on the server (its status, or "NOT_FOUND"). */
+  onGone(serverStatus: TaskStatus | "NOT_FOUND"): void;
+}
+
+const DEFAULT_RESPONSE_TIMEOUT_S = 3600;
+const MIN_RETRY_MS = 500;
+
+/**
+ * A timer chain per task (no shared interval); `stop()` ends it. Errors of heartbeats and
+ * checks are retried sooner, never thrown: the runner learns of them through the lease's
+ * expiry time.
+ */
+export class TaskWatch {
+  readonly #task: Task;
+  readonly #options: TaskWatchOptions;
+  readonly #responseTimeoutMs: number;
+  readonly #heartbeatEveryMs: number;
+  readonly #checkEveryMs: number;
+  #renewedAt: number;
+  #nextHeartbeat: number;
+  #nextCheck: number;
+  #failures = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #stopped = false;
+  #gone = false;
+
+  constructor(task: Task, options: TaskWatchOptions) {
+    this.#task = task;
+    this.#options = options;
+    const seconds = task.responseTimeoutSeconds ?? DEFAULT_RESPONSE_TIMEOUT_S;
+    this.#responseTimeoutMs = seconds > 0 ? seconds * 1000 : Infinity;
+    this.#heartbeatEveryMs = options.leaseExtend ? 0.8 * this.#responseTimeoutMs : Infinity;
+    this.#checkEveryMs = options.statusCheckIntervalMs > 0
+      ? options.statusCheckIntervalMs
+      : Infinity;
+    this.#renewedAt = Date.now();
+    this.#nextHeartbeat = this.#renewedAt + this.#heartbeatEveryMs;
+    this.#nextCheck = this.#renewedAt + this.#checkEveryMs;
+    this.#schedule();
+  }
+
+  /** When the server will consider the task timed out unless the lease is renewed. */
+  get leaseExpiresAt(): number {
+    return this.#renewedAt + this.#responseTimeoutMs;
+  }
+
+  /** Whether the server said the task is no longer running. */
+  get gone(): boolean {
+    return this.#gone;
+  }
+
+  /** Ends the watch; no request starts after this. */
+  stop(): void {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+  }
+
+  #schedule(): void {
+    if (this.#stopped) return;
+    const at = Math.min(this.#nextHeartbeat, this.#nextCheck);
+    if (at === Infinity) return;
+    this.#timer = setTimeout(() => this.#tick(), Math.max(0, at - Date.now()));
+  }
+
+  async #tick(): Promise<void> {
+    const { client, workerId } = this.#options;
+    const taskId = this.#task.taskId ?? "";
+    const now = Date.now();
+    let check = now >= this.#nextCheck;
+    if (now >= this.#nextHeartbeat) {
+      const sent = Date.now();
+      try {
+        await client.updateTask({
+          taskId,
+          workflowInstanceId: this.#task.workflowInstanceId ?? "",
+          workerId,
+          status: "IN_PROGRESS",
+          extendLease: true,
+        });
+        this.#renewedAt = sent;
+        this.#failures = 0;
+        this.#nextHeartbeat = sent + this.#heartbeatEveryMs;
+        if (!this.#stopped) this.#options.onLeaseExtended(Date.now() - sent);
+        check = true; // the server says yes to a finished task too: look
+      } catch {
+        this.#failures++;
+        const left = this.leaseExpiresAt - Date.now();
+        this.#nextHeartbeat = Date.now() +
+          Math.max(MIN_RETRY_MS, Math.min(1000 * 2 ** (this.#failures - 1), left / 4));
+      }
+    }
+    if (check && !this.#stopped) {
+      this.#nextCheck = Date.now() + this.#checkEveryMs;
+      try {
+        const task = await client.getTask(taskId);
+        if (task.status && isTerminalTaskStatus(task.status)) this.#markGone(task.status);
+      } catch (error) {
+        if (httpStatus(error) === 404) this.#markGone("NOT_FOUND");
+        else this.#nextCheck = Math.min(this.#nextCheck, Date.now() + MIN_RETRY_MS * 4);
+      }
+    }
+    this.#schedule();
+  }
+
+  #markGone(status: TaskStatus | "NOT_FOUND"): void {
+    if (this.#stopped || this.#gone) return;
+    this.#gone = true;
+    this.stop();
+    this.#options.onGone(status);
+  }
+}

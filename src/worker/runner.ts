@@ -1,0 +1,514 @@
+/**
+ * The task runner of one worker: the hot path. It polls a batch for the free slots, runs each
+ * task under its own AbortController with a {@link TaskWatch} (lease heartbeats, status checks),
+ * reports the result with update-v2 and runs the task that answer hands over without a new poll,
+ * falls back to `POST /tasks` where update-v2 is missing, retries a result until the server takes
+ * it or the task's lease is gone, and backs off while the queue is empty (up to exactly
+ * `pollIntervalMs`) or the server fails. `TaskHandler` owns the runners; `drain` uses them too.
+ *
+ * @module
+ */
+import type { Task, TaskResult, TaskStatus } from "../model/mod.ts";
+import { httpStatus, type RunnerTaskClient } from "./client.ts";
+import type { Emit, TaskEventDetail } from "./events.ts";
+import type { OutcomeStatus, TaskOutcome } from "./execute.ts";
+import { TaskWatch } from "./lease.ts";
+import type { ResolvedWorkerOptions } from "./worker_task.ts";
+
+/** Runs a handler on a task; never throws. Inline or in the Web Worker pool. */
+export type TaskExecutor = (task: Task, signal: AbortSignal) => Promise<TaskOutcome>;
+
+/** A shared count of tasks a one-shot drain may still take. */
+export interface TaskBudget {
+  /** Tasks left. */
+  remaining: number;
+}
+
+/** What a runner counted. */
+export interface RunnerStats {
+  /** Tasks received (by poll or as update-v2's answer). */
+  received: number;
+  /** Results the server took, by status. */
+  reported: Partial<Record<OutcomeStatus, number>>;
+  /** Tasks found cancelled or timed out on the server while they ran. */
+  cancelled: number;
+  /** Results given up on (see the `taskUpdateFailed` event with `final`). */
+  lost: number;
+}
+
+/** What a runner is built from. */
+export interface TaskRunnerOptions {
+  /** The worker's settings, workerId included. */
+  options: ResolvedWorkerOptions & { workerId: string };
+  /** The server. */
+  client: RunnerTaskClient;
+  /** Runs a task. */
+  execute: TaskExecutor;
+  /** Reports what happens. */
+  emit: Emit;
+  /** Where a given-up result is written, besides the event. */
+  logger: Pick<Console, "error">;
+  /** One-shot mode: stop polling at the first empty poll, take at most this many tasks. */
+  drain?: { budget: TaskBudget };
+}
+
+/** How long results may still be reported after the stop deadline aborted their tasks. */
+const REPORT_GRACE_MS = 2000;
+const MAX_ERROR_BACKOFF_MS = 30_000;
+const MAX_UPDATE_BACKOFF_MS = 10_000;
+
+type AbortKind = "gone" | "timeout" | "shutdown";
+
+/** Polls and runs the tasks of one worker. */
+export class TaskRunner {
+  readonly #o: ResolvedWorkerOptions & { workerId: string };
+  readonly #client: RunnerTaskClient;
+  readonly #execute: TaskExecutor;
+  readonly #emit: Emit;
+  readonly #logger: Pick<Console, "error">;
+  readonly #budget: TaskBudget | undefined;
+  /** Aborted at the stop deadline: polls and the tasks still running. */
+  readonly #deadline = new AbortController();
+  /** Aborted a little after: result reports still in flight. */
+  readonly #cutoff = new AbortController();
+  readonly #tasks = new Set<(kind: AbortKind) => void>();
+  readonly #inFlight = new Set<Promise<void>>();
+  #wakers = new Set<() => void>();
+  #active = 0;
+  #paused: boolean;
+  #stopping = false;
+  #loop: Promise<void> | undefined;
+  #useV2 = true;
+  /** What this runner counted. */
+  readonly stats: RunnerStats = { received: 0, reported: {}, cancelled: 0, lost: 0 };
+
+  constructor(init: TaskRunnerOptions) {
+    this.#o = init.options;
+    this.#client = init.client;
+    this.#execute = init.execute;
+    this.#emit = init.emit;
+    this.#logger = init.logger;
+    this.#budget = init.drain?.budget;
+    this.#paused = init.drain ? false : init.options.paused;
+  }
+
+  /** The worker's settings. */
+  get options(): Readonly<ResolvedWorkerOptions & { workerId: string }> {
+    return this.#o;
+  }
+
+  /** The task type. */
+  get taskDefName(): string {
+    return this.#o.taskDefName;
+  }
+
+  /** Tasks running now. */
+  get active(): number {
+    return this.#active;
+  }
+
+  /** Whether polling is paused. */
+  get paused(): boolean {
+    return this.#paused;
+  }
+
+  /** Starts polling (in drain mode: until the first empty poll or the budget is spent). */
+  start(): void {
+    this.#loop ??= this.#pollLoop();
+  }
+
+  /** Stops polling; tasks in flight go on. */
+  pause(): void {
+    this.#paused = true;
+  }
+
+  /** Polls again. */
+  resume(): void {
+    this.#paused = false;
+    this.#wake();
+  }
+
+  /** Resolves when the poll loop has ended and every task taken has been handled. */
+  async settled(): Promise<void> {
+    await this.#loop;
+    while (this.#inFlight.size > 0) await Promise.all(this.#inFlight);
+  }
+
+  /**
+   * Stops at once: no new poll starts (a poll in flight is let finish, since the server has
+   * already handed out what it returns, and its tasks run). Tasks in flight may finish and report
+   * until `deadlineAt` (epoch ms); then they are aborted, and each is handed back to the queue
+   * (IN_PROGRESS, callback 0) so another worker picks it up at once without spending a retry.
+   */
+  async stop(deadlineAt: number): Promise<void> {
+    this.#stopping = true;
+    this.#wake();
+    const left = Math.max(0, deadlineAt - Date.now());
+    const deadline = setTimeout(() => this.#abortAll(), left);
+    const cutoff = setTimeout(() => this.#cutoff.abort(), left + REPORT_GRACE_MS);
+    try {
+      await this.settled();
+    } finally {
+      clearTimeout(deadline);
+      clearTimeout(cutoff);
+    }
+  }
+
+  #abortAll(): void {
+    this.#deadline.abort();
+    for (const abort of this.#tasks) abort("shutdown");
+  }
+
+  #wake(): void {
+    const wakers = this.#wakers;
+    this.#wakers = new Set();
+    for (const wake of wakers) wake();
+  }
+
+  /** Sleeps `ms`, or until woken (a slot freed, a stop, a resume). */
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#wakers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.#wakers.add(done);
+    });
+  }
+
+  #wantsMore(): boolean {
+    return !this.#stopping && !this.#paused && (!this.#budget || this.#budget.remaining > 0);
+  }
+
+  async #pollLoop(): Promise<void> {
+    const { taskDefName, workerId, domain, concurrency, pollTimeoutMs, pollIntervalMs } = this.#o;
+    let empty = 0;
+    let errors = 0;
+    while (!this.#stopping) {
+      if (this.#paused) {
+        await this.#sleep(Math.max(pollIntervalMs, 10));
+        continue;
+      }
+      let count = concurrency - this.#active;
+      if (this.#budget) count = Math.min(count, this.#budget.remaining);
+      if (this.#budget && this.#budget.remaining <= 0) break;
+      if (count <= 0) {
+        await this.#sleep(60_000); // woken when a slot frees
+        continue;
+      }
+      const started = Date.now();
+      let tasks: Task[];
+      try {
+        tasks = await this.#client.batchPoll(taskDefName, {
+          workerId,
+          ...(domain === undefined ? {} : { domain }),
+          count,
+          timeoutMs: pollTimeoutMs,
+          signal: this.#deadline.signal,
+        });
+      } catch (error) {
+        if (this.#deadline.signal.aborted) break;
+        errors++;
+        const retryInMs = Math.min(MAX_ERROR_BACKOFF_MS, 250 * 2 ** (errors - 1));
+        this.#emit("pollFailed", {
+          taskType: taskDefName,
+          error,
+          durationMs: Date.now() - started,
+          retryInMs,
+        });
+        await this.#sleep(jitter(retryInMs));
+        continue;
+      }
+      errors = 0;
+      this.#emit("poll", {
+        taskType: taskDefName,
+        requested: count,
+        received: tasks.length,
+        durationMs: Date.now() - started,
+      });
+      for (const task of tasks.slice(0, count)) this.#launch(task);
+      if (tasks.length > 0) {
+        empty = 0;
+        continue;
+      }
+      if (this.#budget) break; // one-shot: the queue is empty
+      empty++;
+      await this.#sleep(Math.min(pollIntervalMs, 2 ** Math.min(empty - 1, 30)));
+    }
+  }
+
+  #launch(task: Task): void {
+    this.#active++;
+    if (this.#budget) this.#budget.remaining--;
+    const run = this.#runChain(task).finally(() => {
+      this.#active--;
+      this.#inFlight.delete(run);
+      this.#wake();
+    });
+    this.#inFlight.add(run);
+  }
+
+  async #runChain(first: Task): Promise<void> {
+    let task: Task | undefined = first;
+    while (task) task = await this.#runOne(task);
+  }
+
+  /** Runs one task and reports it; returns the task update-v2 handed over, if any. */
+  async #runOne(task: Task): Promise<Task | undefined> {
+    this.stats.received++;
+    const o = this.#o;
+    const detail: TaskEventDetail = {
+      taskType: task.taskType ?? o.taskDefName,
+      taskId: task.taskId ?? "",
+      workflowInstanceId: task.workflowInstanceId ?? "",
+    };
+    const controller = new AbortController();
+    let abortKind: AbortKind | undefined;
+    let serverStatus: string | undefined;
+    const abort = (kind: AbortKind) => {
+      if (abortKind) return;
+      abortKind = kind;
+      const why = kind === "gone"
+        ? `task ${detail.taskId} is ${serverStatus} on the server`
+        : kind === "timeout"
+        ? `task ${detail.taskId} ran longer than timeoutMs (${o.timeoutMs} ms)`
+        : `the worker for ${o.taskDefName} is stopping`;
+      controller.abort(new DOMException(why, kind === "timeout" ? "TimeoutError" : "AbortError"));
+    };
+    this.#tasks.add(abort);
+    if (this.#deadline.signal.aborted) abort("shutdown");
+    const timeout = o.timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => abort("timeout"), o.timeoutMs);
+    const watch = new TaskWatch(task, {
+      client: this.#client,
+      workerId: o.workerId,
+      leaseExtend: o.leaseExtend,
+      statusCheckIntervalMs: o.statusCheckIntervalMs,
+      onLeaseExtended: (durationMs) => this.#emit("leaseExtended", { ...detail, durationMs }),
+      onGone: (status) => {
+        serverStatus = status;
+        abort("gone");
+      },
+    });
+    const started = Date.now();
+    try {
+      this.#emit("taskStarted", detail);
+      const outcome = await this.#runHandler(task, controller.signal, () => abortKind);
+      const durationMs = Date.now() - started;
+      if (outcome === undefined) {
+        this.stats.cancelled++;
+        this.#emit("taskCancelled", {
+          ...detail,
+          serverStatus: serverStatus ?? "UNKNOWN",
+          durationMs,
+        });
+        return undefined;
+      }
+      if (outcome.status === "COMPLETED" || outcome.status === "IN_PROGRESS") {
+        this.#emit("taskCompleted", { ...detail, status: outcome.status, durationMs });
+      } else {
+        this.#emit("taskFailed", {
+          ...detail,
+          status: outcome.status,
+          reason: outcome.reasonForIncompletion ?? "",
+          durationMs,
+        });
+      }
+      return await this.#report(outcome, detail, watch);
+    } finally {
+      clearTimeout(timeout);
+      watch.stop();
+      this.#tasks.delete(abort);
+    }
+  }
+
+  /**
+   * The handler's outcome, or, the moment the task's signal aborts, the runner's own: nothing
+   * (the server dropped the task), FAILED (timeout), or back to the queue (shutdown). A handler
+   * that ignores its signal is left behind rather than waited for.
+   */
+  async #runHandler(
+    task: Task,
+    signal: AbortSignal,
+    kind: () => AbortKind | undefined,
+  ): Promise<TaskOutcome | undefined> {
+    let onAbort: () => void = () => {};
+    const aborted = new Promise<"aborted">((resolve) => {
+      onAbort = () => resolve("aborted");
+      if (signal.aborted) onAbort();
+      else signal.addEventListener("abort", onAbort, { once: true });
+    });
+    const result = await Promise.race([this.#execute(task, signal), aborted]);
+    signal.removeEventListener("abort", onAbort);
+    if (result !== "aborted") {
+      // A handler that finished as its task was dropped on the server has nothing to report.
+      return kind() === "gone" ? undefined : result;
+    }
+    switch (kind()) {
+      case "gone":
+        return undefined;
+      case "timeout":
+        return {
+          status: "FAILED",
+          outputData: {},
+          reasonForIncompletion: String((signal.reason as Error)?.message ?? "timed out"),
+          logs: [],
+        };
+      default:
+        return {
+          status: "IN_PROGRESS",
+          callbackAfterSeconds: 0,
+          outputData: task.outputData ?? {},
+          reasonForIncompletion: "the worker stopped before the task finished",
+          logs: [],
+        };
+    }
+  }
+
+  /**
+   * Reports until the server takes the result, and returns the next task update-v2 handed over.
+   * Gives up (with a final `taskUpdateFailed` event and a log line) only when the server refuses
+   * the result for good, the task is gone on the server, its lease ran out, or the stop cutoff
+   * passed.
+   */
+  async #report(
+    outcome: TaskOutcome,
+    detail: TaskEventDetail,
+    watch: TaskWatch,
+  ): Promise<Task | undefined> {
+    let result: TaskResult = {
+      taskId: detail.taskId,
+      workflowInstanceId: detail.workflowInstanceId,
+      workerId: this.#o.workerId,
+      status: outcome.status,
+      outputData: outcome.outputData,
+      ...(outcome.reasonForIncompletion === undefined
+        ? {}
+        : { reasonForIncompletion: outcome.reasonForIncompletion }),
+      ...(outcome.callbackAfterSeconds === undefined
+        ? {}
+        : { callbackAfterSeconds: outcome.callbackAfterSeconds }),
+      ...(outcome.logs.length === 0 ? {} : { logs: outcome.logs }),
+    };
+    const started = Date.now();
+    const signal = this.#cutoff.signal;
+    let downgraded = false;
+    for (let attempt = 1;; attempt++) {
+      const v2 = this.#useV2 && this.#wantsMore();
+      try {
+        let next: Task | undefined;
+        if (v2) {
+          try {
+            next = await this.#client.updateTaskV2(result, { signal });
+          } catch (error) {
+            const status = httpStatus(error);
+            if (status !== 404 && status !== 405) throw error;
+            // No update-v2 on this server, or no such task: POST /tasks tells which.
+            await this.#client.updateTask(result, { signal });
+            this.#useV2 = false;
+          }
+        } else {
+          await this.#client.updateTask(result, { signal });
+        }
+        this.#count(result.status as OutcomeStatus);
+        this.#emit("taskUpdated", {
+          ...detail,
+          status: result.status as OutcomeStatus,
+          attempts: attempt,
+          durationMs: Date.now() - started,
+        });
+        // A task handed over is ours now: it runs even if we are stopping meanwhile.
+        if (next && this.#budget) this.#budget.remaining--;
+        return next;
+      } catch (error) {
+        const status = httpStatus(error);
+        const refused = status !== undefined && status >= 400 && status < 500 &&
+          ![401, 403, 408, 429].includes(status);
+        if (
+          refused && status !== 404 && !downgraded && result.status !== "FAILED_WITH_TERMINAL_ERROR"
+        ) {
+          // The server will not take this result (too large, malformed): report the failure
+          // itself, so the task fails with the reason instead of timing out in silence.
+          downgraded = true;
+          this.#emit("taskUpdateFailed", {
+            ...detail,
+            status: result.status as OutcomeStatus,
+            attempt,
+            error,
+            final: false,
+            retryInMs: 0,
+          });
+          result = {
+            taskId: result.taskId,
+            workflowInstanceId: result.workflowInstanceId,
+            workerId: result.workerId,
+            status: "FAILED",
+            outputData: {},
+            reasonForIncompletion: `the server refused the task result (HTTP ${status}): ${
+              errorMessage(error)
+            }`.slice(0, 500),
+          };
+          continue;
+        }
+        const giveUp = refused
+          ? `the server refused it (HTTP ${status})`
+          : watch.gone
+          ? "the task is no longer running on the server"
+          : Date.now() >= watch.leaseExpiresAt
+          ? "the task's lease ran out, so the server will time it out and retry it"
+          : signal.aborted
+          ? "the stop deadline passed"
+          : undefined;
+        const retryInMs = jitter(Math.min(MAX_UPDATE_BACKOFF_MS, 250 * 2 ** (attempt - 1)));
+        this.#emit("taskUpdateFailed", {
+          ...detail,
+          status: result.status as OutcomeStatus,
+          attempt,
+          error,
+          final: giveUp !== undefined,
+          ...(giveUp ? {} : { retryInMs }),
+        });
+        if (giveUp) {
+          if (watch.gone) return undefined; // e.g. an earlier attempt did land
+          this.stats.lost++;
+          this.#logger.error(
+            `conductor-edge: gave up reporting ${result.status} for task ${detail.taskId} ` +
+              `(${detail.taskType}) after ${attempt} attempts: ${giveUp}; last error: ${
+                errorMessage(error)
+              }`,
+          );
+          return undefined;
+        }
+        await this.#sleepUntil(retryInMs, signal);
+      }
+    }
+  }
+
+  #count(status: TaskStatus | OutcomeStatus): void {
+    const key = status as OutcomeStatus;
+    this.stats.reported[key] = (this.stats.reported[key] ?? 0) + 1;
+  }
+
+  #sleepUntil(ms: number, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener("abort", done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener("abort", done, { once: true });
+    });
+  }
+}
+
+function jitter(ms: number): number {
+  return Math.round(ms * (0.8 + Math.random() * 0.4));
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,477 @@
+/**
+ * `TaskHandler`: runs a set of workers against a Conductor server. `start()` registers task
+ * definitions where asked and starts one {@link TaskRunner} per worker; `stop({ drainMs })`
+ * stops polling at once, lets tasks in flight finish and report, and hands back to the queue
+ * what is still running at the deadline; `await using` does the same on scope exit.
+ * `drain()` is the one-shot mode for cron-triggered edge functions. Progress is reported as
+ * events on the handler itself (an `EventTarget`).
+ *
+ * @module
+ */
+import { OrkesClients } from "../clients/mod.ts";
+import { Configuration, readEnv } from "../config.ts";
+import type { RunnerMetadataClient, RunnerTaskClient } from "./client.ts";
+import { httpStatus } from "./client.ts";
+import { applyEnvOverrides } from "./env.ts";
+import { emitterFor, type TaskHandlerEventMap } from "./events.ts";
+import { runHandler } from "./execute.ts";
+import { hasWebWorkers, POOL_WORKER_FLAG, WorkerPool } from "./pool.ts";
+import { type RunnerStats, type TaskBudget, type TaskExecutor, TaskRunner } from "./runner.ts";
+import {
+  type AnyWorkerDefinition,
+  definedWorkers,
+  type ResolvedWorkerOptions,
+  resolveWorkerOptions,
+} from "./worker_task.ts";
+
+/** What a {@link TaskHandler} is built from. */
+export interface TaskHandlerOptions {
+  /** The server and credentials. @default `new Configuration()` (from the environment) */
+  configuration?: Configuration;
+  /** The workers to run. */
+  workers?: readonly AnyWorkerDefinition[];
+  /**
+   * Also run every worker defined with `workerTask` in this process (after `importModules`
+   * are imported), like the peers' annotated-worker scan.
+   * @default true when `workers` is not given, else false
+   */
+  scanForAnnotatedWorkers?: boolean;
+  /** Modules to import before scanning, so their `workerTask` definitions exist. */
+  importModules?: readonly (string | URL)[];
+  /**
+   * Where `CONDUCTOR_WORKER_*` overrides are read (edge bindings, tests).
+   * @default the process environment
+   */
+  env?: Record<string, string | undefined>;
+  /** Where a result given up on is written (besides the event). @default console */
+  logger?: Pick<Console, "error">;
+  /** The task calls to use instead of the configuration's client (tests, custom transports). */
+  taskClient?: RunnerTaskClient;
+  /** The metadata calls to use instead of the configuration's client. */
+  metadataClient?: RunnerMetadataClient;
+}
+
+/** What {@link TaskHandler.stop} takes. */
+export interface StopOptions {
+  /**
+   * How long tasks in flight may go on finishing and reporting. At the deadline they are
+   * aborted (`ctx.signal`) and handed back to the queue for another worker.
+   * @default 30000
+   */
+  drainMs?: number;
+}
+
+/** What {@link TaskHandler.drain} takes. */
+export interface DrainOptions {
+  /** Take at most this many tasks (over all workers). @default Infinity */
+  maxTasks?: number;
+  /**
+   * Milliseconds from the call after which no poll starts and tasks still running are aborted
+   * and handed back to the queue; results are reported up to 2 s later.
+   * @default 25000
+   */
+  deadlineMs?: number;
+  /** Ends the drain like the deadline does. */
+  signal?: AbortSignal;
+}
+
+/** What a {@link TaskHandler.drain} did. */
+export interface DrainSummary {
+  /** Tasks taken from the server. */
+  received: number;
+  /** Results the server took, by status. */
+  reported: Partial<
+    Record<"COMPLETED" | "FAILED" | "FAILED_WITH_TERMINAL_ERROR" | "IN_PROGRESS", number>
+  >;
+  /** Tasks found cancelled or timed out on the server while they ran. */
+  cancelled: number;
+  /** Results the server never took (see the `taskUpdateFailed` events). */
+  lost: number;
+  /** Whether the deadline or the signal ended it (rather than an empty queue or maxTasks). */
+  interrupted: boolean;
+  /** How long it took. */
+  durationMs: number;
+}
+
+/** A listener for one of the handler's events. */
+export type TaskHandlerListener<K extends keyof TaskHandlerEventMap> = (
+  event: CustomEvent<TaskHandlerEventMap[K]>,
+) => void;
+
+interface Prepared {
+  workers: {
+    definition: AnyWorkerDefinition;
+    options: ResolvedWorkerOptions & { workerId: string };
+  }[];
+  taskClient: RunnerTaskClient;
+}
+
+const DEFAULT_DRAIN_MS = 30_000;
+
+/**
+ * Runs workers: polls their task types, runs the handlers, reports the results.
+ *
+ * @example
+ * ```ts
+ * import { Configuration, TaskHandler, workerTask } from "@conductor-edge/sdk";
+ *
+ * export const greet = workerTask({ taskDefName: "greet" }, (input: { name: string }) => `Hello ${input.name}`);
+ *
+ * if (import.meta.main) {
+ *   await using handler = new TaskHandler({ configuration: new Configuration(), workers: [greet] });
+ *   handler.addEventListener("taskFailed", (e) => console.error(e.detail.taskId, e.detail.reason));
+ *   await handler.start();
+ *   await new Promise((resolve) => setTimeout(resolve, 60_000)); // work for a minute
+ * } // leaving the scope stops it, letting tasks in flight finish
+ * ```
+ */
+export class TaskHandler extends EventTarget {
+  readonly #options: TaskHandlerOptions;
+  readonly #runners: TaskRunner[] = [];
+  readonly #pools: WorkerPool[] = [];
+  #prepared: Promise<Prepared> | undefined;
+  #state: "new" | "running" | "draining" | "stopped" = "new";
+
+  /**
+   * Builds a handler; nothing happens until `start()` or `drain()`.
+   *
+   * @param options The configuration and the workers.
+   */
+  constructor(options: TaskHandlerOptions = {}) {
+    super();
+    this.#options = { ...options };
+  }
+
+  /** Listens to one of the handler's events (see {@link TaskHandlerEventMap}). */
+  override addEventListener<K extends keyof TaskHandlerEventMap>(
+    type: K,
+    listener: TaskHandlerListener<K>,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  /** Listens to any event. */
+  override addEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  override addEventListener(
+    type: string,
+    // deno-lint-ignore no-explicit-any
+    listener: any,
+    options?: boolean | AddEventListenerOptions,
+  ): void {
+    super.addEventListener(type, listener, options);
+  }
+
+  /** Stops listening. */
+  override removeEventListener<K extends keyof TaskHandlerEventMap>(
+    type: K,
+    listener: TaskHandlerListener<K>,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  /** Stops listening. */
+  override removeEventListener(
+    type: string,
+    listener: EventListenerOrEventListenerObject | null,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  override removeEventListener(
+    type: string,
+    // deno-lint-ignore no-explicit-any
+    listener: any,
+    options?: boolean | EventListenerOptions,
+  ): void {
+    super.removeEventListener(type, listener, options);
+  }
+
+  /** The workers' settings after environment overrides and defaults (after start or drain). */
+  get workerOptions(): readonly Readonly<ResolvedWorkerOptions & { workerId: string }>[] {
+    return this.#runners.map((runner) => runner.options);
+  }
+
+  /** Tasks running now, over all workers. */
+  get activeTasks(): number {
+    return this.#runners.reduce((sum, runner) => sum + runner.active, 0);
+  }
+
+  /**
+   * Imports `importModules`, registers task definitions where asked, and starts polling.
+   * Resolves once every worker polls. A handler starts once.
+   *
+   * @throws {Error} When there is no worker, two workers poll the same task type and domain,
+   * a setting (or its environment override) is invalid, `isolation: "worker"` is asked where
+   * there is no `Worker`, or registering a task definition fails.
+   */
+  async start(): Promise<void> {
+    this.#claim("running", "start()");
+    try {
+      const { workers, taskClient } = await this.#prepare();
+      for (const { definition, options } of workers) {
+        const runner = this.#runner(definition, options, taskClient, undefined);
+        this.#runners.push(runner);
+      }
+      for (const runner of this.#runners) runner.start();
+    } catch (error) {
+      this.#closePools();
+      this.#state = "stopped";
+      throw error;
+    }
+  }
+
+  /**
+   * Stops polling at once, lets tasks in flight finish and report for up to `drainMs`, then
+   * aborts the rest (their `ctx.signal`) and hands them back to the queue, so another worker
+   * takes them at once without spending a retry. Ends every timer and Web Worker.
+   */
+  async stop(options: StopOptions = {}): Promise<void> {
+    const drainMs = options.drainMs ?? DEFAULT_DRAIN_MS;
+    if (!Number.isFinite(drainMs) || drainMs < 0) {
+      throw new TypeError(`stop: drainMs must be a number >= 0, got ${String(drainMs)}`);
+    }
+    if (this.#state === "stopped" || this.#state === "new") {
+      this.#state = "stopped";
+      return;
+    }
+    this.#state = "stopped";
+    const deadline = Date.now() + drainMs;
+    try {
+      await Promise.all(this.#runners.map((runner) => runner.stop(deadline)));
+    } finally {
+      this.#closePools();
+    }
+  }
+
+  /** `await using handler = new TaskHandler(...)` stops it (default drain) on scope exit. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+
+  /** Pauses polling for one task type, or for all; tasks in flight go on. */
+  pause(taskDefName?: string): void {
+    for (const runner of this.#select(taskDefName)) runner.pause();
+  }
+
+  /** Resumes polling for one task type, or for all (also those configured `paused`). */
+  resume(taskDefName?: string): void {
+    for (const runner of this.#select(taskDefName)) runner.resume();
+  }
+
+  /**
+   * One-shot mode, for cron-triggered edge functions: polls every worker's queue, runs and
+   * reports what comes, and returns once the queues are empty, `maxTasks` were taken, or the
+   * deadline (or signal) came; at the deadline, tasks still running are handed back to the
+   * queue. Works where there are no long-lived processes (Cloudflare Workers, Deno Deploy).
+   *
+   * @example
+   * ```ts
+   * import { Configuration, TaskHandler, workerTask } from "@conductor-edge/sdk";
+   * const greet = workerTask({ taskDefName: "greet" }, (input: { name: string }) => `Hello ${input.name}`);
+   * export default {
+   *   async scheduled(_event: unknown, env: Record<string, string>): Promise<void> {
+   *     const handler = new TaskHandler({ configuration: Configuration.fromEnv(env), env, workers: [greet] });
+   *     const summary = await handler.drain({ maxTasks: 50, deadlineMs: 20_000 });
+   *     console.log(summary.received, summary.reported);
+   *   },
+   * };
+   * ```
+   */
+  async drain(options: DrainOptions = {}): Promise<DrainSummary> {
+    const maxTasks = options.maxTasks ?? Infinity;
+    const deadlineMs = options.deadlineMs ?? 25_000;
+    if (!(maxTasks >= 1)) {
+      throw new TypeError(`drain: maxTasks must be >= 1, got ${String(maxTasks)}`);
+    }
+    if (!Number.isFinite(deadlineMs) || deadlineMs < 0) {
+      throw new TypeError(`drain: deadlineMs must be a number >= 0, got ${String(deadlineMs)}`);
+    }
+    this.#claim("draining", "drain()");
+    const started = Date.now();
+    const deadline = started + deadlineMs;
+    let interrupted = false;
+    try {
+      const { workers, taskClient } = await this.#prepare();
+      const budget: TaskBudget = { remaining: maxTasks };
+      for (const { definition, options: resolved } of workers) {
+        this.#runners.push(this.#runner(definition, resolved, taskClient, budget));
+      }
+      for (const runner of this.#runners) runner.start();
+      const settled = Promise.all(this.#runners.map((runner) => runner.settled()));
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      let onAbort = () => {};
+      const cut = new Promise<void>((resolve) => {
+        onAbort = () => resolve();
+        timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+        options.signal?.addEventListener("abort", onAbort, { once: true });
+        if (options.signal?.aborted) resolve();
+      });
+      const first = await Promise.race([
+        settled.then(() => "settled" as const),
+        cut.then(() => "cut" as const),
+      ]);
+      clearTimeout(timer);
+      options.signal?.removeEventListener("abort", onAbort);
+      interrupted = first === "cut";
+      await Promise.all(
+        this.#runners.map((runner) => runner.stop(interrupted ? Date.now() : deadline)),
+      );
+    } finally {
+      this.#closePools();
+      this.#state = "stopped";
+    }
+    const total = sumStats(this.#runners.map((runner) => runner.stats));
+    return { ...total, interrupted, durationMs: Date.now() - started };
+  }
+
+  #claim(state: "running" | "draining", what: string): void {
+    if ((globalThis as Record<symbol, unknown>)[POOL_WORKER_FLAG]) {
+      throw new Error(
+        `TaskHandler.${what} was called inside a Web Worker of the pool while it imported a worker ` +
+          `module: guard the module's start-up code with if (import.meta.main)`,
+      );
+    }
+    if (this.#state !== "new") {
+      throw new Error(
+        `TaskHandler.${what}: this handler was already started or stopped; make a new one`,
+      );
+    }
+    this.#state = state;
+  }
+
+  #select(taskDefName: string | undefined): TaskRunner[] {
+    const runners = this.#runners.filter((r) =>
+      taskDefName === undefined || r.taskDefName === taskDefName
+    );
+    if (taskDefName !== undefined && runners.length === 0) {
+      throw new Error(`no running worker polls "${taskDefName}"`);
+    }
+    return runners;
+  }
+
+  #prepare(): Promise<Prepared> {
+    this.#prepared ??= this.#doPrepare();
+    return this.#prepared;
+  }
+
+  async #doPrepare(): Promise<Prepared> {
+    const o = this.#options;
+    for (const spec of o.importModules ?? []) await import(String(spec));
+    const scan = o.scanForAnnotatedWorkers ?? o.workers === undefined;
+    const definitions = [...new Set([...(o.workers ?? []), ...(scan ? definedWorkers() : [])])];
+    if (definitions.length === 0) {
+      throw new Error(
+        "TaskHandler: no workers to run: pass workers: [...], or importModules with workerTask definitions",
+      );
+    }
+    const env = o.env ? (name: string) => o.env?.[name] : readEnv;
+    const seen = new Map<string, string>();
+    const workers = definitions.map((definition) => {
+      const overridden = applyEnvOverrides(
+        { ...definition.options, taskDefName: definition.taskDefName },
+        env,
+      );
+      const resolved = resolveWorkerOptions(
+        overridden,
+        `worker "${definition.taskDefName}" (code and CONDUCTOR_WORKER_* settings)`,
+      );
+      const key = `${resolved.taskDefName}@${resolved.domain ?? ""}`;
+      if (seen.has(key)) {
+        throw new Error(
+          `TaskHandler: two workers poll task type "${resolved.taskDefName}"` +
+            (resolved.domain ? ` in domain "${resolved.domain}"` : "") + `; keep one`,
+        );
+      }
+      seen.set(key, key);
+      if (resolved.isolation === "worker" && !hasWebWorkers()) {
+        throw new Error(
+          `worker "${resolved.taskDefName}": isolation "worker" needs the Web Worker API, which this ` +
+            `runtime lacks (Node and Cloudflare workerd have no global Worker); use isolation "inline"`,
+        );
+      }
+      return {
+        definition,
+        options: { ...resolved, workerId: resolved.workerId ?? defaultWorkerId(env) },
+      };
+    });
+    let taskClient = o.taskClient;
+    let metadataClient = o.metadataClient;
+    if (!taskClient || !metadataClient) {
+      const clients = new OrkesClients(o.configuration ?? new Configuration());
+      taskClient ??= clients.getTaskClient();
+      metadataClient ??= clients.getMetadataClient();
+    }
+    const toRegister = [];
+    for (const { options } of workers) {
+      if (!options.registerTaskDef) continue;
+      if (!options.overwriteTaskDef) {
+        try {
+          await metadataClient.getTaskDef(options.taskDefName);
+          continue; // it exists: keep it
+        } catch (error) {
+          if (httpStatus(error) !== 404) throw error;
+        }
+      }
+      toRegister.push({ ...options.taskDef, name: options.taskDefName });
+    }
+    if (toRegister.length > 0) await metadataClient.registerTaskDefs(toRegister);
+    return { workers, taskClient };
+  }
+
+  #runner(
+    definition: AnyWorkerDefinition,
+    options: ResolvedWorkerOptions & { workerId: string },
+    client: RunnerTaskClient,
+    budget: TaskBudget | undefined,
+  ): TaskRunner {
+    let execute: TaskExecutor;
+    if (options.isolation === "worker") {
+      const pool = new WorkerPool(options.module!, options.taskDefName, options.concurrency);
+      this.#pools.push(pool);
+      execute = (task, signal) => pool.run(task, options.workerId, signal);
+    } else {
+      execute = (task, signal) => runHandler(definition, task, options.workerId, signal);
+    }
+    return new TaskRunner({
+      options,
+      client,
+      execute,
+      emit: emitterFor(this),
+      logger: this.#options.logger ?? console,
+      ...(budget ? { drain: { budget } } : {}),
+    });
+  }
+
+  #closePools(): void {
+    for (const pool of this.#pools.splice(0)) pool.close();
+  }
+}
+
+/** The host name where the runtime tells it (Deno with --allow-sys, HOSTNAME), else a random id. */
+function defaultWorkerId(env: (name: string) => string | undefined): string {
+  try {
+    const deno = (globalThis as { Deno?: { hostname?: () => string } }).Deno;
+    const host = deno?.hostname?.();
+    if (host) return host;
+  } catch {
+    // no permission: fall through
+  }
+  return env("HOSTNAME") ?? `conductor-edge-${crypto.randomUUID().slice(0, 8)}`;
+}
+
+function sumStats(all: RunnerStats[]): Omit<DrainSummary, "interrupted" | "durationMs"> {
+  const total: Omit<DrainSummary, "interrupted" | "durationMs"> = {
+    received: 0,
+    reported: {},
+    cancelled: 0,
+    lost: 0,
+  };
+  for (const stats of all) {
+    total.received += stats.received;
+    total.cancelled += stats.cancelled;
+    total.lost += stats.lost;
+    for (const [status, n] of Object.entries(stats.reported)) {
+      const key = status as keyof DrainSummary["reported"];
+      total.reported[key] = (total.reported[key] ?? 0) + (n ?? 0);
+    }
+  }
+  return total;
+}
