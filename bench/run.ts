@@ -99,7 +99,6 @@ function meta(options: BenchOptions) {
         "-c",
         "import importlib.metadata as m; print(m.version('conductor-python'))",
       ]),
-      esbuild: version(`${peers}/js/node_modules/.bin/esbuild`, ["--version"]),
     },
     servers: {} as Record<string, { url: string; version: string }>,
     parameters: options.parameters,

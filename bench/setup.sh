@@ -3,7 +3,7 @@
 # bench/.peers/ (gitignored; override with BENCH_PEERS_DIR). Never vendored, never committed.
 #
 #   js/  @io-orkes/conductor-javascript (npm, needs --legacy-peer-deps: its optional zod@3 peer
-#        clashes with the zod 4 its optional AI peers want) + esbuild for the bundle-size probe
+#        clashes with the zod 4 its optional AI peers want)
 #   py/  a virtual environment with conductor-python (PyPI)
 #
 # Idempotent: a peer whose marker file matches the wanted version is left as it is.
@@ -11,17 +11,16 @@ set -euo pipefail
 cd "$(dirname "$0")"
 JS_PEER_VERSION="${BENCH_JS_PEER_VERSION:-4.0.0}"
 PY_PEER_VERSION="${BENCH_PY_PEER_VERSION:-2.0.0}"
-ESBUILD_VERSION="${BENCH_ESBUILD_VERSION:-0.25.12}"
 PEERS="${BENCH_PEERS_DIR:-$PWD/.peers}"
 log() { printf '[bench setup] %s\n' "$*" >&2; }
 
 mkdir -p "$PEERS/js"
-want_js="conductor-javascript@$JS_PEER_VERSION esbuild@$ESBUILD_VERSION"
+want_js="conductor-javascript@$JS_PEER_VERSION"
 if [ "$(cat "$PEERS/js/.installed" 2>/dev/null)" != "$want_js" ]; then
-  log "npm: @io-orkes/conductor-javascript@$JS_PEER_VERSION, esbuild@$ESBUILD_VERSION -> $PEERS/js"
+  log "npm: @io-orkes/conductor-javascript@$JS_PEER_VERSION -> $PEERS/js"
   (cd "$PEERS/js" && { [ -f package.json ] || echo '{"name":"bench-js-peer","private":true,"type":"module"}' > package.json; } \
     && npm install --no-audit --no-fund --legacy-peer-deps --save-exact \
-      "@io-orkes/conductor-javascript@$JS_PEER_VERSION" "esbuild@$ESBUILD_VERSION" >&2)
+      "@io-orkes/conductor-javascript@$JS_PEER_VERSION" >&2)
   echo "$want_js" > "$PEERS/js/.installed"
 fi
 

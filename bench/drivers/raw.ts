@@ -19,7 +19,10 @@ interface RawTask {
 const workerId = "bench-raw";
 const json = { "content-type": "application/json" };
 
-async function batchPoll(p: DriverParams, count: number): Promise<RawTask[]> {
+/** The fetch the loop uses: the global one, or an in-process handler's. */
+export type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
+
+async function batchPoll(fetch: Fetch, p: DriverParams, count: number): Promise<RawTask[]> {
   const url = `${p.serverUrl}/tasks/poll/batch/${encodeURIComponent(p.taskType)}` +
     `?workerid=${workerId}&count=${count}&timeout=${p.pollTimeoutMs}`;
   const res = await fetch(url);
@@ -29,7 +32,12 @@ async function batchPoll(p: DriverParams, count: number): Promise<RawTask[]> {
 }
 
 /** Completes a task and, while update-v2 hands back the next one, keeps going in this slot. */
-async function runChain(p: DriverParams, first: RawTask, handled: () => void): Promise<void> {
+async function runChain(
+  fetch: Fetch,
+  p: DriverParams,
+  first: RawTask,
+  handled: () => void,
+): Promise<void> {
   let task: RawTask | undefined = first;
   while (task) {
     handled();
@@ -50,7 +58,16 @@ async function runChain(p: DriverParams, first: RawTask, handled: () => void): P
   }
 }
 
-async function work(p: DriverParams, handled: () => void): Promise<never> {
+/**
+ * Polls and completes tasks of `p.taskType` with `p.concurrency` slots, calling `handled` once
+ * per task, until `until()` says stop (checked between polls); then waits for the tasks in flight.
+ */
+export async function rawWorker(
+  fetch: Fetch,
+  p: DriverParams,
+  handled: () => void,
+  until: () => boolean = () => false,
+): Promise<void> {
   let free = p.concurrency;
   let wake: (() => void) | undefined;
   const release = () => {
@@ -58,27 +75,29 @@ async function work(p: DriverParams, handled: () => void): Promise<never> {
     wake?.();
     wake = undefined;
   };
-  for (;;) {
+  while (!until()) {
     if (free === 0) {
       await new Promise<void>((resolve) => (wake = resolve));
       continue;
     }
-    const tasks = await batchPoll(p, free);
+    const tasks = await batchPoll(fetch, p, free);
     if (tasks.length === 0) {
       await new Promise((resolve) => setTimeout(resolve, p.pollIntervalMs));
       continue;
     }
     for (const task of tasks) {
       free--;
-      runChain(p, task, handled).catch((error) => {
+      runChain(fetch, p, task, handled).catch((error) => {
         console.error(error);
         process.exit(1);
       }).finally(release);
     }
   }
+  while (free < p.concurrency) await new Promise<void>((resolve) => (wake = resolve));
 }
 
-async function execute(p: DriverParams): Promise<void> {
+/** One sync execute of `p.workflowName`; throws unless the workflow COMPLETED. */
+export async function rawExecute(fetch: Fetch, p: DriverParams): Promise<void> {
   const res = await fetch(
     `${p.serverUrl}/workflow/execute/${encodeURIComponent(p.workflowName)}/1?waitForSeconds=10`,
     {
@@ -93,9 +112,11 @@ async function execute(p: DriverParams): Promise<void> {
   if (status !== "COMPLETED") throw new Error(`execute: workflow ended ${status}`);
 }
 
-const params = driverParams();
-if (params.mode === "execute") {
-  await measureExecutes(params, () => execute(params));
-} else {
-  await work(params, params.mode === "worker" ? taskCounter(params.n) : () => {});
+if (import.meta.main) {
+  const params = driverParams();
+  if (params.mode === "execute") {
+    await measureExecutes(params, () => rawExecute(fetch, params));
+  } else {
+    await rawWorker(fetch, params, params.mode === "worker" ? taskCounter(params.n) : () => {});
+  }
 }

@@ -1,6 +1,8 @@
 /**
- * Workloads 3 and 4: bundle sizes (esbuild, minified, then gzip -9) of our import sets and the JS
- * peer's equivalents, and the import time of mod.ts in fresh Deno and Bun processes.
+ * Workloads 3 and 4: bundle sizes (`bun build --minify`, then gzip -9) of our import sets and the
+ * JS peer's equivalents, and the import time of mod.ts in fresh Deno and Bun processes. Ours are
+ * built for the browser target (what an edge bundle ships); the peer, which cannot be bundled
+ * for the browser, for Node with undici left out.
  *
  * @module
  */
@@ -19,7 +21,7 @@ interface BundleSpec {
   source: string;
   /** Files that must exist for the entry to build. */
   needs: string[];
-  platform: "browser" | "node";
+  target: "browser" | "node";
   external: string[];
 }
 
@@ -34,7 +36,7 @@ function specs(jsPeer: string): BundleSpec[] {
         `export { OrkesClients } from "${src("src/clients/mod.ts")}";\n` +
         `export { ConductorWorkflow, simpleTask } from "${src("src/workflow/mod.ts")}";\n`,
       needs: [src("src/config.ts"), src("src/clients/mod.ts"), src("src/workflow/mod.ts")],
-      platform: "browser",
+      target: "browser",
       external: [],
     },
     {
@@ -42,7 +44,7 @@ function specs(jsPeer: string): BundleSpec[] {
       label: "(b) ours: worker runtime (TaskHandler, workerTask)",
       source: `export { TaskHandler, workerTask } from "${src("src/worker/mod.ts")}";\n`,
       needs: [src("src/worker/mod.ts")],
-      platform: "browser",
+      target: "browser",
       external: [],
     },
     {
@@ -50,7 +52,7 @@ function specs(jsPeer: string): BundleSpec[] {
       label: "(c) ours: Hono adapter (./hono, with Hono itself)",
       source: `export * from "${src("src/hono/mod.ts")}";\n`,
       needs: [src("src/hono/mod.ts")],
-      platform: "browser",
+      target: "browser",
       external: [],
     },
     {
@@ -59,7 +61,7 @@ function specs(jsPeer: string): BundleSpec[] {
       source:
         `export { orkesConductorClient, OrkesClients, ConductorWorkflow, simpleTask } from "${jsPeer}";\n`,
       needs: [jsPeer],
-      platform: "node",
+      target: "node",
       external: ["undici"],
     },
     {
@@ -67,25 +69,19 @@ function specs(jsPeer: string): BundleSpec[] {
       label: "JS peer, as (b): TaskHandler",
       source: `export { TaskHandler } from "${jsPeer}";\n`,
       needs: [jsPeer],
-      platform: "node",
+      target: "node",
       external: ["undici"],
     },
   ];
 }
 
-/** Bundles each import set with esbuild (from bench/setup.sh) and measures it. */
+/** Bundles each import set with `bun build` and measures it; the peer's only when installed. */
 export function bundleSizes(
   env: Record<string, string | undefined>,
   tmpDir: string,
   skipped: string[],
 ): BundleRow[] {
-  const peers = peersDir(env);
-  const esbuild = `${peers}/js/node_modules/.bin/esbuild`;
-  if (!existsSync(esbuild)) {
-    skipped.push(`bundle sizes: esbuild not installed (${esbuild}); run bench/setup.sh`);
-    return [];
-  }
-  const jsPeer = `${peers}/js/node_modules/@io-orkes/conductor-javascript/dist/index.mjs`;
+  const jsPeer = `${peersDir(env)}/js/node_modules/@io-orkes/conductor-javascript/dist/index.mjs`;
   mkdirSync(tmpDir, { recursive: true });
   const rows: BundleRow[] = [];
   for (const spec of specs(jsPeer)) {
@@ -97,24 +93,20 @@ export function bundleSizes(
     const entry = `${tmpDir}/bundle-${spec.id}.ts`;
     const out = `${tmpDir}/bundle-${spec.id}.js`;
     writeFileSync(entry, spec.source);
-    const args = [
-      entry,
-      "--bundle",
+    const flags = [
       "--minify",
       "--format=esm",
-      `--platform=${spec.platform}`,
-      "--log-level=error",
-      `--outfile=${out}`,
-      ...spec.external.map((e) => `--external:${e}`),
+      `--target=${spec.target}`,
+      ...spec.external.flatMap((e) => ["--external", e]),
     ];
     try {
-      execFileSync(esbuild, args, { cwd: repoRoot, stdio: ["ignore", "ignore", "pipe"] });
+      execFileSync("bun", ["build", entry, ...flags, `--outfile=${out}`], {
+        cwd: repoRoot,
+        stdio: ["ignore", "ignore", "pipe"],
+      });
     } catch (error) {
-      skipped.push(
-        `bundle ${spec.id}: esbuild failed: ${
-          String((error as { stderr?: unknown }).stderr ?? error)
-        }`,
-      );
+      const stderr = (error as { stderr?: unknown }).stderr;
+      skipped.push(`bundle ${spec.id}: bun build failed: ${String(stderr ?? error).slice(0, 400)}`);
       continue;
     }
     const bytes = readFileSync(out);
@@ -123,8 +115,7 @@ export function bundleSizes(
       label: spec.label,
       minBytes: bytes.length,
       gzBytes: gzipSync(bytes, { level: 9 }).length,
-      how: `esbuild --bundle --minify --platform=${spec.platform}` +
-        spec.external.map((e) => ` --external:${e}`).join(""),
+      how: `bun build ${flags.join(" ")}`,
     });
   }
   return rows;
