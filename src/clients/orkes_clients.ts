@@ -9,6 +9,7 @@ import { Transport } from "../http/transport.ts";
 import { MetadataClient } from "./metadata_client.ts";
 import { TaskClient } from "./task_client.ts";
 import { WorkflowClient } from "./workflow_client.ts";
+import { WorkflowExecutor } from "../executor.ts";
 
 /**
  * Hands out the clients for one configuration. Clients are created once and reused.
@@ -31,6 +32,7 @@ export class OrkesClients {
   #workflow?: WorkflowClient;
   #task?: TaskClient;
   #metadata?: MetadataClient;
+  #executor?: WorkflowExecutor;
 
   /**
    * Creates the entry point and its shared transport.
@@ -67,5 +69,15 @@ export class OrkesClients {
    */
   getMetadataClient(): MetadataClient {
     return this.#metadata ??= new MetadataClient(this.transport);
+  }
+
+  /**
+   * The workflow executor: register, start, execute (wait for the result), operate, test. What
+   * `ConductorWorkflow({ executor })` runs through.
+   *
+   * @returns The executor.
+   */
+  getWorkflowExecutor(): WorkflowExecutor {
+    return this.#executor ??= new WorkflowExecutor(this);
   }
 }
