@@ -18,14 +18,12 @@ export {
   isWorkerDefinition,
   type OutputOf,
   type ResolvedWorkerOptions,
-  type TaskInputs,
   type WorkerDefinition,
   type WorkerFunction,
   type WorkerIsolation,
   type WorkerOptions,
   workerTask,
   type WorkerTaskArgs,
-  type WorkerTaskCall,
 } from "./worker_task.ts";
 export type { TaskContext } from "./context.ts";
 export { isNonRetryableError, NonRetryableError } from "./errors.ts";

@@ -6,7 +6,9 @@
  *
  * @module
  */
-import type { TaskDef, WorkflowTask } from "../model/mod.ts";
+import type { TaskDef } from "../model/mod.ts";
+import type { Input } from "../workflow/ref.ts";
+import { SimpleTask } from "../workflow/simple.ts";
 import type { TaskContext } from "./context.ts";
 import type { TaskInProgress } from "./in_progress.ts";
 import type { SchemaInput, SchemaOutput, StandardSchema } from "./schema.ts";
@@ -120,30 +122,15 @@ export type OutputOf<R> = [CompletedValue<R>] extends [void | undefined] ? Recor
   : CompletedValue<R> extends Record<string, unknown> ? CompletedValue<R>
   : { result: CompletedValue<R> };
 
-/** What a task input field accepts: the value, or a `${...}` expression resolving to it. */
-export type TaskInputs<I> = unknown extends I ? Record<string, unknown>
-  : I extends Record<string, unknown> ? { [K in keyof I]: I[K] | string }
-  : Record<string, unknown>;
-
-/** What calling a worker definition takes: the reference name, then the task's inputs. */
-export type WorkerTaskArgs<I> = { taskRefName: string } & TaskInputs<I>;
-
 /**
- * A SIMPLE task that runs a worker, as a workflow holds it. It is a plain {@link WorkflowTask}
- * (JSON.stringify and spread give exactly that), plus non-enumerable helpers for references.
+ * What calling a worker definition takes: the reference name, then the task's inputs, each a
+ * value or a `${...}` reference typed like the input field.
  */
-export interface WorkerTaskCall<O = Record<string, unknown>> extends WorkflowTask {
-  /** Always SIMPLE. */
-  type: "SIMPLE";
-  /** Inputs as given (values or `${...}` expressions). */
-  inputParameters: Record<string, unknown>;
-  /** `${ref.output}` or `${ref.output.<path>}`: the task's output, for later tasks' inputs. */
-  output(path?: (keyof O & string) | (string & Record<never, never>)): string;
-  /** `${ref.input}` or `${ref.input.<path>}`. */
-  input(path?: string): string;
-  /** The plain WorkflowTask. */
-  toWorkflowTask(): WorkflowTask;
-}
+export type WorkerTaskArgs<I> =
+  & { taskRefName: string }
+  & (unknown extends I ? Record<string, unknown>
+    : I extends Record<string, unknown> ? Input<I>
+    : Record<string, unknown>);
 
 /** The function a worker runs. */
 export type WorkerFunction<I, R> = (input: I, ctx: TaskContext) => R;
@@ -154,7 +141,7 @@ export type WorkerFunction<I, R> = (input: I, ctx: TaskContext) => R;
  */
 export interface WorkerDefinition<I = Record<string, unknown>, O = Record<string, unknown>> {
   /** A SIMPLE workflow task running this worker, with the given reference name and inputs. */
-  (args: WorkerTaskArgs<I>): WorkerTaskCall<O>;
+  (args: WorkerTaskArgs<I>): SimpleTask<I, O>;
   /** The task type it polls. */
   readonly taskDefName: string;
   /** Its settings as written (before environment overrides and defaults). */
@@ -256,34 +243,14 @@ export function definedWorkers(): readonly AnyWorkerDefinition[] {
   return [...registry];
 }
 
-function buildTask(taskDefName: string, args: WorkerTaskArgs<unknown>): WorkerTaskCall {
+function buildTask(taskDefName: string, args: WorkerTaskArgs<unknown>): SimpleTask {
   if (typeof args !== "object" || args === null) {
     throw new TypeError(
       `${taskDefName}(...): expected { taskRefName, ...inputs }, got ${String(args)}`,
     );
   }
-  const { taskRefName, ...inputs } = args as { taskRefName: unknown } & Record<string, unknown>;
-  if (typeof taskRefName !== "string" || taskRefName.trim() === "") {
-    throw new TypeError(
-      `${taskDefName}(...): taskRefName must be a non-empty string, got ${
-        JSON.stringify(taskRefName)
-      }`,
-    );
-  }
-  const task = {
-    name: taskDefName,
-    taskReferenceName: taskRefName,
-    type: "SIMPLE" as const,
-    inputParameters: inputs,
-  };
-  const path = (kind: string, sub?: string) =>
-    sub ? `\${${taskRefName}.${kind}.${sub}}` : `\${${taskRefName}.${kind}}`;
-  Object.defineProperties(task, {
-    output: { value: (sub?: string) => path("output", sub) },
-    input: { value: (sub?: string) => path("input", sub) },
-    toWorkflowTask: { value: () => ({ ...task, inputParameters: { ...inputs } }) },
-  });
-  return task as WorkerTaskCall;
+  const { taskRefName, ...inputParameters } = args;
+  return new SimpleTask({ taskRefName, name: taskDefName, inputParameters });
 }
 
 const DEFAULTS = {
