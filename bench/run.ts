@@ -6,7 +6,7 @@
  *   deno run -A bench/run.ts --real-url http://127.0.0.1:PORT/api [--n 2000] [--reps 3]
  *     [--servers real,embedded] [--contenders ours-deno,ours-bun,js-peer,py-peer,raw-deno,raw-bun]
  *     [--exec-contenders ours-deno,js-peer,py-peer,raw-deno] [--exec-iterations 200]
- *     [--engine-workflows 2000] [--import-samples 7] [--only throughput,execute,bundle,import,engine]
+ *     [--engine-workflows 2000] [--server-warmup 1000] [--import-samples 7] [--only throughput,execute,bundle,import,engine]
  *     [--out bench/results]
  *
  * @module
@@ -191,6 +191,19 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
           errors: [],
         }]));
         results.throughput.push(...rows.values());
+        if (p.serverWarmupTasks > 0) {
+          // A cold JVM (or a fresh engine) would slow whoever goes first: warm it, unmeasured.
+          const name = `bench_${runId}_${server}_warmup`;
+          try {
+            const run = await throughputRep(apiUrl, all.get("raw-deno")!, {
+              ...settings,
+              n: p.serverWarmupTasks,
+            }, name);
+            log(`[bench] ${server} warm-up: ${run.tasksPerSec.toFixed(0)} tasks/s (not counted)`);
+          } catch (error) {
+            log(`[bench] ${server} warm-up failed: ${(error as Error).message.slice(0, 400)}`);
+          }
+        }
         for (let rep = 1; rep <= p.reps; rep++) {
           for (const c of workers) {
             const row = rows.get(c.id)!;
@@ -345,6 +358,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       "exec-iterations": { type: "string", default: "200" },
       "exec-warmup": { type: "string", default: "10" },
       "engine-workflows": { type: "string", default: "2000" },
+      "server-warmup": { type: "string", default: "1000" },
       "import-samples": { type: "string", default: "7" },
       out: { type: "string", default: `${repoRoot}bench/results` },
     },
@@ -373,6 +387,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       execIterations: int("exec-iterations", 1),
       execWarmup: int("exec-warmup", 0),
       engineWorkflows: int("engine-workflows", 1),
+      serverWarmupTasks: int("server-warmup", 0),
     },
     importSamples: int("import-samples", 1),
     out: values.out!,

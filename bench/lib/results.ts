@@ -103,6 +103,8 @@ export interface BenchParameters {
   execWarmup: number;
   /** Workflows per embedded in-process repetition. */
   engineWorkflows: number;
+  /** Unmeasured raw-loop tasks that warm each server before the throughput repetitions. */
+  serverWarmupTasks: number;
 }
 
 /** Where and how a run happened. */
