@@ -109,6 +109,16 @@ export class SwitchTask extends TaskBuilder<{ evaluationResult: unknown[]; selec
   protected fields(): Partial<WorkflowTask> {
     const o = this.#options;
     const where = `SwitchTask "${this.taskReferenceName}"`;
+    if (this.#cases.size === 0) {
+      // The server's own rule: "decisionCases should have atleast one task for taskType: SWITCH".
+      invalid(
+        "SwitchTask",
+        this.taskReferenceName,
+        "cases",
+        "at least one case (add one with switchCase())",
+        {},
+      );
+    }
     const decisionCases: Record<string, WorkflowTask[]> = {};
     for (const [value, steps] of this.#cases) {
       decisionCases[value] = toWorkflowTaskList(steps, `${where} case ${JSON.stringify(value)}`);

@@ -201,6 +201,11 @@ describe("task builders", () => {
       () => new SwitchTask({ taskRefName: "x" }),
       /value or javascript must be given, exactly one/,
     );
+    assert.throws(
+      () =>
+        new SwitchTask({ taskRefName: "nocase", value: 1 }).defaultCase(wait("d")).toWorkflowTask(),
+      /SwitchTask "nocase": cases must be at least one case/,
+    );
   });
 
   it("ForkTask becomes FORK_JOIN + JOIN on the last task of every branch", () => {
