@@ -5,6 +5,8 @@
 # with one line `N passed, N failed` computed from those reports. Phases (TEST_PHASES, default
 # all of them, in this order):
 #   unit  library and engine tests (src/, tests/unit/), no external server
+#   embedded       the integration suite against the embedded engine in-process (its fetch handler)
+#   embedded-port  the integration suite against the embedded engine on a loopback port
 #   real  the integration suite (tests/integration/) against the real Conductor OSS server,
 #         started here with scripts/conductor-server.sh (or CONDUCTOR_SERVER_URL when given)
 #         and stopped on every exit path. If the server cannot start, the phase fails.
@@ -18,7 +20,7 @@ fi
 export PATH="$root/node_modules/.bin:$PATH" NO_COLOR=1 DENO_NO_UPDATE_CHECK=1
 unset RUST_BACKTRACE
 
-phases="${TEST_PHASES:-unit real}"
+phases="${TEST_PHASES:-unit embedded embedded-port real}"
 results="$root/test-results"
 rm -rf "$results"; mkdir -p "$results"
 status=0
@@ -53,6 +55,9 @@ for phase in $phases; do
   case "$phase" in
     unit)
       run_both unit src tests/unit
+      ;;
+    embedded|embedded-port)
+      CONDUCTOR_TEST_SERVER=$phase run_both "$phase" tests/integration
       ;;
     real)
       url="${CONDUCTOR_SERVER_URL:-}"

@@ -6,16 +6,20 @@
  *   helper starts one with `scripts/conductor-server.sh` and stops it when the process exits.
  *   If it cannot start, the test fails loudly: it never skips.
  *
- * Later issues add `embedded` (in-process fetch handler) and `embedded-port`.
+ * - `CONDUCTOR_TEST_SERVER=embedded` (the default): the embedded engine in this process, reached
+ *   through its fetch handler (no socket); `apiUrl` is `http://embedded/api`.
+ * - `CONDUCTOR_TEST_SERVER=embedded-port`: the embedded engine in this process, listening on a
+ *   free loopback port and reached with the global fetch.
  *
  * @module
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
+import { createServer, type EmbeddedServer } from "../../src/server/mod.ts";
 
 /** Which server a test run talks to. */
-export type TestServerKind = "real";
+export type TestServerKind = "real" | "embedded" | "embedded-port";
 
 /** A server a test can talk to. */
 export interface TestServer {
@@ -25,18 +29,24 @@ export interface TestServer {
   apiUrl: string;
   /** The fetch to use against it (the global fetch for servers on a socket). */
   fetch: typeof fetch;
+  /** The embedded engine, for the `embedded` kinds (its clock, its engine). */
+  embedded?: EmbeddedServer;
 }
 
 const script = fileURLToPath(new URL("../../scripts/conductor-server.sh", import.meta.url));
 let pending: Promise<TestServer> | undefined;
 
-/** The kind of server chosen by `CONDUCTOR_TEST_SERVER` (default `real` until the engine lands). */
+const KINDS: readonly TestServerKind[] = ["real", "embedded", "embedded-port"];
+
+/** The kind of server chosen by `CONDUCTOR_TEST_SERVER` (default `embedded`). */
 export function testServerKind(): TestServerKind {
-  const kind = process.env.CONDUCTOR_TEST_SERVER ?? "real";
-  if (kind !== "real") {
-    throw new Error(`CONDUCTOR_TEST_SERVER must be "real", got ${JSON.stringify(kind)}`);
+  const kind = process.env.CONDUCTOR_TEST_SERVER || "embedded";
+  if (!KINDS.includes(kind as TestServerKind)) {
+    throw new Error(
+      `CONDUCTOR_TEST_SERVER must be one of ${KINDS.join(", ")}, got ${JSON.stringify(kind)}`,
+    );
   }
-  return kind;
+  return kind as TestServerKind;
 }
 
 /** Returns the test server for this process, starting it on first use. */
@@ -45,8 +55,28 @@ export function testServer(): Promise<TestServer> {
   return pending;
 }
 
+/** A fetch that hands requests to an in-process handler, as the global fetch would send them. */
+function inProcessFetch(handler: (request: Request) => Promise<Response>): typeof fetch {
+  return ((input: RequestInfo | URL, init?: RequestInit) =>
+    handler(new Request(input, init))) as typeof fetch;
+}
+
+async function startEmbedded(kind: "embedded" | "embedded-port"): Promise<TestServer> {
+  const embedded = createServer();
+  if (kind === "embedded") {
+    return { kind, apiUrl: "http://embedded/api", fetch: inProcessFetch(embedded.fetch), embedded };
+  }
+  const { url } = await embedded.listen({ hostname: "127.0.0.1", port: 0 });
+  // Close the socket when the runner exits (Deno fires "unload", Bun and Node "exit").
+  const stop = () => void embedded.close();
+  process.on("exit", stop);
+  if ("Deno" in globalThis) globalThis.addEventListener("unload", stop);
+  return { kind, apiUrl: url, fetch, embedded };
+}
+
 function startServer(): Promise<TestServer> {
   const kind = testServerKind();
+  if (kind !== "real") return startEmbedded(kind);
   const given = process.env.CONDUCTOR_SERVER_URL;
   if (given) return Promise.resolve({ kind, apiUrl: given.replace(/\/+$/, ""), fetch });
   let apiUrl: string;

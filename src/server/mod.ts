@@ -1,0 +1,119 @@
+/**
+ * An embedded, in-memory Conductor engine that speaks the real server's REST API: register
+ * definitions, start workflows, poll and complete tasks, and operate executions, with no
+ * server to run. Use it in-process (its `fetch` is a standard fetch handler) or on a port.
+ * Its clock can be a manual one, so tests move time forward instead of sleeping.
+ *
+ * @example
+ * ```ts
+ * import { createClock, createServer } from "@conductor-edge/sdk/server";
+ *
+ * const server = createServer({ clock: createClock({ manual: true }) });
+ * const res = await server.fetch(new Request("http://embedded/health"));
+ * console.log((await res.json()).healthy); // true
+ * await server.close();
+ * ```
+ *
+ * @module
+ */
+import type { Hono } from "hono";
+import { type Clock, createClock } from "./clock.ts";
+import { Engine } from "./engine.ts";
+import { createRoutes } from "./routes.ts";
+import type { SystemTaskRegistry } from "./system_tasks.ts";
+import { defaultSystemTasks } from "./tasks/mod.ts";
+import { listen } from "./listen.ts";
+
+export { type Clock, type ClockOptions, type ClockTimer, createClock } from "./clock.ts";
+export { Engine, type EngineOptions, type PollOptions } from "./engine.ts";
+export { ApiError } from "./errors.ts";
+export { resolveParameters } from "./expressions.ts";
+export {
+  type CreateTaskOptions,
+  type MapContext,
+  type SystemTaskContext,
+  type SystemTaskHost,
+  SystemTaskRegistry,
+  type SystemTaskType,
+} from "./system_tasks.ts";
+export { defaultSystemTasks } from "./tasks/mod.ts";
+
+/** Options of {@link createServer}. */
+export interface ServerOptions {
+  /** The engine's time; a manual clock lets tests skip time. @default a real-time clock */
+  clock?: Clock;
+  /** How many ended executions to keep in memory; older ones are dropped. @default 10000 */
+  retention?: number;
+  /** System task types; the default registry holds those this version implements. */
+  systemTasks?: SystemTaskRegistry;
+  /** `instance` in error bodies (the server puts its host name there). @default "embedded" */
+  instance?: string;
+}
+
+/** Options of {@link EmbeddedServer.listen}. */
+export interface ListenOptions {
+  /** @default "127.0.0.1" */
+  hostname?: string;
+  /** 0 picks a free port. @default 0 */
+  port?: number;
+}
+
+/** A running embedded engine. */
+export interface EmbeddedServer {
+  /** The fetch handler: pass it as a client's `fetch` to talk to the engine with no socket. */
+  fetch(request: Request): Promise<Response>;
+  /** Serves the API on a port (Deno.serve, Bun.serve or node:http, whichever exists). */
+  listen(options?: ListenOptions): Promise<{ url: string }>;
+  /** Stops the listener, wakes long polls and stops timers. */
+  close(): Promise<void>;
+  /** The engine's clock (`clock.advance(ms)` with a manual clock). */
+  readonly clock: Clock;
+  /** The engine itself, for inspection and for system task plug-ins. */
+  readonly engine: Engine;
+  /** The Hono app behind `fetch`. */
+  readonly app: Hono;
+}
+
+/**
+ * Creates an embedded Conductor engine.
+ *
+ * @example
+ * ```ts
+ * import { createServer } from "@conductor-edge/sdk/server";
+ *
+ * const server = createServer();
+ * const { url } = await server.listen({ port: 0 }); // http://127.0.0.1:PORT/api
+ * console.log(url.endsWith("/api")); // true
+ * await server.close();
+ * ```
+ */
+export function createServer(options: ServerOptions = {}): EmbeddedServer {
+  const clock = options.clock ?? createClock();
+  const engine = new Engine({
+    clock,
+    retention: options.retention,
+    systemTasks: options.systemTasks ?? defaultSystemTasks(),
+  });
+  const app = createRoutes(engine, options.instance);
+  let stop: (() => Promise<void>) | undefined;
+  const fetch = async (request: Request): Promise<Response> => await app.fetch(request);
+  return {
+    fetch,
+    async listen(opts = {}) {
+      if (stop) throw new Error("this embedded server is already listening");
+      const served = await listen(fetch, opts.hostname ?? "127.0.0.1", opts.port ?? 0);
+      stop = served.stop;
+      return { url: served.url };
+    },
+    async close() {
+      engine.close();
+      clock.dispose();
+      const s = stop;
+      stop = undefined;
+      await s?.();
+    },
+    clock,
+    engine,
+    app,
+  };
+}

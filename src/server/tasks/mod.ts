@@ -1,0 +1,25 @@
+/**
+ * The system task types the embedded engine ships, and the registry holding them.
+ *
+ * @module
+ */
+import { SystemTaskRegistry } from "../system_tasks.ts";
+import { setVariableTask } from "./set_variable.ts";
+import { waitTask } from "./wait.ts";
+
+export { setVariableTask } from "./set_variable.ts";
+export { parseDuration, parseUntil, waitTask } from "./wait.ts";
+
+/**
+ * A registry with every system task type this version implements.
+ *
+ * @example
+ * ```ts
+ * import { defaultSystemTasks } from "@conductor-edge/sdk/server";
+ * const registry = defaultSystemTasks();
+ * console.log(registry.get("WAIT")?.async); // true
+ * ```
+ */
+export function defaultSystemTasks(): SystemTaskRegistry {
+  return new SystemTaskRegistry().register(waitTask).register(setVariableTask);
+}
