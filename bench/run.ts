@@ -12,6 +12,7 @@
  * @module
  */
 import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { cpus, freemem, loadavg, platform, release, totalmem } from "node:os";
 import process from "node:process";
 import { parseArgs } from "node:util";
@@ -178,7 +179,12 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     } else throw new Error(`--servers takes real and embedded, got ${JSON.stringify(server)}`);
     if (!apiUrl) continue;
     try {
-      results.meta.servers[server] = { url: apiUrl, version: await serverVersion(apiUrl) };
+      let serverVer = await serverVersion(apiUrl);
+      if (server === "embedded" && serverVer === "unknown") {
+        const jsr = JSON.parse(readFileSync(`${repoRoot}jsr.json`, "utf8")) as { version: string };
+        serverVer = `conductor-edge ${jsr.version} embedded engine`;
+      }
+      results.meta.servers[server] = { url: apiUrl, version: serverVer };
       log(`[bench] ${server} server ${apiUrl} (${results.meta.servers[server].version})`);
       if (wants("throughput")) {
         const rows = new Map<string, ThroughputRow>(workers.map((c) => [c.id, {
