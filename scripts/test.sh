@@ -7,7 +7,8 @@
 #   unit  library and engine tests (src/, tests/unit/), no external server
 #   embedded       the integration suite against the embedded engine in-process (its fetch handler)
 #   embedded-port  the integration suite against the embedded engine on a loopback port
-#   real  the integration suite (tests/integration/) against the real Conductor OSS server,
+#   real  the integration suite (tests/integration/) and the runtime smoke tests
+#         (tests/runtimes/: Deno, Bun, Node, workerd) against the real Conductor OSS server,
 #         started here with scripts/conductor-server.sh (or CONDUCTOR_SERVER_URL when given)
 #         and stopped on every exit path. If the server cannot start, the phase fails.
 set -uo pipefail
@@ -71,7 +72,7 @@ for phase in $phases; do
           continue
         fi
       fi
-      CONDUCTOR_TEST_SERVER=real CONDUCTOR_SERVER_URL="$url" run_both real tests/integration
+      CONDUCTOR_TEST_SERVER=real CONDUCTOR_SERVER_URL="$url" run_both real tests/integration tests/runtimes
       if [ "$started_server" = 1 ]; then bash scripts/conductor-server.sh stop >/dev/null 2>&1; started_server=0; fi
       ;;
     *) echo "[test] unknown phase: $phase" >&2; status=1 ;;

@@ -1,0 +1,167 @@
+/**
+ * The same client smoke scenario (tests/runtimes/client_smoke.ts) on Deno, Bun, Node and in
+ * workerd, each a separate process against the test server: Deno and Bun run the TypeScript
+ * entry, Node and workerd run a bundle that `bun build` makes first.
+ *
+ * The server must be reachable over a socket (`CONDUCTOR_TEST_SERVER=real` or `embedded-port`);
+ * scripts/test.sh runs this file in the real-server phase.
+ */
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import { type TestServer, testServer, testServerKind } from "../_support/server.ts";
+import type { SmokeReport } from "./client_smoke.ts";
+
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const bin = (name: string) => join(root, "node_modules", ".bin", name);
+
+function run(command: string, args: string[], env: Record<string, string>): string {
+  const result = spawnSync(command, args, {
+    cwd: root,
+    encoding: "utf8",
+    timeout: 120_000,
+    env: { ...process.env, NO_COLOR: "1", ...env },
+  });
+  if (result.error) throw result.error;
+  if (result.status !== 0) {
+    throw new Error(`${command} ${args.join(" ")} exited ${result.status}:\n${result.stderr}`);
+  }
+  return result.stdout;
+}
+
+function report(stdout: string): SmokeReport {
+  const line = stdout.trim().split("\n").pop() ?? "";
+  return JSON.parse(line) as SmokeReport;
+}
+
+function assertSmoke(smoke: SmokeReport, runtime: RegExp): void {
+  assert.match(smoke.runtime, runtime);
+  assert.match(smoke.workflowId, /^[0-9a-f-]{36}$/);
+  assert.deepEqual(smoke.statuses, ["RUNNING", "TERMINATED"]);
+  assert.equal(smoke.firstTask, "SCHEDULED");
+  assert.equal(smoke.reason, `smoke on ${smoke.runtime}`);
+  assert.equal(smoke.taskRetryCount, 1);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+describe("client smoke on every runtime", () => {
+  let server: TestServer;
+  let dir: string;
+  let env: Record<string, string>;
+
+  before(async () => {
+    if (testServerKind() === "embedded") {
+      throw new Error(
+        "the runtime smoke tests need a server on a socket: run them with " +
+          "CONDUCTOR_TEST_SERVER=real (scripts/test.sh does) or CONDUCTOR_TEST_SERVER=embedded-port",
+      );
+    }
+    server = await testServer();
+    env = { CONDUCTOR_SERVER_URL: server.apiUrl };
+    dir = mkdtempSync(join(tmpdir(), "ce-client-smoke-"));
+  });
+  after(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("runs on Deno", () => {
+    const out = run(bin("deno"), ["run", "-A", here("./client_smoke_main.ts")], env);
+    assertSmoke(report(out), /^Deno\//);
+  });
+
+  it("runs on Bun", () => {
+    const out = run(bin("bun"), ["run", here("./client_smoke_main.ts")], env);
+    assertSmoke(report(out), /^Bun\//);
+  });
+
+  it("runs on Node (bundled with bun build)", () => {
+    const bundle = join(dir, "main.mjs");
+    run(bin("bun"), [
+      "build",
+      here("./client_smoke_main.ts"),
+      "--target",
+      "node",
+      "--format",
+      "esm",
+      "--outfile",
+      bundle,
+    ], {});
+    const version = run("node", ["--version"], {}).trim();
+    assert.ok(Number(version.slice(1).split(".")[0]) >= 20, `node ${version} is older than 20`);
+    const out = run("node", [bundle], env);
+    assertSmoke(report(out), /^Node\.js\//);
+  });
+
+  it("runs in workerd (bundled for the browser target, configured from bindings)", async () => {
+    const bundle = join(dir, "worker.js");
+    run(bin("bun"), [
+      "build",
+      here("./client_smoke_worker.ts"),
+      "--target",
+      "browser",
+      "--format",
+      "esm",
+      "--outfile",
+      bundle,
+    ], {});
+    const port = await freePort();
+    const config = join(dir, "workerd.capnp");
+    writeFileSync(
+      config,
+      `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [
+    (name = "main", worker = .smoke),
+    # The default outbound reaches only public addresses; the test server is on loopback.
+    (name = "net", network = (allow = ["public", "private", "local"])),
+  ],
+  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "main") ],
+);
+const smoke :Workerd.Worker = (
+  modules = [ (name = "worker", esModule = embed "worker.js") ],
+  compatibilityDate = "2025-09-01",
+  bindings = [ (name = "CONDUCTOR_SERVER_URL", text = ${JSON.stringify(server.apiUrl)}) ],
+  globalOutbound = "net",
+);
+`,
+    );
+    const child = spawn(bin("workerd"), ["serve", config], { stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr?.on("data", (chunk) => (stderr += String(chunk)));
+    try {
+      const base = `http://127.0.0.1:${port}`;
+      let ready = false;
+      for (let i = 0; i < 150 && !ready && child.exitCode === null; i++) {
+        ready = await fetch(`${base}/ready`).then((r) => r.text()).then(
+          (t) => t === "ready",
+          () => false,
+        );
+        if (!ready) await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.ok(ready, `workerd did not start listening: ${stderr}`);
+      const response = await fetch(`${base}/smoke`);
+      const body = await response.json();
+      assert.equal(response.status, 200, JSON.stringify(body));
+      assertSmoke(body as SmokeReport, /^Cloudflare-Workers$/);
+    } finally {
+      child.kill();
+    }
+  });
+});
