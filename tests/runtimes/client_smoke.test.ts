@@ -36,6 +36,21 @@ function run(command: string, args: string[], env: Record<string, string>): stri
   return result.stdout;
 }
 
+/** Bundles an entry into one ES module file with `bun build`. */
+function bundle(entry: string, target: "node" | "browser", outfile: string): string {
+  run(bin("bun"), [
+    "build",
+    here(entry),
+    "--target",
+    target,
+    "--format",
+    "esm",
+    "--outfile",
+    outfile,
+  ], {});
+  return outfile;
+}
+
 function report(stdout: string): SmokeReport {
   const line = stdout.trim().split("\n").pop() ?? "";
   return JSON.parse(line) as SmokeReport;
@@ -92,35 +107,15 @@ describe("client smoke on every runtime", () => {
   });
 
   it("runs on Node (bundled with bun build)", () => {
-    const bundle = join(dir, "main.mjs");
-    run(bin("bun"), [
-      "build",
-      here("./client_smoke_main.ts"),
-      "--target",
-      "node",
-      "--format",
-      "esm",
-      "--outfile",
-      bundle,
-    ], {});
+    const main = bundle("./client_smoke_main.ts", "node", join(dir, "main.mjs"));
     const version = run("node", ["--version"], {}).trim();
     assert.ok(Number(version.slice(1).split(".")[0]) >= 20, `node ${version} is older than 20`);
-    const out = run("node", [bundle], env);
+    const out = run("node", [main], env);
     assertSmoke(report(out), /^Node\.js\//);
   });
 
   it("runs in workerd (bundled for the browser target, configured from bindings)", async () => {
-    const bundle = join(dir, "worker.js");
-    run(bin("bun"), [
-      "build",
-      here("./client_smoke_worker.ts"),
-      "--target",
-      "browser",
-      "--format",
-      "esm",
-      "--outfile",
-      bundle,
-    ], {});
+    bundle("./client_smoke_worker.ts", "browser", join(dir, "worker.js"));
     const port = await freePort();
     const config = join(dir, "workerd.capnp");
     writeFileSync(
