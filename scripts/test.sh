@@ -58,7 +58,7 @@ for phase in $phases; do
       run_both unit src tests/unit
       ;;
     embedded|embedded-port)
-      CONDUCTOR_TEST_SERVER=$phase run_both "$phase" tests/integration
+      CONDUCTOR_TEST_SERVER=$phase run_both "$phase" tests/integration tests/examples
       ;;
     real)
       url="${CONDUCTOR_SERVER_URL:-}"
@@ -72,7 +72,7 @@ for phase in $phases; do
           continue
         fi
       fi
-      CONDUCTOR_TEST_SERVER=real CONDUCTOR_SERVER_URL="$url" run_both real tests/integration tests/runtimes
+      CONDUCTOR_TEST_SERVER=real CONDUCTOR_SERVER_URL="$url" run_both real tests/integration tests/runtimes tests/examples
       if [ "$started_server" = 1 ]; then bash scripts/conductor-server.sh stop >/dev/null 2>&1; started_server=0; fi
       ;;
     *) echo "[test] unknown phase: $phase" >&2; status=1 ;;
