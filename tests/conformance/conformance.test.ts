@@ -1,0 +1,157 @@
+/**
+ * The conformance suite: runs every scenario against the server chosen by
+ * `CONDUCTOR_TEST_SERVER` and compares what it observes with the golden observation recorded
+ * from the real Conductor server (`golden/<name>.json`, written by `record.ts`).
+ *
+ * - On the real server this proves the goldens are real and still hold: every scenario must
+ *   match exactly.
+ * - On the embedded engine it holds the engine to the real server. Only the README-listed
+ *   deliberate differences are masked; scenarios covering a README-listed "not yet in the
+ *   engine" token are reported as pending (and fail once they match, so the list shrinks).
+ *
+ * At the end it prints a table per task type and operator API: scenarios, identical.
+ *
+ * @module
+ */
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import { scenarios } from "./scenarios/mod.ts";
+import { conformanceTarget } from "./target.ts";
+import { startSuite, type SuiteRun } from "./suite.ts";
+import type { ConformanceTarget } from "./driver.ts";
+import type { Observation, Recording, Scenario } from "./scenario.ts";
+import { deliberateDifferences, notYetInEngine } from "./differences.ts";
+import { firstDifference, maskPaths } from "./compare.ts";
+
+interface Golden extends Recording {
+  server: string;
+}
+
+function golden(name: string): Golden | undefined {
+  const file = new URL(`./golden/${name}.json`, import.meta.url);
+  return existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) as Golden : undefined;
+}
+
+type Verdict = "identical" | "excused" | "pending" | "different" | "error";
+
+const verdicts = new Map<string, Verdict>();
+const pendingTokens = new Set(notYetInEngine.map((entry) => entry.covers));
+
+function excusePaths(name: string): string[] {
+  return deliberateDifferences
+    .filter((entry) => entry.scenario === name || entry.scenario === "*")
+    .flatMap((entry) => entry.paths);
+}
+
+function printTable(target: ConformanceTarget): void {
+  const rows = new Map<string, { total: number; identical: number; other: number }>();
+  for (const scenario of scenarios) {
+    const verdict = verdicts.get(scenario.name);
+    for (const token of scenario.covers) {
+      const row = rows.get(token) ?? { total: 0, identical: 0, other: 0 };
+      row.total++;
+      if (verdict === "identical") row.identical++;
+      else row.other++;
+      rows.set(token, row);
+    }
+  }
+  const count = (v: Verdict): number => [...verdicts.values()].filter((x) => x === v).length;
+  const lines = [
+    `conformance against ${target.kind}: ${scenarios.length} scenarios, ` +
+    `${count("identical")} identical, ${count("excused")} identical but for a deliberate ` +
+    `difference, ${count("pending")} pending (not yet in the engine), ` +
+    `${count("different")} different, ${count("error")} errors`,
+    "| covers | scenarios | identical |",
+    "| --- | ---: | ---: |",
+    ...[...rows.entries()]
+      .sort(([a], [b]) => (a.startsWith("op:") ? 1 : 0) - (b.startsWith("op:") ? 1 : 0))
+      .map(([token, row]) => `| ${token} | ${row.total} | ${row.identical} |`),
+  ];
+  console.log(lines.join("\n"));
+}
+
+describe("conformance: scenarios observe what the real server observed", () => {
+  let target: ConformanceTarget;
+  let suite: SuiteRun;
+
+  before(async () => {
+    target = await conformanceTarget();
+    suite = startSuite(scenarios, target);
+  });
+
+  after(async () => {
+    await suite?.done;
+    if (target) printTable(target);
+  });
+
+  for (const scenario of scenarios) {
+    it(`${scenario.name}: ${scenario.description}`, { timeout: 300_000 }, async () => {
+      await check(scenario, target, suite);
+    });
+  }
+});
+
+async function check(scenario: Scenario, target: ConformanceTarget, suite: SuiteRun) {
+  const expected = golden(scenario.name);
+  const outcome = await suite.outcomes.get(scenario.name);
+  if (!outcome || "error" in outcome) {
+    verdicts.set(scenario.name, "error");
+    throw outcome?.error ?? new Error("scenario did not run");
+  }
+  assert.ok(
+    expected,
+    `no golden for ${scenario.name}: record it from the real server with tests/conformance/record.ts`,
+  );
+  const real = target.kind === "real";
+  const paths = real ? [] : excusePaths(scenario.name);
+  const mask = (list: Observation[]) => list.map((o) => maskPaths(o, paths));
+  const actual = mask(outcome.recording.observations);
+  const wanted = mask(expected.observations);
+  const difference = firstDifference(wanted, actual);
+  const pending = !real && scenario.covers.some((token) => pendingTokens.has(token));
+  if (difference === undefined) {
+    const unmasked = firstDifference(expected.observations, outcome.recording.observations);
+    verdicts.set(scenario.name, unmasked === undefined ? "identical" : "excused");
+    assert.ok(
+      !pending,
+      `${scenario.name} now matches the real server: remove its token from notYetInEngine ` +
+        `(tests/conformance/differences.ts) and the README`,
+    );
+    return;
+  }
+  if (pending) {
+    verdicts.set(scenario.name, "pending");
+    console.log(`pending (not yet in the engine): ${scenario.name}: ${difference}`);
+    return;
+  }
+  verdicts.set(scenario.name, "different");
+  assert.fail(`${scenario.name} differs from the real server's golden: ${difference}`);
+}
+
+describe("conformance: the README lists every excuse", () => {
+  const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+  const section = readme.split("## Embedded engine vs real server: deliberate differences")[1] ??
+    "";
+
+  it("has the section", () => {
+    assert.notEqual(section, "", "README.md needs the deliberate differences section");
+  });
+
+  for (const entry of deliberateDifferences) {
+    it(`lists the deliberate difference for ${entry.scenario}`, () => {
+      assert.ok(section.includes(`\`${entry.scenario}\``), `README lacks ${entry.scenario}`);
+    });
+  }
+  for (const entry of notYetInEngine) {
+    it(`lists ${entry.covers} as not yet in the engine`, () => {
+      assert.ok(section.includes(`\`${entry.covers}\``), `README lacks ${entry.covers}`);
+    });
+  }
+
+  it("has a golden for every scenario and a scenario for every golden", () => {
+    const names = new Set(scenarios.map((s) => s.name));
+    assert.equal(names.size, scenarios.length, "scenario names must be unique");
+    for (const name of names) assert.ok(golden(name), `no golden for ${name}`);
+  });
+});

@@ -1,0 +1,349 @@
+/**
+ * Operator API scenarios: pause/resume, terminate, retry, restart, rerun, skip, the status
+ * endpoint and the test endpoint with mocks.
+ *
+ * @module
+ */
+import type { Scenario } from "../scenario.ts";
+import {
+  complete,
+  fail,
+  failTerminal,
+  inline,
+  settleOn,
+  simple,
+  system,
+  taskDef,
+  work,
+  workflow,
+} from "./helpers.ts";
+
+export const operatorScenarios: Scenario[] = [
+  {
+    name: "op_pause_resume",
+    description: "a paused workflow schedules nothing new until it is resumed",
+    covers: ["SIMPLE", "op:pause", "op:resume"],
+    taskDefs: [taskDef("cf_pr1"), taskDef("cf_pr2")],
+    workflows: [workflow("cf_pause", [simple("cf_pr1", "one"), simple("cf_pr2", "two")])],
+    steps: [
+      { op: "pause" },
+      { observe: "paused" },
+      work("cf_pr1", "one", complete({ during: "pause" })),
+      { settle: 1000 },
+      { observe: "paused after task done" },
+      { op: "resume" },
+      { await: { ref: "two" } },
+      { observe: "resumed" },
+      work("cf_pr2", "two", complete()),
+      ...settleOn("COMPLETED", "completed"),
+    ],
+  },
+  {
+    name: "op_pause_resume_errors",
+    description: "pausing a finished workflow and resuming a running one are refused",
+    covers: ["SIMPLE", "op:pause", "op:resume"],
+    taskDefs: [taskDef("cf_pe")],
+    workflows: [workflow("cf_pause_err", [simple("cf_pe", "t")])],
+    steps: [
+      { op: "resume", label: "resume running" },
+      { op: "pause" },
+      { op: "pause", label: "pause paused" },
+      { op: "terminate", reason: "end" },
+      { op: "pause", label: "pause terminated" },
+      { op: "resume", label: "resume terminated" },
+      { observe: "terminated" },
+    ],
+  },
+  {
+    name: "op_terminate_running",
+    description: "terminate cancels the pending task and records the reason",
+    covers: ["SIMPLE", "op:terminate"],
+    taskDefs: [taskDef("cf_tr1"), taskDef("cf_tr2")],
+    workflows: [
+      workflow("cf_terminate", [simple("cf_tr1", "one"), simple("cf_tr2", "two")], {
+        outputParameters: { got: "${one.output.v}" },
+      }),
+    ],
+    steps: [
+      work("cf_tr1", "one", complete({ v: 1 })),
+      { await: { ref: "two" } },
+      { op: "terminate", reason: "enough" },
+      { observe: "terminated" },
+      { op: "terminate", reason: "again", label: "terminate terminated" },
+    ],
+  },
+  {
+    name: "op_terminate_completed_refused",
+    description: "terminating a completed workflow is refused",
+    covers: ["NOOP", "op:terminate"],
+    workflows: [workflow("cf_term_done", [system("NOOP", "n")])],
+    steps: [
+      ...settleOn("COMPLETED", "completed"),
+      { op: "terminate", reason: "too late" },
+      { observe: "still completed" },
+    ],
+  },
+  {
+    name: "op_retry_failed",
+    description: "retry reschedules the failed task as a new attempt and the workflow completes",
+    covers: ["SIMPLE", "op:retry"],
+    taskDefs: [taskDef("cf_rt1"), taskDef("cf_rt2")],
+    workflows: [workflow("cf_retry_op", [simple("cf_rt1", "one"), simple("cf_rt2", "two")])],
+    steps: [
+      { op: "retry", label: "retry running" },
+      work("cf_rt1", "one", complete({ v: 1 })),
+      work("cf_rt2", "two", failTerminal("needs a human")),
+      ...settleOn("FAILED", "failed"),
+      { op: "retry" },
+      { observe: "retried" },
+      work("cf_rt2", "two", complete({ fixed: true })),
+      ...settleOn("COMPLETED", "completed"),
+      { op: "retry", label: "retry completed" },
+    ],
+  },
+  {
+    name: "op_retry_terminated",
+    description: "retry of a terminated workflow reschedules the canceled task",
+    covers: ["SIMPLE", "op:retry", "op:terminate"],
+    taskDefs: [taskDef("cf_rtt")],
+    workflows: [workflow("cf_retry_term", [simple("cf_rtt", "t")])],
+    steps: [
+      { op: "terminate", reason: "oops" },
+      { op: "retry" },
+      { observe: "retried" },
+      work("cf_rtt", "t", complete()),
+      ...settleOn("COMPLETED", "completed"),
+    ],
+  },
+  {
+    name: "op_restart_completed",
+    description: "restart runs a completed workflow again from the start, same id and input",
+    covers: ["SIMPLE", "op:restart"],
+    taskDefs: [taskDef("cf_rs")],
+    workflows: [workflow("cf_restart", [simple("cf_rs", "t", { x: "${workflow.input.x}" })])],
+    start: { input: { x: "first" } },
+    steps: [
+      { op: "restart", label: "restart running" },
+      work("cf_rs", "t", complete({ run: 1 })),
+      ...settleOn("COMPLETED", "completed"),
+      { op: "restart" },
+      { observe: "restarted" },
+      work("cf_rs", "t", complete({ run: 2 })),
+      ...settleOn("COMPLETED", "completed again"),
+    ],
+  },
+  {
+    name: "op_restart_latest_definition",
+    description: "restart with useLatestDefinitions runs the updated definition",
+    covers: ["INLINE", "op:restart"],
+    workflows: [workflow("cf_restart_latest", [inline("v", "'version one'")])],
+    steps: [
+      ...settleOn("COMPLETED", "v1 completed"),
+      { register: workflow("cf_restart_latest", [inline("v", "'version two'")], { version: 2 }) },
+      { op: "restart", useLatestDefinitions: true },
+      ...settleOn("COMPLETED", "v2 completed"),
+    ],
+  },
+  {
+    name: "op_restart_not_restartable",
+    description: "restart of a completed workflow whose definition says restartable:false fails",
+    covers: ["NOOP", "op:restart"],
+    workflows: [workflow("cf_no_restart", [system("NOOP", "n")], { restartable: false })],
+    steps: [...settleOn("COMPLETED", "completed"), { op: "restart" }],
+  },
+  {
+    name: "op_rerun_from_task",
+    description: "rerun from a task with new task input redoes it and what follows",
+    covers: ["SIMPLE", "op:rerun"],
+    taskDefs: [taskDef("cf_rr1"), taskDef("cf_rr2")],
+    workflows: [
+      workflow("cf_rerun", [
+        simple("cf_rr1", "one", { a: "${workflow.input.a}" }),
+        simple("cf_rr2", "two", { b: "${one.output.b}" }),
+      ]),
+    ],
+    start: { input: { a: 1 } },
+    steps: [
+      work("cf_rr1", "one", complete({ b: 10 })),
+      work("cf_rr2", "two", complete({ c: 100 })),
+      ...settleOn("COMPLETED", "completed"),
+      { op: "rerun", fromRef: "two", taskInput: { b: 20, extra: true } },
+      { observe: "rerun" },
+      work("cf_rr2", "two", complete((t) => ({ c: Number(t.inputData?.b) * 10 }))),
+      ...settleOn("COMPLETED", "completed again"),
+    ],
+  },
+  {
+    name: "op_rerun_whole_with_new_input",
+    description: "rerun without a task id starts over with the new input and correlationId",
+    covers: ["SIMPLE", "op:rerun"],
+    taskDefs: [taskDef("cf_rw")],
+    workflows: [workflow("cf_rerun_all", [simple("cf_rw", "t", { a: "${workflow.input.a}" })])],
+    start: { input: { a: "old" } },
+    steps: [
+      work("cf_rw", "t", failTerminal("bad")),
+      ...settleOn("FAILED", "failed"),
+      { op: "rerun", workflowInput: { a: "new" }, correlationId: "rerun-corr" },
+      { observe: "rerun" },
+      work("cf_rw", "t", complete((t) => ({ saw: t.inputData?.a }))),
+      ...settleOn("COMPLETED", "completed"),
+    ],
+  },
+  {
+    name: "op_skip_future_task",
+    description: "skipping a task that is not scheduled yet makes the decider step over it",
+    covers: ["SIMPLE", "op:skip"],
+    taskDefs: [taskDef("cf_sk1"), taskDef("cf_sk2"), taskDef("cf_sk3")],
+    workflows: [
+      workflow("cf_skip", [
+        simple("cf_sk1", "one"),
+        simple("cf_sk2", "two"),
+        simple("cf_sk3", "three", { fromTwo: "${two.output}" }),
+      ]),
+    ],
+    steps: [
+      { op: "skip", ref: "two" },
+      { op: "skip", ref: "nope", label: "skip unknown ref" },
+      work("cf_sk1", "one", complete()),
+      { await: { ref: "three" } },
+      { observe: "skipped" },
+      work("cf_sk3", "three", complete()),
+      ...settleOn("COMPLETED", "completed"),
+    ],
+  },
+  {
+    name: "op_skip_not_running",
+    description: "skip on a finished workflow is refused",
+    covers: ["NOOP", "op:skip"],
+    workflows: [workflow("cf_skip_done", [system("NOOP", "n1"), system("NOOP", "n2")])],
+    steps: [...settleOn("COMPLETED", "completed"), { op: "skip", ref: "n2" }],
+  },
+  {
+    name: "op_status_endpoint",
+    description: "the status endpoint gives status, and output/variables when asked",
+    covers: ["SET_VARIABLE", "op:status"],
+    workflows: [
+      workflow("cf_status", [system("SET_VARIABLE", "v", { k: "val" }), inline("i", "'out'")]),
+    ],
+    start: { correlationId: "status-corr" },
+    steps: [
+      { await: { status: "COMPLETED" } },
+      { op: "status", label: "status only" },
+      { op: "status", includeOutput: true, includeVariables: true, label: "status full" },
+    ],
+  },
+  {
+    name: "op_test_endpoint_mocks",
+    description: "the test endpoint runs the workflow with mocked worker outputs",
+    covers: ["SIMPLE", "SWITCH", "INLINE", "op:test"],
+    workflows: [
+      workflow("cf_testep", [
+        simple("cf_mocked", "m1", { x: "${workflow.input.x}" }),
+        {
+          name: "sw",
+          taskReferenceName: "sw",
+          type: "SWITCH",
+          evaluatorType: "value-param",
+          expression: "c",
+          inputParameters: { c: "${m1.output.choice}" },
+          decisionCases: { go: [simple("cf_mocked", "m2")] },
+        },
+        inline("sum", "$.a + $.b", { a: "${m1.output.n}", b: "${m2.output.n}" }),
+      ]),
+    ],
+    start: false,
+    steps: [
+      {
+        test: {
+          input: { x: 1 },
+          taskRefToMockOutput: {
+            m1: [{ status: "COMPLETED", output: { choice: "go", n: 2 } }],
+            m2: [{ status: "COMPLETED", output: { n: 40 } }],
+          },
+        },
+        observe: "test result",
+      },
+    ],
+  },
+  {
+    name: "op_test_endpoint_retry_mocks",
+    description: "test endpoint mocks are used in order, so a failure then a success retries",
+    covers: ["SIMPLE", "op:test"],
+    taskDefs: [taskDef("cf_mock_retry", { retryCount: 1 })],
+    workflows: [workflow("cf_testep_retry", [simple("cf_mock_retry", "r")])],
+    start: false,
+    steps: [
+      {
+        test: {
+          taskRefToMockOutput: {
+            r: [
+              { status: "FAILED", output: { attempt: 1 } },
+              { status: "COMPLETED", output: { attempt: 2 } },
+            ],
+          },
+        },
+        observe: "test result",
+      },
+    ],
+  },
+  {
+    name: "op_test_endpoint_loop_and_wait",
+    description: "test endpoint mocks loop iterations by ref__N and a WAIT by ref",
+    covers: ["DO_WHILE", "WAIT", "SIMPLE", "op:test"],
+    workflows: [
+      workflow("cf_testep_loop", [
+        {
+          name: "lp",
+          taskReferenceName: "lp",
+          type: "DO_WHILE",
+          loopCondition: "$.lp['iteration'] < 2",
+          loopOver: [simple("cf_loop_mock", "lt")],
+          inputParameters: {},
+        },
+        system("WAIT", "w"),
+      ]),
+    ],
+    start: false,
+    steps: [
+      {
+        test: {
+          taskRefToMockOutput: {
+            lt__1: [{ status: "COMPLETED", output: { i: 1 } }],
+            lt__2: [{ status: "COMPLETED", output: { i: 2 } }],
+            w: [{ status: "COMPLETED", output: { waited: true } }],
+          },
+        },
+        observe: "test result",
+      },
+    ],
+  },
+  {
+    name: "op_test_endpoint_missing_mock",
+    description: "the test endpoint stops at a worker task that has no mock",
+    covers: ["SIMPLE", "op:test"],
+    workflows: [workflow("cf_testep_stop", [simple("cf_m_a", "a"), simple("cf_m_b", "b")])],
+    start: false,
+    steps: [
+      {
+        test: { taskRefToMockOutput: { a: [{ status: "COMPLETED", output: { ok: 1 } }] } },
+        observe: "test result",
+      },
+    ],
+  },
+  {
+    name: "op_retry_optional_and_fail_mix",
+    description: "retry picks the latest failed attempt of each ref, not the earlier ones",
+    covers: ["SIMPLE", "op:retry"],
+    taskDefs: [taskDef("cf_mix", { retryCount: 1 })],
+    workflows: [workflow("cf_retry_mix", [simple("cf_mix", "m")])],
+    steps: [
+      work("cf_mix", "m", fail("one")),
+      work("cf_mix", "m", fail("two")),
+      ...settleOn("FAILED", "failed"),
+      { op: "retry" },
+      { observe: "retried" },
+      work("cf_mix", "m", complete()),
+      ...settleOn("COMPLETED", "completed"),
+    ],
+  },
+];
