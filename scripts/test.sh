@@ -6,7 +6,8 @@
 # all of them, in this order):
 #   unit  library and engine tests (src/, tests/unit/), no external server
 #   embedded       the integration suite against the embedded engine in-process (its fetch handler)
-#   embedded-port  the integration suite against the embedded engine on a loopback port
+#   embedded-port  the integration suite against the embedded engine on a loopback port, and
+#                  the webhook adapter in workerd, Deno and Bun (tests/runtimes/hono_*.test.ts)
 #   real  the integration suite (tests/integration/) and the runtime smoke tests
 #         (tests/runtimes/: Deno, Bun, Node, workerd) against the real Conductor OSS server,
 #         started here with scripts/conductor-server.sh (or CONDUCTOR_SERVER_URL when given)
@@ -58,7 +59,10 @@ for phase in $phases; do
       run_both unit src tests/unit
       ;;
     embedded|embedded-port)
-      CONDUCTOR_TEST_SERVER=$phase run_both "$phase" tests/integration tests/examples
+      extra=()
+      # The webhook adapter's runtime tests (workerd, Deno, Bun) need the engine on a socket.
+      [ "$phase" = embedded-port ] && extra=(tests/runtimes/hono_workerd.test.ts tests/runtimes/hono_deno.test.ts tests/runtimes/hono_bun.test.ts)
+      CONDUCTOR_TEST_SERVER=$phase run_both "$phase" tests/integration tests/examples "${extra[@]}"
       ;;
     real)
       url="${CONDUCTOR_SERVER_URL:-}"
