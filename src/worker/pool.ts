@@ -153,7 +153,7 @@ export class WorkerPool {
     });
     const crash = (event: Event, what: string) => {
       event.preventDefault(); // keep the host alive
-      const message = (event as ErrorEvent).message || what;
+      const message = crashMessage((event as ErrorEvent).message) || what;
       if (slot.worker !== worker) return;
       this.#kill(slot);
       slot.pending?.finish(failed(`the Web Worker running the handler crashed: ${message}`));
@@ -178,4 +178,11 @@ export class WorkerPool {
 
 function failed(reason: string): TaskOutcome {
   return { status: "FAILED", outputData: {}, reasonForIncompletion: reason, logs: [] };
+}
+
+/** The line that says what went wrong (Bun puts a source excerpt around it). */
+function crashMessage(message: string | undefined): string {
+  const lines = (message ?? "").split("\n").map((line) => line.trim()).filter(Boolean);
+  const line = lines.find((l) => /^(uncaught|error)\b/i.test(l)) ?? lines.at(-1) ?? "";
+  return line.slice(0, 300);
 }

@@ -398,6 +398,9 @@ export class TaskRunner {
     let downgraded = false;
     for (let attempt = 1;; attempt++) {
       const v2 = this.#useV2 && this.#wantsMore();
+      // update-v2 may hand over a task: hold a unit of a drain's budget for it meanwhile.
+      const held = v2 && this.#budget ? 1 : 0;
+      if (this.#budget) this.#budget.remaining -= held;
       try {
         let next: Task | undefined;
         if (v2) {
@@ -421,9 +424,10 @@ export class TaskRunner {
           durationMs: Date.now() - started,
         });
         // A task handed over is ours now: it runs even if we are stopping meanwhile.
-        if (next && this.#budget) this.#budget.remaining--;
+        if (!next && this.#budget) this.#budget.remaining += held;
         return next;
       } catch (error) {
+        if (this.#budget) this.#budget.remaining += held;
         const status = httpStatus(error);
         const refused = status !== undefined && status >= 400 && status < 500 &&
           ![401, 403, 408, 429].includes(status);
