@@ -824,7 +824,7 @@ export class Engine implements SystemTaskHost {
       if (now - task.updateTime! >= (rt + (task.callbackAfterSeconds ?? 0)) * 1000) {
         task.status = "TIMED_OUT";
         task.reasonForIncompletion =
-          `responseTimeout: ${rt} exceeded for the taskId: ${task.taskId} with Task Status: IN_PROGRESS`;
+          `responseTimeout: ${rt} exceeded for the taskId: ${task.taskId} with Task Definition: ${task.taskDefName}`;
         task.endTime = now;
       }
     }
