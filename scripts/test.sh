@@ -8,8 +8,9 @@
 #   embedded       the integration suite against the embedded engine in-process (its fetch handler)
 #   embedded-port  the integration suite against the embedded engine on a loopback port, and
 #                  the webhook adapter in workerd, Deno and Bun (tests/runtimes/hono_*.test.ts)
-#   real  the integration suite (tests/integration/) and the runtime smoke tests
-#         (tests/runtimes/: Deno, Bun, Node, workerd) against the real Conductor OSS server,
+#   real  the integration suite (tests/integration/), the runtime smoke tests
+#         (tests/runtimes/: Deno, Bun, Node, workerd) and the conformance suite
+#         (tests/conformance/: goldens still hold) against the real Conductor OSS server,
 #         started here with scripts/conductor-server.sh (or CONDUCTOR_SERVER_URL when given)
 #         and stopped on every exit path. If the server cannot start, the phase fails.
 set -uo pipefail
@@ -76,7 +77,7 @@ for phase in $phases; do
           continue
         fi
       fi
-      CONDUCTOR_TEST_SERVER=real CONDUCTOR_SERVER_URL="$url" run_both real tests/integration tests/runtimes tests/examples
+      CONDUCTOR_TEST_SERVER=real CONDUCTOR_SERVER_URL="$url" run_both real tests/integration tests/runtimes tests/examples tests/conformance
       if [ "$started_server" = 1 ]; then bash scripts/conductor-server.sh stop >/dev/null 2>&1; started_server=0; fi
       ;;
     *) echo "[test] unknown phase: $phase" >&2; status=1 ;;

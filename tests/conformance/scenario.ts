@@ -394,7 +394,13 @@ class ScenarioRun {
         const wf = await this.#driver.workflow(id);
         if (!("ref" in cond)) {
           last = wf.status;
-          return asSet(cond.status).includes(wf.status ?? "") ? true : undefined;
+          if (asSet(cond.status).includes(wf.status ?? "")) return true;
+          if (TERMINAL.has(wf.status ?? "")) {
+            // A finished workflow changes only through an operator call: stop waiting.
+            const reason = wf.reasonForIncompletion ? ` (${wf.reasonForIncompletion})` : "";
+            throw new Error(`workflow ended ${wf.status}${reason}, expected ${cond.status}`);
+          }
+          return undefined;
         }
         const task = (wf.tasks ?? []).filter((t) => t.referenceTaskName === cond.ref).at(-1);
         last = (wf.tasks ?? []).map((t) => `${t.referenceTaskName}:${t.status}`);

@@ -20,8 +20,8 @@ interface AdvanceableClock {
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function clockOf(server: object): AdvanceableClock | undefined {
-  const clock = (server as { clock?: unknown }).clock ??
-    (server as { server?: { clock?: unknown } }).server?.clock;
+  const clock = (server as { embedded?: { clock?: unknown } }).embedded?.clock ??
+    (server as { clock?: unknown }).clock;
   if (clock && typeof (clock as AdvanceableClock).advance === "function") {
     return clock as AdvanceableClock;
   }

@@ -323,8 +323,10 @@ export const forkScenarios: Scenario[] = [
     taskDefs: [taskDef("cf_fl"), taskDef("cf_fr")],
     workflows: [
       workflow("cf_fork_fail", [
-        fork("fork", [[simple("cf_fl", "l")], [simple("cf_fr", "r")]]),
-        join("join", ["l", "r"]),
+        fork("fork", [[simple("cf_fl", "l"), simple("cf_fl", "l_after")], [simple("cf_fr", "r")]]),
+        // The JOIN waits on l_after, which never comes: had it waited on l itself, the real
+        // server's async JOIN would race the failure (JOIN FAILED or CANCELED).
+        join("join", ["l_after", "r"]),
       ]),
     ],
     steps: [work("cf_fl", "l", fail("left broke")), ...settleOn("FAILED", "failed")],
