@@ -5,7 +5,14 @@
  *
  * @module
  */
-import { Configuration, readEnv } from "../mod.ts";
+import {
+  type AnyWorkerDefinition,
+  Configuration,
+  OrkesClients,
+  readEnv,
+  TaskHandler,
+  type WorkflowExecutor,
+} from "../mod.ts";
 
 /** The server an example talks to, and how to let it go. */
 export interface ExampleServer {
@@ -50,4 +57,33 @@ export async function exampleServer(
       `workflow ${id} in the embedded engine (no UI; set CONDUCTOR_SERVER_URL to use a server with one)`,
     close: () => server.close(),
   };
+}
+
+/**
+ * Runs `fn` with the example's server, clients and the given workers polling, then stops the
+ * workers (letting tasks in flight finish) and the embedded engine.
+ */
+export async function withWorkers<T>(
+  workers: readonly AnyWorkerDefinition[],
+  fn: (
+    ctx: { server: ExampleServer; clients: OrkesClients; executor: WorkflowExecutor },
+  ) => Promise<T>,
+): Promise<T> {
+  const server = await exampleServer();
+  const clients = new OrkesClients(server.configuration);
+  const handler = workers.length > 0
+    ? new TaskHandler({ configuration: server.configuration, workers })
+    : undefined;
+  await handler?.start();
+  try {
+    return await fn({ server, clients, executor: clients.getWorkflowExecutor() });
+  } finally {
+    await handler?.stop();
+    await server.close();
+  }
+}
+
+/** A name unique to this run, so examples on a shared server do not collide. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}_${crypto.randomUUID().slice(0, 8)}`;
 }
