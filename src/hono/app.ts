@@ -22,6 +22,14 @@
  * (401), JSON (400), target and output validation (400), the idempotency claim (a repeat gets the
  * first answer), then one call to Conductor.
  *
+ * Security notes. The signature covers the timestamp and the raw body, not the URL: in the direct
+ * form the target sits in the path, so a signed request captured in transit could be aimed at
+ * another task (whose workflow id the attacker knows) until its timestamp goes stale. Serve over
+ * HTTPS, keep `toleranceSeconds` short, or use the resolver form, where the target is inside
+ * the signed body. Answers never carry Conductor's URL, its error text, the secret or the token;
+ * `onError` receives the underlying errors for your logs. The default idempotency store is
+ * per-isolate: see `IdempotencyStore` for deployments with many isolates.
+ *
  * @example
  * ```ts
  * import { Hono } from "hono";
