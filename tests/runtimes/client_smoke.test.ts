@@ -8,7 +8,7 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -22,23 +22,37 @@ const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const bin = (name: string) => join(root, "node_modules", ".bin", name);
 
-function run(command: string, args: string[], env: Record<string, string>): string {
-  const result = spawnSync(command, args, {
-    cwd: root,
-    encoding: "utf8",
-    timeout: 120_000,
-    env: { ...process.env, NO_COLOR: "1", ...env },
+/**
+ * Runs a command to its end and returns its stdout. Asynchronous on purpose: an embedded test
+ * server in this process must keep answering while the child talks to it.
+ */
+function run(command: string, args: string[], env: Record<string, string>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd: root,
+      timeout: 120_000,
+      env: { ...process.env, NO_COLOR: "1", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout?.on("data", (chunk) => (stdout += String(chunk)));
+    child.stderr?.on("data", (chunk) => (stderr += String(chunk)));
+    child.once("error", reject);
+    child.once("close", (code) => {
+      if (code === 0) resolve(stdout);
+      else reject(new Error(`${command} ${args.join(" ")} exited ${code}:\n${stderr}`));
+    });
   });
-  if (result.error) throw result.error;
-  if (result.status !== 0) {
-    throw new Error(`${command} ${args.join(" ")} exited ${result.status}:\n${result.stderr}`);
-  }
-  return result.stdout;
 }
 
 /** Bundles an entry into one ES module file with `bun build`. */
-function bundle(entry: string, target: "node" | "browser", outfile: string): string {
-  run(bin("bun"), [
+async function bundle(
+  entry: string,
+  target: "node" | "browser",
+  outfile: string,
+): Promise<string> {
+  await run(bin("bun"), [
     "build",
     here(entry),
     "--target",
@@ -96,26 +110,26 @@ describe("client smoke on every runtime", () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it("runs on Deno", () => {
-    const out = run(bin("deno"), ["run", "-A", here("./client_smoke_main.ts")], env);
+  it("runs on Deno", async () => {
+    const out = await run(bin("deno"), ["run", "-A", here("./client_smoke_main.ts")], env);
     assertSmoke(report(out), /^Deno\//);
   });
 
-  it("runs on Bun", () => {
-    const out = run(bin("bun"), ["run", here("./client_smoke_main.ts")], env);
+  it("runs on Bun", async () => {
+    const out = await run(bin("bun"), ["run", here("./client_smoke_main.ts")], env);
     assertSmoke(report(out), /^Bun\//);
   });
 
-  it("runs on Node (bundled with bun build)", () => {
-    const main = bundle("./client_smoke_main.ts", "node", join(dir, "main.mjs"));
-    const version = run("node", ["--version"], {}).trim();
+  it("runs on Node (bundled with bun build)", async () => {
+    const main = await bundle("./client_smoke_main.ts", "node", join(dir, "main.mjs"));
+    const version = (await run("node", ["--version"], {})).trim();
     assert.ok(Number(version.slice(1).split(".")[0]) >= 20, `node ${version} is older than 20`);
-    const out = run("node", [main], env);
+    const out = await run("node", [main], env);
     assertSmoke(report(out), /^Node\.js\//);
   });
 
   it("runs in workerd (bundled for the browser target, configured from bindings)", async () => {
-    bundle("./client_smoke_worker.ts", "browser", join(dir, "worker.js"));
+    await bundle("./client_smoke_worker.ts", "browser", join(dir, "worker.js"));
     const port = await freePort();
     const config = join(dir, "workerd.capnp");
     writeFileSync(
