@@ -4,9 +4,10 @@
  * contenders alternating, repeats, takes medians and writes bench/results/.
  *
  *   deno run -A bench/run.ts --real-url http://127.0.0.1:PORT/api [--n 2000] [--reps 3]
+ *     [--embedded-reps 5]
  *     [--servers real,embedded] [--contenders ours-deno,ours-bun,js-peer,py-peer,raw-deno,raw-bun]
  *     [--exec-contenders ours-deno,js-peer,py-peer,raw-deno] [--exec-iterations 200]
- *     [--engine-workflows 2000] [--server-warmup 1000] [--import-samples 7] [--only throughput,execute,bundle,import,engine]
+ *     [--engine-workflows 2000] [--server-warmup 2000] [--import-samples 7] [--only throughput,execute,bundle,import,engine]
  *     [--out bench/results]
  *
  * @module
@@ -178,6 +179,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
       if (embedded) stop = embedded.stop;
     } else throw new Error(`--servers takes real and embedded, got ${JSON.stringify(server)}`);
     if (!apiUrl) continue;
+    const reps = server === "embedded" ? p.embeddedReps : p.reps;
     try {
       let serverVer = await serverVersion(apiUrl);
       if (server === "embedded" && serverVer === "unknown") {
@@ -210,8 +212,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
             log(`[bench] ${server} warm-up failed: ${(error as Error).message.slice(0, 400)}`);
           }
         }
-        for (let rep = 1; rep <= p.reps; rep++) {
-          for (const c of workers) {
+        for (let rep = 1; rep <= reps; rep++) {
+          for (const c of rotate(workers, rep - 1)) {
             const row = rows.get(c.id)!;
             const name = `bench_${runId}_${server}_${c.id.replace(/-/g, "_")}_${rep}`;
             try {
@@ -257,8 +259,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
             errors: [],
           }]));
           results.execute.push(...rows.values());
-          for (let rep = 1; rep <= p.reps; rep++) {
-            for (const c of executors) {
+          for (let rep = 1; rep <= reps; rep++) {
+            for (const c of rotate(executors, rep - 1)) {
               const row = rows.get(c.id)!;
               try {
                 const run = await executeRep(apiUrl, c, name, p.execIterations, p.execWarmup);
@@ -341,6 +343,12 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   return results;
 }
 
+/** The contenders in turn, each repetition starting one further along (A B C, B C A, ...). */
+function rotate<T>(items: T[], by: number): T[] {
+  const k = items.length ? by % items.length : 0;
+  return [...items.slice(k), ...items.slice(0, k)];
+}
+
 const list = (s: string) => s.split(",").map((x) => x.trim()).filter(Boolean);
 
 /** Parses the command line into options. */
@@ -358,13 +366,14 @@ export function parseOptions(argv: string[]): BenchOptions {
       only: { type: "string", default: "throughput,execute,bundle,import,engine" },
       n: { type: "string", default: "2000" },
       reps: { type: "string", default: "3" },
+      "embedded-reps": { type: "string", default: "5" },
       concurrency: { type: "string", default: "10" },
       "poll-interval": { type: "string", default: "100" },
       "poll-timeout": { type: "string", default: "100" },
       "exec-iterations": { type: "string", default: "200" },
       "exec-warmup": { type: "string", default: "10" },
       "engine-workflows": { type: "string", default: "2000" },
-      "server-warmup": { type: "string", default: "1000" },
+      "server-warmup": { type: "string", default: "2000" },
       "import-samples": { type: "string", default: "7" },
       out: { type: "string", default: `${repoRoot}bench/results` },
     },
@@ -387,6 +396,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     parameters: {
       n: int("n", 2),
       reps: int("reps", 1),
+      embeddedReps: int("embedded-reps", 1),
       concurrency: int("concurrency", 1),
       pollIntervalMs: int("poll-interval", 0),
       pollTimeoutMs: int("poll-timeout", 0),

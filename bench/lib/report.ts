@@ -30,8 +30,10 @@ export function renderMarkdown(r: BenchResults): string {
       }. Commit ${m.commit}.`,
     "",
     `Parameters: ${p.n} no-op SIMPLE tasks per repetition, concurrency ${p.concurrency}, poll ` +
-      `interval ${p.pollIntervalMs} ms, batch long-poll ${p.pollTimeoutMs} ms, ${p.reps} ` +
-      `repetitions with the contenders alternating; medians. Sync execute: ${p.execIterations} ` +
+      `interval ${p.pollIntervalMs} ms, batch long-poll ${p.pollTimeoutMs} ms; ${p.reps} ` +
+      `repetitions against the real server, ${p.embeddedReps} against the embedded one, the ` +
+      `contenders taking turns (each repetition starting one further along); medians. ` +
+      `Each server is first warmed with ${p.serverWarmupTasks} unmeasured raw-loop tasks. Sync execute: ${p.execIterations} ` +
       `calls (+${p.execWarmup} warm-up) per repetition. Command: \`${m.command}\`.`,
     "",
   );

@@ -89,8 +89,10 @@ export interface Goal {
 export interface BenchParameters {
   /** Tasks per throughput repetition. */
   n: number;
-  /** Repetitions of each server-bound workload. */
+  /** Repetitions of each workload against the real server (and of the in-process engine run). */
   reps: number;
+  /** Repetitions against the embedded engine on a port (cheap there, and noisier). */
+  embeddedReps: number;
   /** Worker task slots. */
   concurrency: number;
   /** Pause after an empty poll, ms. */

@@ -30,6 +30,7 @@ describe("bench harness, tiny run against the embedded engine on a port", () => 
       parameters: {
         n,
         reps: 1,
+        embeddedReps: 1,
         concurrency: 10,
         pollIntervalMs: 100,
         pollTimeoutMs: 100,
