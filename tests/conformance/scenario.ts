@@ -79,7 +79,8 @@ export type Step =
   | { worker: string; ref?: string; answer: Answer; timeoutMs?: number }
   | (Op & { of?: Selector; label?: string })
   | {
-    await: { status: StatusSet } | { ref: string; status?: StatusSet };
+    /** The workflow's status, or the latest task with `ref` (of `retryCount`, when given). */
+    await: { status: StatusSet } | { ref: string; status?: StatusSet; retryCount?: number };
     of?: Selector;
     timeoutMs?: number;
   }
@@ -402,8 +403,11 @@ class ScenarioRun {
           }
           return undefined;
         }
-        const task = (wf.tasks ?? []).filter((t) => t.referenceTaskName === cond.ref).at(-1);
-        last = (wf.tasks ?? []).map((t) => `${t.referenceTaskName}:${t.status}`);
+        const task = (wf.tasks ?? []).filter((t) =>
+          t.referenceTaskName === cond.ref &&
+          (cond.retryCount === undefined || t.retryCount === cond.retryCount)
+        ).at(-1);
+        last = (wf.tasks ?? []).map((t) => `${t.referenceTaskName}#${t.retryCount}:${t.status}`);
         if (!task) return undefined;
         return !cond.status || asSet(cond.status).includes(task.status ?? "") ? true : undefined;
       },

@@ -356,6 +356,22 @@ export const simpleScenarios: Scenario[] = [
     steps: [work("cf_tto", "t", hold()), ...settleOn("TIMED_OUT", "timed out")],
   },
   {
+    name: "simple_poll_timeout",
+    description: "a task nobody polls within pollTimeoutSeconds times out and is retried",
+    covers: ["SIMPLE"],
+    slow: "the real server checks poll timeouts on its decider sweep",
+    taskDefs: [
+      taskDef("cf_pto", { retryCount: 1, pollTimeoutSeconds: 2, timeoutPolicy: "RETRY" }),
+    ],
+    workflows: [workflow("cf_poll_timeout", [simple("cf_pto", "p")])],
+    steps: [
+      { await: { ref: "p", retryCount: 1 } },
+      { observe: "timed out and retried" },
+      work("cf_pto", "p", complete({ late: true })),
+      ...settleOn("COMPLETED", "completed"),
+    ],
+  },
+  {
     name: "simple_workflow_timeout",
     description: "a workflow timeoutSeconds with TIME_OUT_WF times the workflow out",
     covers: ["SIMPLE"],

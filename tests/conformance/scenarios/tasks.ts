@@ -553,6 +553,17 @@ export const httpScenarios: Scenario[] = [
     steps: settleOn(["FAILED", "COMPLETED"], "ended"),
   },
   {
+    name: "http_read_timeout",
+    description: "an HTTP answer slower than readTimeOut fails the task",
+    covers: ["HTTP"],
+    workflows: [
+      workflow("cf_http_slow", [
+        http("slow", { uri: "{{http}}/slow/3000", method: "GET", readTimeOut: 500 }),
+      ]),
+    ],
+    steps: settleOn(["FAILED", "COMPLETED"], "ended"),
+  },
+  {
     name: "http_top_level_input",
     description: "an HTTP task without http_request takes uri/method/body from its input",
     covers: ["HTTP"],
