@@ -211,8 +211,8 @@ export const IDEMPOTENCY_KEY_HEADER = "idempotency-key";
 /** The header set on an answer replayed for a repeated delivery. */
 export const REPLAYED_HEADER = "idempotent-replayed";
 
-// A claim whose delivery never finishes (a crashed isolate) frees itself after this long.
-const PENDING_TTL_MS = 60_000;
+// How long a claim lasts beyond the signal wait: longer than the client's request timeout.
+const PENDING_TTL_MS = 120_000;
 // The 202 path uses the signal endpoint only to learn whether anything was waiting.
 const ACCEPT_SIGNAL_TIMEOUT_MS = 100;
 
@@ -258,12 +258,21 @@ export function conductorWebhook<E extends Env = Env>(
     view: defaultView,
     ...options,
   };
-  for (const field of ["toleranceSeconds", "maxBodyBytes", "idempotencyTtlMs"] as const) {
+  const fields = [
+    "toleranceSeconds",
+    "maxBodyBytes",
+    "idempotencyTtlMs",
+    "signalTimeoutMs",
+  ] as const;
+  for (const field of fields) {
     const value = settings[field];
-    if (!Number.isFinite(value) || value <= 0) {
+    if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
       throw new TypeError(`conductorWebhook: ${field} must be a number > 0, got ${String(value)}`);
     }
   }
+  // A claim outlives the slowest delivery (a synchronous signal plus a request timeout), so a
+  // repeat never slips past one in flight; one whose isolate died frees itself afterwards.
+  const pendingTtlMs = settings.signalTimeoutMs + PENDING_TTL_MS;
   const store = options.idempotency ?? memoryIdempotencyStore();
   const clients = new WeakMap<object, WebhookTaskClient>();
   let sharedClient: WebhookTaskClient | undefined;
@@ -342,7 +351,7 @@ export function conductorWebhook<E extends Env = Env>(
     if (idempotencyKey) keys.push([`key:${idempotencyKey}`, settings.idempotencyTtlMs]);
     const claimed: string[] = [];
     for (const [key] of keys) {
-      const entry = await store.claim(key, fingerprint, PENDING_TTL_MS);
+      const entry = await store.claim(key, fingerprint, pendingTtlMs);
       if (entry) {
         await Promise.all(claimed.map((mine) => store.release(mine)));
         if (entry.fingerprint !== fingerprint) {
@@ -378,9 +387,10 @@ export function conductorWebhook<E extends Env = Env>(
         error,
       );
     }
+    // The task is updated: a store failure now must not turn success into an error answer.
     await Promise.all(
       keys.map(([key, ttl]) => store.complete(key, { fingerprint, answer }, ttl)),
-    );
+    ).catch((error) => options.onError?.(error, c));
     return Response.json(answer.body, { status: answer.status });
   };
 

@@ -450,6 +450,33 @@ describe("conductorWebhook: repeated deliveries", () => {
   });
 });
 
+describe("conductorWebhook: options", () => {
+  it("refuses nonsense limits when the app is made, naming the option", () => {
+    assert.throws(() => conductorWebhook({ maxBodyBytes: 0 }), /maxBodyBytes must be a number > 0/);
+    assert.throws(
+      () => conductorWebhook({ toleranceSeconds: Number.NaN }),
+      /toleranceSeconds must be a number > 0, got NaN/,
+    );
+    assert.throws(
+      () => conductorWebhook({ signalTimeoutMs: "5" as unknown as number }),
+      /signalTimeoutMs must be a number > 0/,
+    );
+  });
+
+  it("still answers the success when the idempotency store fails to record it", async () => {
+    const errors: unknown[] = [];
+    const store = memoryIdempotencyStore();
+    const { app, task } = setup({
+      idempotency: { ...store, complete: () => Promise.reject(new Error("KV down")) },
+      onError: (error) => errors.push(error),
+    });
+    const res = await app.request("/wf-1/approval", await signedPost({ a: 1 }));
+    assert.equal(res.status, 202);
+    assert.equal(task.updates, 1);
+    assert.match(String(errors[0]), /KV down/);
+  });
+});
+
 describe("conductorWebhook: upstream failures and secrecy", () => {
   it("answers 502 without upstream details, and lets the retry through", async () => {
     const errors: unknown[] = [];
