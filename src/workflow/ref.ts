@@ -36,6 +36,7 @@ export type RefOf<T> = unknown extends T ? Ref<any> : Ref<T>;
 
 /**
  * A value, or a reference that resolves to it: what a typed task input accepts for each field.
+ * A reference to a value of another type is refused (`Ref<number>` for a `string` field).
  *
  * @example
  * ```ts
@@ -46,7 +47,11 @@ export type RefOf<T> = unknown extends T ? Ref<any> : Ref<T>;
  * };
  * ```
  */
-export type Input<I> = { [K in keyof I]: I[K] | RefOf<I[K]> };
+export type Input<I> = {
+  // A reference is itself a string, so for string fields only the reference type is used: any
+  // plain string still fits, while a Ref<number> (whose phantom type says number) does not.
+  [K in keyof I]: [I[K]] extends [string] ? RefOf<I[K]> : I[K] | RefOf<I[K]>;
+};
 
 type Keys<T> = keyof T & string;
 

@@ -33,6 +33,7 @@ import {
   SwitchTask,
   TerminateTask,
   WaitTask,
+  workerTask,
   type WorkflowExecutorLike,
   workflowVariable,
 } from "../../mod.ts";
@@ -79,6 +80,24 @@ describe("references", () => {
     // @ts-expect-error no such output field
     producer.output("missing");
     assert.deepEqual(ok.toWorkflowTask().inputParameters, { n: "${producer.output.count}" });
+  });
+});
+
+describe("worker calls", () => {
+  it("calling a worker definition gives a SimpleTask whose output references are typed", () => {
+    const add = workerTask({ taskDefName: "add" }, (i: { a: number; b: number }) => i.a + i.b);
+    const shout = workerTask({ taskDefName: "shout" }, (i: { text: string }) => i.text);
+    const sum = add({ taskRefName: "sum", a: 1, b: 2 });
+    assert.ok(sum instanceof SimpleTask);
+    const total: Ref<number> = sum.output("result");
+    // @ts-expect-error a number output does not fit a string input
+    shout({ taskRefName: "s1", text: total });
+    const ok = shout({ taskRefName: "s2", text: "${workflow.input.text}" });
+    const wf = new ConductorWorkflow({ name: "calls" }).add(sum, ok);
+    assert.deepEqual(wf.toWorkflowDef().tasks.map((t) => [t.type, t.name, t.inputParameters]), [
+      ["SIMPLE", "add", { a: 1, b: 2 }],
+      ["SIMPLE", "shout", { text: "${workflow.input.text}" }],
+    ]);
   });
 });
 
