@@ -133,54 +133,61 @@ export function renderMarkdown(r: BenchResults): string {
 
 const escape = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
-/** Renders the throughput chart: one group per contender, one bar per server. */
+/** Bar colours: ours, the peers, the raw loop. */
+function colour(contender: string): string {
+  if (contender.startsWith("ours")) return "#2f6db5";
+  if (contender.startsWith("raw")) return "#9a9a9a";
+  return "#e08a2c";
+}
+
+/** Renders the throughput chart: one panel per server, each on its own scale. */
 export function renderSvg(r: BenchResults): string {
   const servers = [...new Set(r.throughput.map((t) => t.server))];
-  const labels = [...new Set(r.throughput.map((t) => t.label))];
-  const colors = ["#3b6ea8", "#e08a2c", "#5a9e5a", "#a04e8f"];
-  const max = Math.max(
-    1,
-    ...r.throughput.map((t) => Number.isFinite(t.tasksPerSec) ? t.tasksPerSec : 0),
-  );
-  const left = 220, barH = 16, gap = 10, width = 760, plot = width - left - 80;
-  const groupH = servers.length * barH + gap;
-  const height = 60 + labels.length * groupH + 20;
+  const left = 230, barH = 20, width = 760, plot = width - left - 70;
   const parts: string[] = [];
+  let y = 28;
   parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
-    `<rect width="100%" height="100%" fill="#fff"/>`,
-    `<text x="${left}" y="20" font-size="14" font-weight="bold">Worker throughput, tasks/s (median; ${r.meta.parameters.n} no-op tasks, concurrency 10)</text>`,
+    `<text x="10" y="${y}" font-size="15" font-weight="bold">Worker throughput, tasks/s ` +
+      `(median; ${r.meta.parameters.n} no-op tasks, concurrency ${r.meta.parameters.concurrency})</text>`,
   );
-  servers.forEach((s, i) => {
+  y += 12;
+  for (const server of servers) {
+    const rows = r.throughput.filter((t) => t.server === server);
+    const max = Math.max(1, ...rows.map((t) => Number.isFinite(t.tasksPerSec) ? t.tasksPerSec : 0));
+    const version = r.meta.servers[server]?.version ?? "";
+    y += 24;
     parts.push(
-      `<rect x="${left + i * 150}" y="30" width="12" height="12" fill="${
-        colors[i % colors.length]
-      }"/>`,
-      `<text x="${left + i * 150 + 16}" y="40">${escape(s)} server</text>`,
-    );
-  });
-  labels.forEach((label, g) => {
-    const y0 = 56 + g * groupH;
-    parts.push(
-      `<text x="${left - 8}" y="${y0 + (servers.length * barH) / 2 + 4}" text-anchor="end">${
-        escape(label)
+      `<text x="10" y="${y}" font-size="13" font-weight="bold">${
+        escape(
+          server === "real"
+            ? `real Conductor server ${version}`
+            : `embedded engine on a port (${version})`,
+        )
       }</text>`,
     );
-    servers.forEach((s, i) => {
-      const row = r.throughput.find((t) => t.label === label && t.server === s);
-      const v = row && Number.isFinite(row.tasksPerSec) ? row.tasksPerSec : 0;
+    y += 8;
+    for (const row of rows) {
+      const v = Number.isFinite(row.tasksPerSec) ? row.tasksPerSec : 0;
       const w = Math.max(1, (v / max) * plot);
-      const y = y0 + i * barH;
       parts.push(
-        `<rect x="${left}" y="${y}" width="${w.toFixed(1)}" height="${barH - 2}" fill="${
-          colors[i % colors.length]
+        `<text x="${left - 8}" y="${y + barH - 6}" text-anchor="end">${escape(row.label)}</text>`,
+        `<rect x="${left}" y="${y}" width="${w.toFixed(1)}" height="${barH - 4}" fill="${
+          colour(row.contender)
         }"/>`,
-        `<text x="${left + w + 4}" y="${y + barH - 5}">${row ? num(v) : "n/a"}</text>`,
+        `<text x="${left + w + 4}" y="${y + barH - 6}">${
+          row.runs.length ? num(v) : "failed"
+        }</text>`,
       );
-    });
-  });
-  parts.push("</svg>");
-  return parts.join("\n") + "\n";
+      y += barH;
+    }
+  }
+  const height = y + 16;
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+    `<rect width="100%" height="100%" fill="#fff"/>`,
+    ...parts,
+    "</svg>",
+  ].join("\n") + "\n";
 }
 
 /** Writes results.md, results.json and throughput.svg into `dir`. */

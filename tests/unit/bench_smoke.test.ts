@@ -90,7 +90,7 @@ describe("bench harness, tiny run against the embedded engine on a port", () => 
     assert.match(md, /\| embedded \| conductor-edge \(Bun\) \| \d+/);
     assert.match(md, /## Goals/);
     const svg = readFileSync(join(out, "throughput.svg"), "utf8");
-    assert.equal(svg.match(/<rect x="\d+" y="\d+" width="[\d.]+" height="14"/g)?.length, 3);
+    assert.equal(svg.match(/<rect x="\d+" y="\d+" width="[\d.]+" height="16"/g)?.length, 3);
     assert.ok(existsSync(join(out, "tmp")));
     const goal = results.goals.find((g) => g.goal.includes("ours-deno: throughput >= 90%"));
     assert.equal(typeof goal?.met, "boolean");
