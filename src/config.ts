@@ -217,6 +217,7 @@ export class Configuration {
   /** The auth header provider, when one was given. */
   readonly authProvider?: () => AuthHeaders;
   readonly #authSecret?: string;
+  readonly #env?: Record<string, string | undefined>;
 
   /**
    * Resolves the settings.
@@ -227,10 +228,8 @@ export class Configuration {
    * or only one of the key and the secret is set.
    */
   constructor(options: ConfigurationOptions = {}) {
-    const env = (name: string): string | undefined => {
-      const value = options.env ? options.env[name] : readEnv(name);
-      return value?.trim() || undefined;
-    };
+    this.#env = options.env;
+    const env = (name: string): string | undefined => this.env(name)?.trim() || undefined;
     const fromOptions = options.serverUrl !== undefined;
     const serverUrl = options.serverUrl ?? env("CONDUCTOR_SERVER_URL") ?? DEFAULT_SERVER_URL;
     this.serverUrl = normalizeServerUrl(
@@ -295,6 +294,25 @@ export class Configuration {
     options: ConfigurationOptions = {},
   ): Configuration {
     return new Configuration({ ...options, env });
+  }
+
+  /**
+   * Reads a setting from where this configuration reads its own: the `env` record when one was
+   * given (edge bindings), else the process environment ({@link readEnv}). Other parts of the
+   * SDK (worker overrides such as `CONDUCTOR_WORKER_ALL_DOMAIN`) read through it.
+   *
+   * @param name The variable's name.
+   * @returns Its value, or undefined.
+   *
+   * @example
+   * ```ts
+   * import { Configuration } from "@conductor-edge/sdk";
+   * const config = Configuration.fromEnv({ CONDUCTOR_WORKER_ALL_DOMAIN: "blue" });
+   * console.log(config.env("CONDUCTOR_WORKER_ALL_DOMAIN")); // blue
+   * ```
+   */
+  env(name: string): string | undefined {
+    return this.#env ? this.#env[name] : readEnv(name);
   }
 
   /** Whether an auth key and secret are set (a token is requested with them). */

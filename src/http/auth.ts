@@ -111,12 +111,14 @@ export class TokenManager {
     const timeout = AbortSignal.timeout(timeoutMs);
     let response: Response;
     try {
-      response = await this.#config.fetch(`${this.#config.serverUrl}/token`, {
-        method: "POST",
-        headers: { "content-type": "application/json", accept: "application/json" },
-        body: JSON.stringify(credentials),
-        signal: timeout,
-      });
+      response = await this.#config.fetch(
+        new Request(`${this.#config.serverUrl}/token`, {
+          method: "POST",
+          headers: { "content-type": "application/json", accept: "application/json" },
+          body: JSON.stringify(credentials),
+          signal: timeout,
+        }),
+      );
     } catch (error) {
       if (timeout.aborted) {
         throw new TimeoutError(`POST /token timed out after ${timeoutMs} ms`, {

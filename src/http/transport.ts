@@ -4,8 +4,8 @@
  * retries what is safe to retry, reads the answer as the real server gives it (JSON, text ids,
  * empty 200s, 204s), and turns failures into the {@link ConductorError} family.
  *
- * Only standard `RequestInit` keys reach `fetch`, so any fetch works: Deno's, Bun's, Node's,
- * workerd's, or the embedded engine's in-process handler.
+ * `fetch` is called with one standard `Request` (only standard `RequestInit` keys), so any fetch
+ * works: Deno's, Bun's, Node's, workerd's, or a bare handler such as the embedded engine's.
  *
  * @module
  */
@@ -138,7 +138,9 @@ export class Transport {
       try {
         const init = await this.#init(request, merged);
         token = init.token;
-        const response = await config.fetch(url, init.init);
+        // One Request object: any fetch takes it, and so does a bare handler
+        // (`(request: Request) => Promise<Response>`, e.g. the embedded engine's `server.fetch`).
+        const response = await config.fetch(new Request(url, init.init));
         const text = await response.text();
         if (response.ok) return this.#read<T>(request, response, text);
 

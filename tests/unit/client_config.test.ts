@@ -74,6 +74,12 @@ describe("client configuration", () => {
     }
   });
 
+  it("reads further settings from the same place as its own", () => {
+    const config = Configuration.fromEnv({ CONDUCTOR_WORKER_ALL_DOMAIN: "blue" });
+    assert.equal(config.env("CONDUCTOR_WORKER_ALL_DOMAIN"), "blue");
+    assert.equal(config.env("CONDUCTOR_SERVER_URL"), undefined);
+  });
+
   it("refuses a key without a secret, naming the missing setting", () => {
     assert.throws(
       () => Configuration.fromEnv({ CONDUCTOR_AUTH_KEY: "k" }),

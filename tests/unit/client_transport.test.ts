@@ -254,6 +254,29 @@ describe("client transport: answers as the server gives them", () => {
   });
 });
 
+describe("client transport: fetch", () => {
+  it("calls fetch with one Request, so a bare handler works as fetch", async () => {
+    const seen: string[] = [];
+    const handler = (request: Request): Promise<Response> => {
+      seen.push(
+        `${request.method} ${new URL(request.url).pathname} ${request.headers.get("content-type")}`,
+      );
+      return Promise.resolve(new Response("wf-1", { headers: { "content-type": "text/plain" } }));
+    };
+    const t = new Transport(
+      new Configuration({ serverUrl: "http://embedded", fetch: handler as typeof fetch, env: {} }),
+    );
+    const id = await t.request({
+      method: "POST",
+      path: "/workflow",
+      body: { name: "x" },
+      expect: "text",
+    });
+    assert.equal(id, "wf-1");
+    assert.deepEqual(seen, ["POST /api/workflow application/json"]);
+  });
+});
+
 describe("client transport: auth", () => {
   const creds = { authKey: KEY, authSecret: SECRET };
 
