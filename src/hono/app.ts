@@ -180,7 +180,8 @@ export interface ConductorWebhookOptions<E extends Env = Env> {
     request: WebhookRequest<E>,
   ) => WebhookTarget | null | undefined | Promise<WebhookTarget | null | undefined>;
   /**
-   * The task client, or a function making it from the context. By default one is built from
+   * The task client, or a function making it from the context (called for each delivery:
+   * cache what it builds). By default one is built, and kept per bindings object, from
    * the bindings with `Configuration.fromEnv` (`CONDUCTOR_SERVER_URL`, `CONDUCTOR_AUTH_KEY`,
    * `CONDUCTOR_AUTH_SECRET`), on the runtime's own `fetch`.
    */

@@ -223,6 +223,23 @@ describe("conductorWebhook: authentication", () => {
     assert.equal((await app.request("/wf-1/approval", fresh)).status, 202);
   });
 
+  it("builds the client per request from a function of the context", async () => {
+    const client = new FakeTaskClient();
+    const task = client.wait("wf-1", "approval");
+    const seen: unknown[] = [];
+    const app = conductorWebhook({
+      secret: SECRET,
+      client: (c) => {
+        seen.push((c.env as { TENANT?: string }).TENANT);
+        return client;
+      },
+    });
+    const res = await app.request("/wf-1/approval", await signedPost({ a: 1 }), { TENANT: "t1" });
+    assert.equal(res.status, 202);
+    assert.deepEqual(seen, ["t1"]);
+    assert.equal(task.updates, 1);
+  });
+
   it("takes the secret from the bindings (c.env)", async () => {
     const client = new FakeTaskClient();
     const task = client.wait("wf-1", "approval");
@@ -439,6 +456,21 @@ describe("conductorWebhook: repeated deliveries", () => {
     const again = await app.request("/wf-9/approval", init);
     assert.equal(again.status, 404);
     assert.equal(again.headers.get("idempotent-replayed"), "true");
+  });
+
+  it("refuses an Idempotency-Key that is not 1-255 visible ASCII characters", async () => {
+    const { app, task } = setup();
+    for (const key of ["has space", "x".repeat(256)]) {
+      const res = await app.request(
+        "/wf-1/approval",
+        await signedPost({ a: 1 }, { headers: { "idempotency-key": key } }),
+      );
+      assert.equal(res.status, 400, key);
+      assert.deepEqual((await json(res)).fields, [
+        { field: "Idempotency-Key", message: "1-255 visible ASCII characters" },
+      ]);
+    }
+    assert.equal(task.updates, 0);
   });
 
   it("uses the given store", async () => {
