@@ -30,8 +30,11 @@ import type { ExecuteOptions, WorkflowExecutorLike, WorkflowRun } from "./workfl
 
 /** The clients a {@link WorkflowExecutor} works through (what `OrkesClients` hands out). */
 export interface WorkflowExecutorClients {
+  /** The workflow client. */
   getWorkflowClient(): WorkflowClient;
+  /** The metadata client. */
   getMetadataClient(): MetadataClient;
+  /** The task client. */
   getTaskClient(): TaskClient;
 }
 
@@ -78,7 +81,11 @@ export class WorkflowExecutor implements WorkflowExecutorLike {
   /** Task updates and signals. */
   readonly taskClient: TaskClient;
 
-  /** @param clients Where the clients come from: an `OrkesClients`. */
+  /**
+   * Uses the clients of an `OrkesClients` (usually through `getWorkflowExecutor()`).
+   *
+   * @param clients Where the clients come from: an `OrkesClients`.
+   */
   constructor(clients: WorkflowExecutorClients) {
     if (!clients || typeof clients.getWorkflowClient !== "function") {
       throw new TypeError(

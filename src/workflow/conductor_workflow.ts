@@ -25,10 +25,11 @@ import { checkCount, checkString, compact, invalid } from "./task.ts";
 export interface ConductorWorkflowOptions {
   /** The workflow's name. Required. */
   name: string;
-  /** @default 1 */
+  /** The workflow's version. @default 1 */
   version?: number;
   /** Runs `register`, `start`, `execute` and `test`; from `OrkesClients.getWorkflowExecutor()`. */
   executor?: WorkflowExecutorLike;
+  /** What the workflow does, shown in the UI. */
   description?: string;
   /** Seconds the whole workflow may take; 0 means no limit. @default 0 */
   timeoutSeconds?: number;
@@ -178,6 +179,7 @@ export class ConductorWorkflow<
    * ```
    */
   input(): RefOf<I>;
+  /** A reference to the value at `path` in the workflow's input, typed by `I`. */
   input<P extends PathOf<I>>(path: P): RefOf<PathValue<I, P>>;
   input(path?: string): string {
     return refTo("workflow.input", path);

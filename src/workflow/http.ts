@@ -17,7 +17,7 @@ import {
 export interface HttpRequest {
   /** The URL; may hold `${...}` references. Required. */
   uri: string;
-  /** @default "GET" */
+  /** The HTTP method. @default "GET" */
   method?:
     | "GET"
     | "PUT"

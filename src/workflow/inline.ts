@@ -91,7 +91,9 @@ export interface JsonJQTaskOptions extends TaskOptions {
 
 /** What a {@link JsonJQTask} outputs: the first result, and all of them. */
 export interface JsonJQTaskOutput<R = unknown> {
+  /** The query's first result. */
   result: R;
+  /** All of the query's results. */
   resultList: R[];
 }
 

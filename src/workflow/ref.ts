@@ -53,8 +53,6 @@ export type Input<I> = {
   [K in keyof I]: [I[K]] extends [string] ? RefOf<I[K]> : I[K] | RefOf<I[K]>;
 };
 
-type Keys<T> = keyof T & string;
-
 /**
  * The paths `output(path)` accepts for an object of type `T`: its keys, and deeper paths that start
  * with a key (`"a.b"`, `"list[0]"`). Any string when `T` is not a known object type.
@@ -67,7 +65,7 @@ type Keys<T> = keyof T & string;
  */
 export type PathOf<T> = unknown extends T ? string
   : [T] extends [Record<string, unknown>] ? string extends keyof T ? string
-    : Keys<T> | `${Keys<T>}.${string}` | `${Keys<T>}[${string}`
+    : (keyof T & string) | `${keyof T & string}.${string}` | `${keyof T & string}[${string}`
   : string;
 
 /**

@@ -31,11 +31,15 @@ export type ExecuteOptions = ExecuteWorkflowOptions;
 
 /** Options of starting a workflow from its builder. */
 export interface StartOptions {
+  /** An id of yours to find the run by. */
   correlationId?: string;
   /** 0–99. @default 0 */
   priority?: number;
+  /** Task type (or `"*"`) to the domain its tasks are queued in. */
   taskToDomain?: Record<string, string>;
+  /** A key that makes starting the same run twice detectable. */
   idempotencyKey?: string;
+  /** What a second start with the same key does. */
   idempotencyStrategy?: "FAIL" | "RETURN_EXISTING" | "FAIL_ON_RUNNING";
   /** Cancels the call. */
   signal?: AbortSignal;

@@ -108,9 +108,11 @@ export interface StartWorkflowTaskOptions extends TaskOptions {
   version?: number;
   /** The new workflow's input. */
   input?: Record<string, unknown>;
+  /** The new run's correlation id. */
   correlationId?: string;
   /** 0–99. */
   priority?: number;
+  /** The new run's idempotency key. */
   idempotencyKey?: string;
 }
 

@@ -123,6 +123,8 @@ export abstract class TaskBuilder<O = unknown> {
   protected readonly common: Readonly<TaskOptions>;
 
   /**
+   * Checks the common options (a bad field throws a TypeError naming it).
+   *
    * @param builder the builder's class name, for error messages
    * @param type the Conductor task type
    * @param name the task name (defaults to the reference name)
@@ -159,6 +161,7 @@ export abstract class TaskBuilder<O = unknown> {
    * (`"field"`, `"a.b"`, `"list[0]"`). Typed by the task's output type when it is known.
    */
   output(): RefOf<O>;
+  /** A reference to the value at `path` in this task's output, typed by `O`. */
   output<P extends PathOf<O>>(path: P): RefOf<PathValue<O, P>>;
   output(path?: string): string {
     return refTo(`${this.taskReferenceName}.output`, path);
