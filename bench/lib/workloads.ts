@@ -68,7 +68,7 @@ export async function throughputRep(
   });
   try {
     const first = await driver.line("first", 120_000);
-    const done = await driver.line("done", 600_000);
+    const done = await driver.line("done", 240_000);
     const completed = await awaitCompleted(apiUrl, ids, 30_000);
     const seconds = (Number(done.value) - Number(first.value)) / 1000;
     const tasks = settings.n - 1;
@@ -127,7 +127,7 @@ export async function executeRep(
     BENCH_WARMUP: String(warmup),
   });
   try {
-    const line = await driver.line("latencies", 600_000);
+    const line = await driver.line("latencies", 300_000);
     const latencies = JSON.parse(line.value) as number[];
     return { p50: percentile(latencies, 50), p95: percentile(latencies, 95) };
   } finally {
