@@ -314,6 +314,7 @@ export function workflowDefErrors(
         `taskReferenceName: ${ref} should be unique across tasks for a given workflowDefinition: ${d.name}`,
     });
   }
+  const topLevel = new Map(d.tasks.map((t, i) => [t, `${path}.tasks[${i}]`]));
   forEachTask(d.tasks, (task) => {
     if (typeof task.name !== "string" || !task.name || !task.taskReferenceName) {
       errors.push({ path, message: "WorkflowTask name and taskReferenceName cannot be empty" });
@@ -325,7 +326,8 @@ export function workflowDefErrors(
       }
     }
     if (typeValidator) {
-      for (const message of typeValidator(task)) errors.push({ path, message });
+      const at = topLevel.get(task) ?? path;
+      for (const message of typeValidator(task)) errors.push({ path: at, message });
     }
   });
   return errors;

@@ -926,20 +926,10 @@ export class Engine implements SystemTaskHost {
     wf.endTime = now;
     wf.updateTime = now;
     if (reason !== undefined) wf.reasonForIncompletion = reason;
+    // The server lists every FAILED / FAILED_WITH_TERMINAL_ERROR execution once the workflow
+    // ends, whatever the outcome (a failure that was retried and then succeeded included).
+    for (const t of wf.tasks!) this.#noteFailure(wf, t);
     if (status !== "COMPLETED") {
-      for (const t of wf.tasks!) {
-        if (
-          t.status === "FAILED" || t.status === "FAILED_WITH_TERMINAL_ERROR" ||
-          t.status === "TIMED_OUT"
-        ) {
-          if (!wf.failedReferenceTaskNames!.includes(t.referenceTaskName!)) {
-            wf.failedReferenceTaskNames!.push(t.referenceTaskName!);
-          }
-          if (!wf.failedTaskNames!.includes(t.taskDefName!)) {
-            wf.failedTaskNames!.push(t.taskDefName!);
-          }
-        }
-      }
       this.#cancelPending(wf);
     }
     wf.output = this.#computeOutput(wf);
@@ -955,6 +945,17 @@ export class Engine implements SystemTaskHost {
     this.#enforceRetention();
     this.#notify(wf);
     this.onWorkflowEnded?.(wf);
+  }
+
+  /** Records a FAILED or FAILED_WITH_TERMINAL_ERROR task in the workflow's failed lists. */
+  #noteFailure(wf: Workflow, task: Task): void {
+    if (task.status !== "FAILED" && task.status !== "FAILED_WITH_TERMINAL_ERROR") return;
+    if (!wf.failedReferenceTaskNames!.includes(task.referenceTaskName!)) {
+      wf.failedReferenceTaskNames!.push(task.referenceTaskName!);
+    }
+    if (!wf.failedTaskNames!.includes(task.taskDefName!)) {
+      wf.failedTaskNames!.push(task.taskDefName!);
+    }
   }
 
   /** Called after a workflow reaches a terminal status (part 2: parents of sub-workflows). */
@@ -975,7 +976,9 @@ export class Engine implements SystemTaskHost {
       workflowId: wf.workflowId,
       reason: wf.reasonForIncompletion,
       failureStatus: wf.status,
-      failedWorkflow: structuredClone(wf),
+      // The server hands its own object over: paths into it read null while the first decide
+      // resolves inputs (observed on 3.32.3), though it serializes as the full workflow.
+      failedWorkflow: new Opaque(structuredClone(wf)),
     };
     if (task) input.failureTaskId = task.taskId;
     let value: string;
@@ -987,6 +990,10 @@ export class Engine implements SystemTaskHost {
         correlationId: wf.correlationId,
         taskToDomain: wf.taskToDomain,
       });
+      const started = this.workflows.get(value);
+      if (started?.input?.failedWorkflow instanceof Opaque) {
+        started.input.failedWorkflow = started.input.failedWorkflow.value;
+      }
     } catch (e) {
       value = `Error starting failure workflow ${name}: ${(e as Error).message}`;
     }
@@ -1099,9 +1106,10 @@ export class Engine implements SystemTaskHost {
     }
     const status = (result.status ?? "IN_PROGRESS") as TaskStatus;
     task.outputData = result.outputData ?? {};
+    // The server copies the result's reason, absent included (a retry's inherited reason goes).
     if (result.reasonForIncompletion !== undefined && result.reasonForIncompletion !== null) {
       task.reasonForIncompletion = String(result.reasonForIncompletion).slice(0, 500);
-    }
+    } else delete task.reasonForIncompletion;
     if (result.workerId) task.workerId = result.workerId;
     task.callbackAfterSeconds = result.callbackAfterSeconds ?? 0;
     if (result.subWorkflowId) task.subWorkflowId = result.subWorkflowId;
@@ -1192,7 +1200,9 @@ export class Engine implements SystemTaskHost {
   pause(id: string): void {
     const wf = this.workflow(id);
     if (isTerminalWorkflow(wf.status)) {
-      throw conflict(`Workflow ${id} has ended, status cannot be updated.`);
+      throw conflict(
+        `Workflow ${wf.workflowName}.${wf.workflowVersion}/${id} has ended, status cannot be updated.`,
+      );
     }
     if (wf.status === "PAUSED") return;
     wf.status = "PAUSED";
@@ -1217,7 +1227,7 @@ export class Engine implements SystemTaskHost {
   terminate(id: string, reason?: string): void {
     const wf = this.workflow(id);
     if (wf.status === "COMPLETED") {
-      throw conflict(`Cannot terminate a COMPLETED workflow: ${id}`);
+      throw conflict("Cannot terminate a COMPLETED workflow.");
     }
     if (wf.status === "TERMINATED") return;
     const wasTerminal = isTerminalWorkflow(wf.status);
@@ -1306,7 +1316,7 @@ export class Engine implements SystemTaskHost {
     let def = this.#def(wf);
     if (wf.status === "COMPLETED" && def.restartable === false) {
       throw notFound(
-        `WorkflowId: ${id} is an instance of WorkflowDef: ${def.name} and version: ${def.version} and is non restartable`,
+        `Workflow: ${wf.workflowName}.${wf.workflowVersion}/${id}.${wf.status} is non-restartable`,
       );
     }
     if (useLatestDefinitions) {
@@ -1431,6 +1441,14 @@ export class Engine implements SystemTaskHost {
     this.#closed = true;
     for (const s of this.#state.values()) this.clock.clearTimer(s.timer);
     this.queues.wakeAll();
+  }
+}
+
+/** A value that serializes as itself but that `${}` paths cannot look into. */
+class Opaque {
+  constructor(readonly value: unknown) {}
+  toJSON(): unknown {
+    return this.value;
   }
 }
 

@@ -4,9 +4,11 @@
  * @module
  */
 import { SystemTaskRegistry } from "../system_tasks.ts";
+import { noopTask } from "./noop.ts";
 import { setVariableTask } from "./set_variable.ts";
 import { waitTask } from "./wait.ts";
 
+export { noopTask } from "./noop.ts";
 export { setVariableTask } from "./set_variable.ts";
 export { parseDuration, parseUntil, waitTask } from "./wait.ts";
 
@@ -21,5 +23,5 @@ export { parseDuration, parseUntil, waitTask } from "./wait.ts";
  * ```
  */
 export function defaultSystemTasks(): SystemTaskRegistry {
-  return new SystemTaskRegistry().register(waitTask).register(setVariableTask);
+  return new SystemTaskRegistry().register(waitTask).register(setVariableTask).register(noopTask);
 }

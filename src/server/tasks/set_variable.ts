@@ -21,7 +21,9 @@ export const setVariableTask: SystemTaskType = {
     if (size > MAX_BYTES) {
       task.status = "FAILED_WITH_TERMINAL_ERROR";
       task.reasonForIncompletion =
-        `The variables payload size: ${size} of workflow: ${workflow.workflowId} is greater than the permissible limit: ${MAX_BYTES} bytes`;
+        `The variables payload size: ${size} of workflow: ${workflow.workflowId} is greater than the permissible limit: ${
+          MAX_BYTES / 1024
+        } kilobytes`;
     } else {
       workflow.variables = after;
       task.status = "COMPLETED";

@@ -52,6 +52,12 @@ export const waitTask: SystemTaskType = {
   type: "WAIT",
   async: true,
   initialStatus: "IN_PROGRESS",
+  validate(task) {
+    const input = task.inputParameters ?? {};
+    return input.duration && input.until
+      ? ["Both 'duration' and 'until' specified. Please provide only one input"]
+      : [];
+  },
   start(ctx) {
     const input = ctx.task.inputData ?? {};
     const duration = input.duration;
@@ -71,10 +77,7 @@ export const waitTask: SystemTaskType = {
     } else if (until) {
       at = parseUntil(String(until));
       if (at === undefined) {
-        fail(
-          ctx,
-          `Invalid date format: ${until}. Supported formats: yyyy-MM-dd HH:mm, yyyy-MM-dd HH:mm z, yyyy-MM-dd`,
-        );
+        fail(ctx, `Invalid/Unsupported Wait Until format.  Provided: ${until}`);
         return;
       }
     }
