@@ -53,27 +53,40 @@ export function renderMarkdown(r: BenchResults): string {
       "(user + system, /proc) over the same window, per 1,000 tasks.",
     "",
   );
+  const find = (server: string, id: string) =>
+    r.throughput.find((t) => t.server === server && t.contender === id && t.runs.length > 0);
+  const times = (a: number, b: number | undefined) =>
+    b !== undefined && b > 0 && Number.isFinite(a) ? `${(a / b).toFixed(2)}x` : "–";
   out.push(
     table(
       [
         "server",
         "contender",
         "tasks/s (median)",
+        "vs raw loop, same runtime",
         "CPU s / 1k tasks",
+        "CPU vs JS peer",
         "runs (tasks/s)",
         "all completed",
       ],
-      r.throughput.map((t) => [
-        t.server,
-        t.label,
-        num(t.tasksPerSec),
-        num(t.cpuSecPer1000, 3),
-        t.runs.map((x) => num(x.tasksPerSec)).join(", ") +
-        (t.errors.length ? ` (${t.errors.length} failed)` : ""),
-        t.runs.every((x) => x.completed === p.n)
-          ? "yes"
-          : t.runs.map((x) => x.completed).join(", "),
-      ]),
+      r.throughput.map((t) => {
+        const ours = t.contender.startsWith("ours");
+        const raw = find(t.server, t.contender.replace("ours", "raw"));
+        const peer = find(t.server, "js-peer");
+        return [
+          t.server,
+          t.label,
+          num(t.tasksPerSec),
+          ours ? times(t.tasksPerSec, raw?.tasksPerSec) : "–",
+          num(t.cpuSecPer1000, 3),
+          t.contender === "js-peer" ? "–" : times(t.cpuSecPer1000, peer?.cpuSecPer1000),
+          t.runs.map((x) => num(x.tasksPerSec)).join(", ") +
+          (t.errors.length ? ` (${t.errors.length} failed)` : ""),
+          t.runs.every((x) => x.completed === p.n)
+            ? "yes"
+            : t.runs.map((x) => x.completed).join(", "),
+        ];
+      }),
     ),
     "",
   );
