@@ -69,9 +69,13 @@ const resolvedSchema = v.pipe(
     output: v.optional(jsonObject, {}),
     sync: v.optional(v.boolean("sync must be a boolean")),
   }),
-  v.check(
-    (target) => (target.taskRefName !== undefined) !== (target.signal === true),
-    "give either taskRefName or signal: true",
+  v.forward(
+    v.partialCheck(
+      [["taskRefName"], ["signal"]],
+      (target) => (target.taskRefName !== undefined) !== (target.signal === true),
+      "give either taskRefName or signal: true",
+    ),
+    ["taskRefName"],
   ),
 );
 

@@ -657,7 +657,9 @@ describe("conductorWebhook: resolver form", () => {
     });
     const res2 = await both.app.request("/", await signedPost({}));
     assert.equal(res2.status, 400);
-    assert.match(String((await json(res2)).message), /give either taskRefName or signal: true/);
+    assert.deepEqual((await json(res2)).fields, [
+      { field: "taskRefName", message: "give either taskRefName or signal: true" },
+    ]);
     assert.deepEqual(client.calls, []);
   });
 
