@@ -310,6 +310,36 @@ describe("system task builders run", () => {
     assert.deepEqual(run.output?.body, { path: "/items?x=1", method: "GET" });
   });
 
+  runs(
+    ["HTTP"],
+    "HttpTask with asyncComplete stays IN_PROGRESS after the call until completed from outside",
+    async () => {
+      const wf = workflow("run_http_async");
+      const call = new HttpTask({
+        taskRefName: "call",
+        request: { uri: `${httpUrl}/start-job`, method: "POST", body: { job: 1 } },
+        asyncComplete: true,
+      });
+      wf.add(call).outputParameters({
+        status: call.output("response.statusCode"),
+        done: call.output("done"),
+      });
+      const id = fx.track(await wf.start());
+      let task;
+      for (let i = 0; i < 100; i++) {
+        task = (await fx.executor.getWorkflow(id)).tasks?.[0];
+        if (task?.outputData?.response) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.equal(task?.status, "IN_PROGRESS");
+      assert.equal((await fx.executor.getWorkflow(id)).status, "RUNNING");
+      await fx.executor.updateTaskByRefName(id, "call", "COMPLETED", { done: true });
+      const run = await fx.executor.waitForWorkflow(id, { timeoutMs: 10_000 });
+      expectStatus(run.status, "COMPLETED", run.reasonForIncompletion);
+      assert.deepEqual(run.output, { status: 200, done: true });
+    },
+  );
+
   runs(["EVENT"], "EventTask publishes to Conductor's queue and completes", async () => {
     const wf = workflow("run_event").add(
       new EventTask({ taskRefName: "announce", sink: "conductor", inputParameters: { a: 1 } }),
