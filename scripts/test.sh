@@ -5,7 +5,8 @@
 # with one line `N passed, N failed` computed from those reports. Phases (TEST_PHASES, default
 # all of them, in this order):
 #   unit  library and engine tests (src/, tests/unit/), no external server
-#   embedded       the integration suite against the embedded engine in-process (its fetch handler)
+#   embedded       the integration suite against the embedded engine in-process (its fetch handler),
+#                  and the conformance suite (tests/conformance/) against the real server's goldens
 #   embedded-port  the integration suite against the embedded engine on a loopback port, and
 #                  the webhook adapter in workerd, Deno and Bun (tests/runtimes/hono_*.test.ts)
 #   real  the integration suite (tests/integration/), the runtime smoke tests
@@ -61,6 +62,8 @@ for phase in $phases; do
       ;;
     embedded|embedded-port)
       extra=()
+      # The conformance suite holds the in-process engine to the real server's goldens.
+      [ "$phase" = embedded ] && extra=(tests/conformance)
       # The webhook adapter's runtime tests (workerd, Deno, Bun) need the engine on a socket.
       [ "$phase" = embedded-port ] && extra=(tests/runtimes/hono_workerd.test.ts tests/runtimes/hono_deno.test.ts tests/runtimes/hono_bun.test.ts)
       CONDUCTOR_TEST_SERVER=$phase run_both "$phase" tests/integration tests/examples "${extra[@]}"

@@ -27,6 +27,7 @@ import type {
   TaskDef,
   Workflow,
   WorkflowDef,
+  WorkflowTask,
   WorkflowTestRequest,
 } from "../../src/model/mod.ts";
 import { ConditionTimeout, type Driver } from "./driver.ts";
@@ -530,4 +531,31 @@ class ScenarioRun {
     }
     this.observations.push({ label, ...this.#reply(reply) });
   }
+}
+
+function taskTypes(tasks: readonly WorkflowTask[] | undefined, into: Set<string>): void {
+  for (const task of tasks ?? []) {
+    into.add(task.type ?? "SIMPLE");
+    for (const branch of Object.values(task.decisionCases ?? {})) taskTypes(branch, into);
+    taskTypes(task.defaultCase, into);
+    for (const branch of task.forkTasks ?? []) taskTypes(branch, into);
+    taskTypes(task.loopOver, into);
+    const inlineDef = task.subWorkflowParam?.workflowDefinition;
+    if (inlineDef && typeof inlineDef === "object") taskTypes(inlineDef.tasks, into);
+  }
+}
+
+/**
+ * Everything a scenario exercises: its declared `covers` plus every task type that appears in
+ * its workflow definitions (branches, loops, forks and inline sub-workflow definitions included),
+ * so a scenario can never hide a task type it depends on.
+ */
+export function coverage(scenario: Scenario): string[] {
+  const found = new Set<string>(scenario.covers);
+  const defs = [
+    ...scenario.workflows,
+    ...scenario.steps.flatMap((step) => "register" in step ? [step.register] : []),
+  ];
+  for (const def of defs) taskTypes(def.tasks, found);
+  return [...found];
 }
