@@ -494,6 +494,16 @@ export class Engine implements SystemTaskHost {
     return [this.createTask(wf, wt, { retryCount })];
   }
 
+  /** A workflow by id, or undefined. */
+  findWorkflow(workflowId: string): Workflow | undefined {
+    return this.workflows.get(workflowId);
+  }
+
+  /** Adds executions to a workflow (for system tasks that schedule tasks themselves). */
+  addTasks(wf: Workflow, tasks: Task[]): boolean {
+    return this.#schedule(wf, tasks);
+  }
+
   /** Adds new executions to the workflow: queue worker tasks, start system ones. */
   #schedule(wf: Workflow, tasks: Task[]): boolean {
     let changed = false;

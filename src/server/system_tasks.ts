@@ -8,7 +8,13 @@
  *
  * @module
  */
-import type { Task, TaskStatus, Workflow, WorkflowTask } from "../model/mod.ts";
+import type {
+  StartWorkflowRequest,
+  Task,
+  TaskStatus,
+  Workflow,
+  WorkflowTask,
+} from "../model/mod.ts";
 
 /** What the engine offers a system task while it runs. */
 export interface SystemTaskHost {
@@ -29,6 +35,21 @@ export interface SystemTaskHost {
   executeLater(task: Task, delayMs: number): void;
   /** Queues a decide of the workflow (after the current one ends). */
   decideSoon(workflowId: string): void;
+  /**
+   * Adds executions to a workflow (seq numbers, task index, queues for worker tasks, `start`
+   * and first `execute` for system tasks); answers whether any changed state. For tasks a
+   * system task schedules itself (a DO_WHILE's next iteration, a dynamic fork's branches).
+   */
+  addTasks(workflow: Workflow, tasks: Task[]): boolean;
+  /** A workflow by id, or undefined (ended executions may have been dropped by retention). */
+  findWorkflow(workflowId: string): Workflow | undefined;
+  /** Starts a workflow (sub-workflows, START_WORKFLOW); throws the REST layer's errors. */
+  startWorkflow(
+    request: StartWorkflowRequest,
+    extra?: { parentWorkflowId?: string; parentWorkflowTaskId?: string; workflowId?: string },
+  ): string;
+  /** Terminates a workflow as the operator API does (children of a cancelled SUB_WORKFLOW). */
+  terminate(workflowId: string, reason?: string): void;
 }
 
 /** Options of {@link SystemTaskHost.createTask}. */
