@@ -44,7 +44,8 @@ import { conductorWebhook } from "../src/hono/mod.ts";
 
 const app: Hono = new Hono();
 
-app.get("/health", (c) => c.json({ ok: true, runtime: navigator.userAgent }));
+// Node 20 has no navigator.
+app.get("/health", (c) => c.json({ ok: true, runtime: globalThis.navigator?.userAgent ?? "" }));
 
 app.route(
   "/approvals",

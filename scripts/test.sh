@@ -8,7 +8,7 @@
 #   embedded       the integration suite against the embedded engine in-process (its fetch handler),
 #                  and the conformance suite (tests/conformance/) against the real server's goldens
 #   embedded-port  the integration suite against the embedded engine on a loopback port, and
-#                  the webhook adapter in workerd, Deno and Bun (tests/runtimes/hono_*.test.ts)
+#                  the webhook adapter in workerd, Deno, Bun and Node (tests/runtimes/hono_*)
 #   real  the integration suite (tests/integration/), the runtime smoke tests
 #         (tests/runtimes/: Deno, Bun, Node, workerd) and the conformance suite
 #         (tests/conformance/: goldens still hold) against the real Conductor OSS server,
@@ -64,8 +64,8 @@ for phase in $phases; do
       extra=()
       # The conformance suite holds the in-process engine to the real server's goldens.
       [ "$phase" = embedded ] && extra=(tests/conformance)
-      # The webhook adapter's runtime tests (workerd, Deno, Bun) need the engine on a socket.
-      [ "$phase" = embedded-port ] && extra=(tests/runtimes/hono_workerd.test.ts tests/runtimes/hono_deno.test.ts tests/runtimes/hono_bun.test.ts)
+      # The webhook adapter's runtime tests (workerd, Deno, Bun, Node) need the engine on a socket.
+      [ "$phase" = embedded-port ] && extra=(tests/runtimes/hono_{workerd,deno,bun,node}.test.ts)
       CONDUCTOR_TEST_SERVER=$phase run_both "$phase" tests/integration tests/examples "${extra[@]}"
       ;;
     real)

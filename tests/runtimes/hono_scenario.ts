@@ -1,6 +1,6 @@
 /**
  * The webhook example (`examples/edge_webhook.ts`) served by a real runtime (workerd, Deno,
- * Bun), against a Conductor server on a socket: the embedded engine on a loopback port, or the
+ * Bun, Node), against a Conductor server on a socket: the embedded engine on a loopback port, or the
  * real server with `CONDUCTOR_TEST_SERVER=real`. Each runtime's test file gives a launcher; the
  * scenario is the same for all: a signed POST completes a WAIT task and the workflow reaches
  * COMPLETED with the posted output; the payment resolver signals a WAIT; refusals leave the task
