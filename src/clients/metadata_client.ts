@@ -82,11 +82,11 @@ export class MetadataClient {
    * @throws {HttpError} 404 when there is none.
    */
   async getTaskDef(name: string, options: CallOptions = {}): Promise<TaskDef> {
-    return (await this.transport.request<TaskDef>({
+    return await this.transport.requestBody<TaskDef>({
       ...options,
       method: "GET",
       path: `/metadata/taskdefs/${segment(name, "name")}`,
-    }))!;
+    });
   }
 
   /**
@@ -180,12 +180,12 @@ export class MetadataClient {
     } = {},
   ): Promise<WorkflowDef> {
     const { version, ...call } = options;
-    return (await this.transport.request<WorkflowDef>({
+    return await this.transport.requestBody<WorkflowDef>({
       ...call,
       method: "GET",
       path: `/metadata/workflow/${segment(name, "name")}`,
       query: { version: integer(version, "version", 0, 2 ** 31 - 1) },
-    }))!;
+    });
   }
 
   /**

@@ -220,7 +220,7 @@ export class TaskClient {
       options,
       "/sync",
     );
-    return (await this.transport.request<Workflow>(request))!;
+    return await this.transport.requestBody<Workflow>(request);
   }
 
   /**
@@ -271,14 +271,14 @@ export class TaskClient {
   ): Promise<SignalResponse> {
     const { returnStrategy, timeoutMillis, ...call } = options;
     const wait = integer(timeoutMillis, "timeoutMillis", 0, 3_600_000);
-    return (await this.transport.request<SignalResponse>({
+    return await this.transport.requestBody<SignalResponse>({
       ...call,
       method: "POST",
       path: `/tasks/${segment(workflowId, "workflowId")}/${status(taskStatus)}/signal/sync`,
       query: { returnStrategy, timeoutMillis: wait },
       body: object(output, "output"),
       timeoutMs: Math.max(this.transport.configuration.requestTimeoutMs, (wait ?? 5000) + 10_000),
-    }))!;
+    });
   }
 
   /**
@@ -323,11 +323,11 @@ export class TaskClient {
    * @throws {HttpError} 404 when there is none.
    */
   async getTask(taskId: string, options: CallOptions = {}): Promise<Task> {
-    return (await this.transport.request<Task>({
+    return await this.transport.requestBody<Task>({
       ...options,
       method: "GET",
       path: `/tasks/${segment(taskId, "taskId")}`,
-    }))!;
+    });
   }
 
   /**

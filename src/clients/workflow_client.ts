@@ -150,7 +150,7 @@ export class WorkflowClient {
     const wait = integer(waitForSeconds, "waitForSeconds", 0, 3600) ?? DEFAULT_WAIT_FOR_SECONDS;
     // version 0 means "latest" on the OSS route; the route without a version is Orkes-only.
     const version = integer(request.version, "request.version", 0, 2 ** 31 - 1) ?? 0;
-    return (await this.transport.request<SignalResponse>({
+    return await this.transport.requestBody<SignalResponse>({
       ...call,
       method: "POST",
       path: `/workflow/execute/${name}/${version}`,
@@ -164,7 +164,7 @@ export class WorkflowClient {
       },
       body: { ...request, input: request.input ?? {} },
       timeoutMs: this.#longer(wait * 1000),
-    }))!;
+    });
   }
 
   /**
@@ -183,12 +183,12 @@ export class WorkflowClient {
     } = {},
   ): Promise<Workflow> {
     const { includeTasks, ...call } = options;
-    return (await this.transport.request<Workflow>({
+    return await this.transport.requestBody<Workflow>({
       ...call,
       method: "GET",
       path: `/workflow/${segment(workflowId, "workflowId")}`,
       query: { includeTasks },
-    }))!;
+    });
   }
 
   /**
@@ -208,12 +208,12 @@ export class WorkflowClient {
     } = {},
   ): Promise<WorkflowStatusSummary> {
     const { includeOutput, includeVariables, ...call } = options;
-    return (await this.transport.request<WorkflowStatusSummary>({
+    return await this.transport.requestBody<WorkflowStatusSummary>({
       ...call,
       method: "GET",
       path: `/workflow/${segment(workflowId, "workflowId")}/status`,
       query: { includeOutput, includeVariables },
-    }))!;
+    });
   }
 
   /**
@@ -415,12 +415,12 @@ export class WorkflowClient {
    */
   async testWorkflow(request: WorkflowTestRequest, options: CallOptions = {}): Promise<Workflow> {
     segment(object(request, "request").name, "request.name");
-    return (await this.transport.request<Workflow>({
+    return await this.transport.requestBody<Workflow>({
       ...options,
       method: "POST",
       path: "/workflow/test",
       body: { ...request, input: request.input ?? {} },
-    }))!;
+    });
   }
 
   /**
@@ -437,14 +437,14 @@ export class WorkflowClient {
     variables: Record<string, unknown>,
     options: CallOptions = {},
   ): Promise<Workflow> {
-    return (await this.transport.request<Workflow>({
+    return await this.transport.requestBody<Workflow>({
       ...options,
       method: "POST",
       path: `/workflow/${segment(workflowId, "workflowId")}/variables`,
       body: object(variables, "variables"),
       orkesOnly: "updateVariables",
       idempotent: true,
-    }))!;
+    });
   }
 
   async #operate(

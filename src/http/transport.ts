@@ -187,6 +187,25 @@ export class Transport {
     }
   }
 
+  /**
+   * Like {@link Transport.request}, for answers that always have a body (a definition, an
+   * execution): an empty answer is an error rather than undefined.
+   *
+   * @param request What to send.
+   * @returns The parsed answer.
+   * @throws {ConductorError} With code `EMPTY_RESPONSE` when the server sent no body.
+   */
+  async requestBody<T>(request: TransportRequest): Promise<T> {
+    const answer = await this.request<T>(request);
+    if (answer === undefined) {
+      throw new ConductorError(
+        `${request.method} ${request.path} answered with no body where one was expected`,
+        { method: request.method, path: request.path, code: "EMPTY_RESPONSE" },
+      );
+    }
+    return answer;
+  }
+
   #url(request: TransportRequest): string {
     let url = this.configuration.serverUrl + request.path;
     const params = new URLSearchParams();

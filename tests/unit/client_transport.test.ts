@@ -195,6 +195,9 @@ describe("client transport: answers as the server gives them", () => {
     assert.equal(await t.request({ method: "POST", path: "/empty", expect: "text" }), undefined);
     assert.equal(await t.request({ method: "GET", path: "/none" }), undefined);
     assert.deepEqual(await t.request({ method: "GET", path: "/json" }), []);
+    const error = await rejection(t.requestBody({ method: "GET", path: "/empty" }));
+    assert.ok(isConductorError(error));
+    assert.equal(error.code, "EMPTY_RESPONSE");
   });
 
   it("sends only the query parameters given, repeating arrays", async () => {
