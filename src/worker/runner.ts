@@ -89,7 +89,7 @@ export class TaskRunner {
     this.#emit = init.emit;
     this.#logger = init.logger;
     this.#budget = init.drain?.budget;
-    this.#paused = init.drain ? false : init.options.paused;
+    this.#paused = init.options.paused;
   }
 
   /** The worker's settings. */

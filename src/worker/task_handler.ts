@@ -206,6 +206,7 @@ export class TaskHandler extends EventTarget {
     this.#claim("running", "start()");
     try {
       const { workers, taskClient } = await this.#prepare();
+      if (this.#state !== "running") return; // stopped while preparing
       for (const { definition, options } of workers) {
         const runner = this.#runner(definition, options, taskClient, undefined);
         this.#runners.push(runner);
@@ -291,7 +292,11 @@ export class TaskHandler extends EventTarget {
     try {
       const { workers, taskClient } = await this.#prepare();
       const budget: TaskBudget = { remaining: maxTasks };
-      for (const { definition, options: resolved } of workers) {
+      if (this.#state !== "draining") {
+        throw new Error("TaskHandler.drain(): stopped while preparing");
+      }
+      // A worker configured paused (CONDUCTOR_WORKER_<NAME>_PAUSED, say) is left out.
+      for (const { definition, options: resolved } of workers.filter((w) => !w.options.paused)) {
         this.#runners.push(this.#runner(definition, resolved, taskClient, budget));
       }
       for (const runner of this.#runners) runner.start();
@@ -362,7 +367,13 @@ export class TaskHandler extends EventTarget {
         "TaskHandler: no workers to run: pass workers: [...], or importModules with workerTask definitions",
       );
     }
-    const env = o.env ? (name: string) => o.env?.[name] : readEnv;
+    const configuration = o.configuration ??
+      (o.taskClient && o.metadataClient ? undefined : new Configuration());
+    const env = o.env
+      ? (name: string) => o.env?.[name]
+      : configuration
+      ? (name: string) => configuration.env(name)
+      : readEnv;
     const seen = new Map<string, string>();
     const workers = definitions.map((definition) => {
       const overridden = applyEnvOverrides(
@@ -395,7 +406,7 @@ export class TaskHandler extends EventTarget {
     let taskClient = o.taskClient;
     let metadataClient = o.metadataClient;
     if (!taskClient || !metadataClient) {
-      const clients = new OrkesClients(o.configuration ?? new Configuration());
+      const clients = new OrkesClients(configuration);
       taskClient ??= clients.getTaskClient();
       metadataClient ??= clients.getMetadataClient();
     }

@@ -79,7 +79,9 @@ export interface WorkerOptions {
   /**
    * `"worker"` runs the handler in a pool of Web Workers (one per concurrency slot), so CPU-bound
    * work cannot starve polling and lease heartbeats. Needs `module` and a runtime with `Worker`
-   * (Deno, Bun); Deno also needs read permission for the module.
+   * (Deno, Bun); Deno also needs read permission for the module. A cancelled handler is asked to
+   * stop (its `ctx.signal` aborts) and its Worker terminated after 1 s; note that Deno 2.9 cannot
+   * end a Worker stuck in a synchronous loop, so long loops should check `ctx.signal.aborted`.
    * @default "inline"
    */
   isolation?: WorkerIsolation;

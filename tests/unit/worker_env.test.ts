@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { TaskHandler, workerTask } from "../../mod.ts";
+import { Configuration, TaskHandler, workerTask } from "../../mod.ts";
 import { applyEnvOverrides } from "../../src/worker/env.ts";
 import { FakeTaskClient } from "./worker_fake_client.ts";
 
@@ -52,5 +52,20 @@ describe("worker settings from CONDUCTOR_WORKER_* variables", () => {
       bad.start(),
       /worker "env_demo".*pollTimeoutMs must be an integer from 0 to 5000/,
     );
+  });
+
+  it("reads the overrides from the configuration's bindings when no env record is given", async () => {
+    const w = workerTask({ taskDefName: "bound_demo" }, () => 1);
+    const handler = new TaskHandler({
+      configuration: Configuration.fromEnv({
+        CONDUCTOR_SERVER_URL: "http://127.0.0.1:1/api",
+        CONDUCTOR_WORKER_BOUND_DEMO_DOMAIN: "edge",
+      }),
+      workers: [w],
+      taskClient: new FakeTaskClient(),
+    });
+    await handler.start();
+    assert.equal(handler.workerOptions[0].domain, "edge");
+    await handler.stop({ drainMs: 0 });
   });
 });

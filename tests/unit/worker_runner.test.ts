@@ -283,4 +283,23 @@ describe("TaskHandler.stop and drain", () => {
     assert.equal(summary.interrupted, true);
     assert.deepEqual(summary.reported, { IN_PROGRESS: 1 });
   });
+
+  it("drain leaves out a worker configured paused", async () => {
+    const fake = new FakeTaskClient();
+    fake.add();
+    const handler = handlerFor([workerTask({ taskDefName: name(), paused: true }, () => 1)], fake);
+    const summary = await handler.drain({ deadlineMs: 5000 });
+    assert.equal(summary.received, 0);
+    assert.equal(fake.polls().length, 0);
+  });
+
+  it("stop() during start() leaves nothing polling", async () => {
+    const fake = new FakeTaskClient();
+    const handler = handlerFor([workerTask({ taskDefName: name() }, () => 1)], fake);
+    const starting = handler.start();
+    await handler.stop();
+    await starting;
+    await delay(100);
+    assert.equal(fake.polls().length, 0);
+  });
 });
