@@ -31,6 +31,7 @@ import { searchWorkflows } from "./search.ts";
 import { runWorkflowTest } from "./test_endpoint.ts";
 
 const JSON_HEADERS = { "content-type": "application/json" };
+const MAP_TYPE = "java.util.LinkedHashMap<java.lang.String,java.lang.Object>";
 const TEXT_HEADERS = { "content-type": "text/plain;charset=UTF-8" };
 const TASK_STATUSES = new Set([
   "IN_PROGRESS",
@@ -57,6 +58,10 @@ async function readJson(c: Context, required = true): Promise<unknown> {
     throw serverError(`JSON parse error: ${(e as Error).message}`);
   }
 }
+
+/** A repeatable query parameter; Spring also splits each value on commas. */
+const listParam = (c: Context, name: string): string[] =>
+  (c.req.queries(name) ?? []).flatMap((v) => v.split(",")).map((v) => v.trim()).filter(Boolean);
 
 const bool = (v: string | undefined, fallback: boolean): boolean =>
   v === undefined ? fallback : v.toLowerCase() === "true";
@@ -384,7 +389,7 @@ export function createRoutes(engine: Engine, instance = "embedded"): Hono {
   api.post("/workflow/:name", async (c) => {
     const name = c.req.param("name");
     const version = int(c, "version", undefined);
-    const input = await readJson(c, false);
+    const input = expectObject(await readJson(c), MAP_TYPE);
     if (!engine.getWorkflowDef(name, version)) {
       throw notFound(`No such workflow found by name: ${name}, version: ${version ?? null}`);
     }
@@ -395,7 +400,7 @@ export function createRoutes(engine: Engine, instance = "embedded"): Hono {
       version,
       correlationId: c.req.query("correlationId"),
       priority,
-      input: (input ?? {}) as Record<string, unknown>,
+      input,
     }));
   });
 
@@ -419,9 +424,7 @@ export function createRoutes(engine: Engine, instance = "embedded"): Hono {
   });
   api.get("/workflow/:id/tasks", (c) => {
     const wf = engine.workflow(c.req.param("id"));
-    const statuses = (c.req.queries("status") ?? []).flatMap((s) => s.split(",")).map((s) =>
-      s.trim().toUpperCase()
-    ).filter(Boolean);
+    const statuses = listParam(c, "status").map((s) => s.toUpperCase());
     const all = statuses.length ? wf.tasks!.filter((t) => statuses.includes(t.status!)) : wf.tasks!;
     const startAt = int(c, "start", 0);
     const count = int(c, "count", 15);
@@ -552,12 +555,11 @@ export function createRoutes(engine: Engine, instance = "embedded"): Hono {
     }
     return s as TaskResult["status"];
   };
-  const outputBody = async (c: Context) =>
-    (await readJson(c, false) ?? {}) as Record<string, unknown>;
+  const outputBody = async (c: Context) => expectObject(await readJson(c), MAP_TYPE);
 
   api.get("/tasks/queue/sizes", (c) => {
     const out: Record<string, number> = {};
-    for (const t of c.req.queries("taskType") ?? []) out[t] = engine.queues.size(t);
+    for (const t of listParam(c, "taskType")) out[t] = engine.queues.size(t);
     return json(out);
   });
   api.get("/tasks/queue/size", (c) => {
@@ -620,7 +622,9 @@ export function createRoutes(engine: Engine, instance = "embedded"): Hono {
   });
 
   api.post("/tasks/:taskId/log", async (c) => {
-    engine.addLogs(c.req.param("taskId"), [await c.req.text()]);
+    const line = await c.req.text();
+    if (line === "") throw serverError("Required request body is missing");
+    engine.addLogs(c.req.param("taskId"), [line]);
     return empty();
   });
   api.get("/tasks/:taskId/log", (c) => {
