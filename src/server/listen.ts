@@ -42,7 +42,12 @@ export async function listen(handler: Handler, hostname: string, port: number): 
   const g = globalThis as unknown as { Deno?: DenoLike; Bun?: BunLike };
   const host = hostname.includes(":") ? `[${hostname}]` : hostname;
   if (g.Deno?.serve) {
-    const server = g.Deno.serve({ hostname, port, onListen: () => {} }, handler);
+    // A copy without the request's signal: Deno's legacy signal also aborts after a successful
+    // response and warns about listeners on it; long polls end on their own timeout instead.
+    const server = g.Deno.serve(
+      { hostname, port, onListen: () => {} },
+      (request) => handler(new Request(request, { signal: null })),
+    );
     return {
       url: `http://${host}:${server.addr.port}/api`,
       stop: async () => {

@@ -184,14 +184,20 @@ export function createRoutes(engine: Engine, instance = "embedded"): Hono {
       500,
     );
   });
-  app.notFound((c) =>
-    json({
-      status: 404,
-      message: `No static resource ${new URL(c.req.url).pathname.replace(/^\//, "")}.`,
-      instance,
-      retryable: false,
-    }, 404)
-  );
+  app.notFound((c) => {
+    const path = new URL(c.req.url).pathname;
+    // Spring answers 405 when the path exists under another method.
+    const known = ["GET", "POST", "PUT", "DELETE"].some((m) =>
+      m !== c.req.method && app.router.match(m, path)[0].length > 0
+    );
+    const message = known
+      ? `Request method '${c.req.method}' is not supported`
+      : `No static resource ${path.replace(/^\//, "")}.`;
+    return json(
+      { status: known ? 405 : 404, message, instance, retryable: false },
+      known ? 405 : 404,
+    );
+  });
 
   app.get("/health", () => json({ healthResults: [], suppressedHealthResults: [], healthy: true }));
 

@@ -20,6 +20,19 @@ describe("engine task API", () => {
     assert.deepEqual([batch.status, batch.body], [200, []]);
   });
 
+  it("answers 404 for an unknown path and 405 for a known path under another method", async () => {
+    const unknown = await e.call<ErrorResponse>("GET", "/no/such/path");
+    assert.deepEqual(
+      [unknown.status, unknown.body.message],
+      [404, "No static resource api/no/such/path."],
+    );
+    const method = await e.call<ErrorResponse>("PUT", "/tasks/update-v2", {});
+    assert.deepEqual(
+      [method.status, method.body.message],
+      [405, "Request method 'PUT' is not supported"],
+    );
+  });
+
   it("refuses a long-poll timeout above 5000 ms with 400", async () => {
     const r = await e.call<ErrorResponse>("GET", "/tasks/poll/batch/tk_none?timeout=5001");
     assert.equal(r.status, 400);
