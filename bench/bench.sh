@@ -21,8 +21,10 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 url="${BENCH_REAL_URL:-}"
+pid_args=()
 if [ -z "$url" ]; then
   url=$(bash scripts/conductor-server.sh start)
   started=1
+  pid_args=(--real-server-pid "$(cat "$CONDUCTOR_SERVER_STATE/pid")")
 fi
-deno run -A bench/run.ts --real-url "$url" "$@"
+deno run -A bench/run.ts --real-url "$url" "${pid_args[@]}" "$@"

@@ -3,7 +3,8 @@
  * the peers and starts a real Conductor server of its own). Runs every workload with the
  * contenders alternating, repeats, takes medians and writes bench/results/.
  *
- *   deno run -A bench/run.ts --real-url http://127.0.0.1:PORT/api [--n 2000] [--reps 3]
+ *   deno run -A bench/run.ts --real-url http://127.0.0.1:PORT/api [--real-server-pid PID]
+ *     [--n 2000] [--reps 3]
  *     [--embedded-reps 5]
  *     [--servers real,embedded] [--contenders ours-deno,ours-bun,js-peer,py-peer,raw-deno,raw-bun]
  *     [--exec-contenders ours-deno,js-peer,py-peer,raw-deno] [--exec-iterations 200]
@@ -41,6 +42,8 @@ import {
 export interface BenchOptions {
   /** The real Conductor server's API URL; without it the real server is skipped. */
   realUrl?: string;
+  /** The real server's process id, to read its CPU time too (bench.sh passes it). */
+  realServerPid?: number;
   /** Which servers: `real`, `embedded`. */
   servers: string[];
   /** Worker-throughput contenders, in alternation order. */
@@ -112,7 +115,7 @@ async function startEmbedded(skipped: string[]) {
   const driver = startDriver("deno", ["run", "-A", `${repoRoot}bench/embedded_server.ts`], {});
   try {
     const line = await driver.line("ready", 60_000);
-    return { url: line.value.replace(/^"|"$/g, ""), stop: () => driver.stop() };
+    return { url: line.value.replace(/^"|"$/g, ""), pid: driver.pid, stop: () => driver.stop() };
   } catch (error) {
     await driver.stop();
     skipped.push(`embedded server: ${(error as Error).message.slice(0, 400)}`);
@@ -169,13 +172,16 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
 
   for (const server of options.servers) {
     let apiUrl: string | undefined;
+    let serverPid: number | undefined;
     let stop = async () => {};
     if (server === "real") {
       apiUrl = options.realUrl;
+      serverPid = options.realServerPid;
       if (!apiUrl) skipped.push("real server: no --real-url given");
     } else if (server === "embedded") {
       const embedded = await startEmbedded(skipped);
       apiUrl = embedded?.url;
+      serverPid = embedded?.pid;
       if (embedded) stop = embedded.stop;
     } else throw new Error(`--servers takes real and embedded, got ${JSON.stringify(server)}`);
     if (!apiUrl) continue;
@@ -196,6 +202,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
           runs: [],
           tasksPerSec: NaN,
           cpuSecPer1000: NaN,
+          serverCpuSecPer1000: NaN,
+          machineBusy: NaN,
           errors: [],
         }]));
         results.throughput.push(...rows.values());
@@ -217,7 +225,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
             const row = rows.get(c.id)!;
             const name = `bench_${runId}_${server}_${c.id.replace(/-/g, "_")}_${rep}`;
             try {
-              const run = await throughputRep(apiUrl, c, settings, name);
+              const run = await throughputRep(apiUrl, c, settings, name, serverPid);
               row.runs.push(run);
               log(
                 `[bench] ${server} throughput ${c.id} rep ${rep}: ${
@@ -235,6 +243,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
             }
             row.tasksPerSec = median(row.runs.map((r) => r.tasksPerSec));
             row.cpuSecPer1000 = median(row.runs.map((r) => r.cpuSecPer1000));
+            row.serverCpuSecPer1000 = median(row.runs.map((r) => r.serverCpuSecPer1000));
+            row.machineBusy = median(row.runs.map((r) => r.machineBusy));
             save();
           }
         }
@@ -357,6 +367,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     args: argv,
     options: {
       "real-url": { type: "string" },
+      "real-server-pid": { type: "string" },
       servers: { type: "string", default: "real,embedded" },
       contenders: {
         type: "string",
@@ -389,6 +400,7 @@ export function parseOptions(argv: string[]): BenchOptions {
   };
   return {
     realUrl: values["real-url"] ?? process.env.BENCH_REAL_URL,
+    realServerPid: values["real-server-pid"] ? int("real-server-pid", 1) : undefined,
     servers: list(values.servers!),
     contenders: list(values.contenders!),
     execContenders: list(values["exec-contenders"]!),

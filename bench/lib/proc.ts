@@ -68,12 +68,29 @@ export function treeCpuSeconds(pid: number): number {
   return total / clockTicks();
 }
 
-/** A protocol line from the child, with the child's CPU seconds when it arrived. */
+/** Busy and total CPU time of the whole machine so far, all cores, in seconds (/proc/stat). */
+export function machineCpuSeconds(): { busy: number; total: number } {
+  try {
+    const fields = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1)
+      .map(Number);
+    const total = fields.slice(0, 8).reduce((a, b) => a + b, 0);
+    const idle = fields[3] + fields[4];
+    return { busy: (total - idle) / clockTicks(), total: total / clockTicks() };
+  } catch {
+    return { busy: NaN, total: NaN };
+  }
+}
+
+/** A protocol line from the child, with CPU readings taken when it arrived. */
 export interface DriverLine {
   /** The value after the tag (a number for `first`/`done`, JSON for `latencies`). */
   value: string;
   /** The process tree's CPU seconds when the line was read. */
   cpuSeconds: number;
+  /** The watched server process tree's CPU seconds then (NaN when none is watched). */
+  serverCpuSeconds: number;
+  /** The machine's busy and total CPU seconds then. */
+  machine: { busy: number; total: number };
 }
 
 /** A running contender. */
@@ -86,15 +103,17 @@ export interface Driver {
   stop(): Promise<void>;
 }
 
-/** Starts `command args` with `env` added to this process's environment, in its own process group. */
+/**
+ * Starts `command args` with `env` added to this process's environment, in its own process group.
+ * With `serverPid`, each line also carries that process tree's CPU time.
+ */
 export function startDriver(
   command: string,
   args: string[],
   env: Record<string, string>,
-  cwd?: string,
+  serverPid?: number,
 ): Driver {
   const child: ChildProcess = spawn(command, args, {
-    cwd,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
@@ -117,7 +136,12 @@ export function startDriver(
       const space = text.indexOf(" ");
       const tag = space < 0 ? text : text.slice(0, space);
       if (!["first", "done", "latencies", "ready", "result"].includes(tag)) continue;
-      const line = { value: text.slice(space + 1), cpuSeconds: treeCpuSeconds(pid) };
+      const line = {
+        value: text.slice(space + 1),
+        cpuSeconds: treeCpuSeconds(pid),
+        serverCpuSeconds: serverPid === undefined ? NaN : treeCpuSeconds(serverPid),
+        machine: machineCpuSeconds(),
+      };
       const waiter = waiters.get(tag);
       if (waiter) {
         waiters.delete(tag);

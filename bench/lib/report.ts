@@ -50,7 +50,9 @@ export function renderMarkdown(r: BenchResults): string {
   out.push("## 1. Worker throughput", "");
   out.push(
     "tasks/s between the first and the last handler call; CPU = the worker's process tree " +
-      "(user + system, /proc) over the same window, per 1,000 tasks.",
+      "(user + system, /proc) over the same window, per 1,000 tasks; server CPU = the server's " +
+      "process over that window; machine busy = share of all cores busy then (anything running " +
+      "on the machine counts, the orchestrator idles).",
     "",
   );
   const find = (server: string, id: string) =>
@@ -66,6 +68,8 @@ export function renderMarkdown(r: BenchResults): string {
         "vs raw loop, same runtime",
         "CPU s / 1k tasks",
         "CPU vs JS peer",
+        "server CPU s / 1k",
+        "machine busy",
         "runs (tasks/s)",
         "all completed",
       ],
@@ -80,6 +84,8 @@ export function renderMarkdown(r: BenchResults): string {
           ours ? times(t.tasksPerSec, raw?.tasksPerSec) : "–",
           num(t.cpuSecPer1000, 3),
           t.contender === "js-peer" ? "–" : times(t.cpuSecPer1000, peer?.cpuSecPer1000),
+          num(t.serverCpuSecPer1000, 3),
+          Number.isFinite(t.machineBusy) ? `${(t.machineBusy * 100).toFixed(0)}%` : "n/a",
           t.runs.map((x) => num(x.tasksPerSec)).join(", ") +
           (t.errors.length ? ` (${t.errors.length} failed)` : ""),
           t.runs.every((x) => x.completed === p.n)

@@ -19,6 +19,10 @@ export interface ThroughputRow {
   tasksPerSec: number;
   /** Median worker CPU seconds per 1,000 tasks. */
   cpuSecPer1000: number;
+  /** Median server CPU seconds per 1,000 tasks (NaN when the server's process is not known). */
+  serverCpuSecPer1000: number;
+  /** Median share of the machine's CPU that was busy during the window (0..1). */
+  machineBusy: number;
   /** Repetitions that failed, with why. */
   errors: string[];
 }

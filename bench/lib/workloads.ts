@@ -32,6 +32,10 @@ export interface ThroughputRun {
   tasksPerSec: number;
   /** Worker CPU seconds (user + system, whole process tree) per 1,000 tasks. */
   cpuSecPer1000: number;
+  /** The server's CPU seconds per 1,000 tasks over the same window (NaN when not watched). */
+  serverCpuSecPer1000: number;
+  /** How busy the whole machine was over the window: 0 idle .. 1 every core busy. */
+  machineBusy: number;
   /** Seconds between the first and the N-th handler call. */
   seconds: number;
   /** Workflows found COMPLETED afterwards (should be N). */
@@ -55,6 +59,7 @@ export async function throughputRep(
   contender: Contender,
   settings: WorkerSettings,
   name: string,
+  serverPid?: number,
 ): Promise<ThroughputRun> {
   const taskType = `${name}_task`;
   await defineOneTaskWorkflow(apiUrl, name, taskType);
@@ -65,7 +70,7 @@ export async function throughputRep(
     ...contender.env(),
     BENCH_MODE: "worker",
     BENCH_TASK_TYPE: taskType,
-  });
+  }, serverPid);
   try {
     const first = await driver.line("first", 120_000);
     const done = await driver.line("done", 240_000);
@@ -75,6 +80,9 @@ export async function throughputRep(
     return {
       tasksPerSec: tasks / seconds,
       cpuSecPer1000: ((done.cpuSeconds - first.cpuSeconds) / tasks) * 1000,
+      serverCpuSecPer1000: ((done.serverCpuSeconds - first.serverCpuSeconds) / tasks) * 1000,
+      machineBusy: (done.machine.busy - first.machine.busy) /
+        (done.machine.total - first.machine.total),
       seconds,
       completed,
     };
