@@ -151,7 +151,8 @@ export function searchWorkflows(
   let hits: Workflow[] = [];
   for (const wf of workflows) {
     if (!match(fields(wf))) continue;
-    if (free && !JSON.stringify(wf).toLowerCase().includes(free)) continue;
+    // the index keeps the summary's JSON, so that is what free text matches
+    if (free && !JSON.stringify(summarize(wf)).toLowerCase().includes(free)) continue;
     hits.push(wf);
   }
   if (options.sort) {
