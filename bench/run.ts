@@ -6,7 +6,7 @@
  *   deno run -A bench/run.ts --real-url http://127.0.0.1:PORT/api [--real-server-pid PID]
  *     [--n 2000] [--reps 3]
  *     [--embedded-reps 5]
- *     [--servers real,embedded] [--contenders ours-deno,ours-bun,js-peer,py-peer,raw-deno,raw-bun]
+ *     [--servers embedded,real] [--contenders ours-deno,ours-bun,js-peer,py-peer,raw-deno,raw-bun]
  *     [--exec-contenders ours-deno,js-peer,py-peer,raw-deno] [--exec-iterations 200]
  *     [--engine-workflows 2000] [--server-warmup 2000] [--import-samples 7] [--only throughput,execute,bundle,import,engine]
  *     [--out bench/results]
@@ -170,6 +170,54 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   const runId = `${Date.now().toString(36)}`;
   const wants = (w: string) => options.only.includes(w);
 
+  // The quick workloads first: a run cut short still has them.
+  if (wants("bundle")) {
+    results.bundles = bundleSizes(process.env, `${options.out}/tmp`, skipped);
+    log(
+      `[bench] bundles: ${
+        results.bundles.map((b) => `${b.id} ${(b.gzBytes / 1024).toFixed(1)} KB gz`).join(", ")
+      }`,
+    );
+    save();
+  }
+  if (wants("import")) {
+    try {
+      results.importTime = await importTimes(options.importSamples);
+      log(
+        `[bench] import: ${
+          results.importTime.map((i) => `${i.runtime} ${i.medianMs.toFixed(1)} ms`).join(", ")
+        }`,
+      );
+    } catch (error) {
+      skipped.push(`import time: ${(error as Error).message.slice(0, 400)}`);
+    }
+    save();
+  }
+  if (wants("engine")) {
+    const runs: number[] = [];
+    for (let rep = 1; rep <= p.reps; rep++) {
+      const driver = startDriver(
+        "deno",
+        ["run", "-A", `${repoRoot}bench/drivers/engine_inproc.ts`],
+        {
+          BENCH_N: String(p.engineWorkflows),
+        },
+      );
+      try {
+        runs.push(Number((await driver.line("result", 300_000)).value));
+      } catch (error) {
+        skipped.push(`engine in-process rep ${rep}: ${(error as Error).message.slice(0, 400)}`);
+        break;
+      } finally {
+        await driver.stop();
+      }
+    }
+    if (runs.length) {
+      results.engine = { workflows: p.engineWorkflows, runs, workflowsPerSec: median(runs) };
+      log(`[bench] engine in-process: ${results.engine.workflowsPerSec.toFixed(0)} workflows/s`);
+    }
+    save();
+  }
   for (const server of options.servers) {
     let apiUrl: string | undefined;
     let serverPid: number | undefined;
@@ -302,53 +350,6 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
     }
   }
 
-  if (wants("bundle")) {
-    results.bundles = bundleSizes(process.env, `${options.out}/tmp`, skipped);
-    log(
-      `[bench] bundles: ${
-        results.bundles.map((b) => `${b.id} ${(b.gzBytes / 1024).toFixed(1)} KB gz`).join(", ")
-      }`,
-    );
-    save();
-  }
-  if (wants("import")) {
-    try {
-      results.importTime = await importTimes(options.importSamples);
-      log(
-        `[bench] import: ${
-          results.importTime.map((i) => `${i.runtime} ${i.medianMs.toFixed(1)} ms`).join(", ")
-        }`,
-      );
-    } catch (error) {
-      skipped.push(`import time: ${(error as Error).message.slice(0, 400)}`);
-    }
-    save();
-  }
-  if (wants("engine")) {
-    const runs: number[] = [];
-    for (let rep = 1; rep <= p.reps; rep++) {
-      const driver = startDriver(
-        "deno",
-        ["run", "-A", `${repoRoot}bench/drivers/engine_inproc.ts`],
-        {
-          BENCH_N: String(p.engineWorkflows),
-        },
-      );
-      try {
-        runs.push(Number((await driver.line("result", 300_000)).value));
-      } catch (error) {
-        skipped.push(`engine in-process rep ${rep}: ${(error as Error).message.slice(0, 400)}`);
-        break;
-      } finally {
-        await driver.stop();
-      }
-    }
-    if (runs.length) {
-      results.engine = { workflows: p.engineWorkflows, runs, workflowsPerSec: median(runs) };
-      log(`[bench] engine in-process: ${results.engine.workflowsPerSec.toFixed(0)} workflows/s`);
-    }
-    save();
-  }
   save();
   return results;
 }
@@ -368,7 +369,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     options: {
       "real-url": { type: "string" },
       "real-server-pid": { type: "string" },
-      servers: { type: "string", default: "real,embedded" },
+      servers: { type: "string", default: "embedded,real" },
       contenders: {
         type: "string",
         default: "ours-deno,ours-bun,js-peer,py-peer,raw-deno,raw-bun",
