@@ -30,6 +30,7 @@ import { badRequest, conflict, notFound, serverError } from "./errors.ts";
 import { adHocTaskDef, forEachTask, normalizeTaskDef, normalizeWorkflowDef } from "./defs.ts";
 import { type PathSource, resolveParameters } from "./expressions.ts";
 import { queueName, TaskQueues } from "./queues.ts";
+import { isSignalWait } from "./tasks/wait.ts";
 import type {
   CreateTaskOptions,
   SystemTaskContext,
@@ -132,6 +133,8 @@ export class Engine implements SystemTaskHost {
   #deciding = new Set<string>();
   #redecide = new Set<string>();
   #closed = false;
+  /** Retry jitter (backoffJitterMs) added to a task's queue delay, off its JSON. */
+  #jitterMs = new WeakMap<Task, number>();
 
   /** An engine on `options.clock`. */
   constructor(options: EngineOptions) {
@@ -518,7 +521,8 @@ export class Engine implements SystemTaskHost {
       const wtType = task.workflowTask?.type ?? "SIMPLE";
       if (this.#isWorkerTask(task)) {
         if (task.status === "SCHEDULED") {
-          const delay = (task.callbackAfterSeconds || task.startDelayInSeconds || 0) * 1000;
+          const delay = (task.callbackAfterSeconds || task.startDelayInSeconds || 0) * 1000 +
+            (this.#jitterMs.get(task) ?? 0);
           this.queues.push(this.#queueOf(task), task.taskId!, delay);
         }
         continue;
@@ -624,11 +628,20 @@ export class Engine implements SystemTaskHost {
       if (isTerminalTask(task.status)) {
         task.executed = true;
         for (const next of this.#nextTasks(wf, task)) {
-          if (!toSchedule.has(next.taskReferenceName)) {
-            toSchedule.set(next.taskReferenceName, this.#map(wf, next, 0));
-          }
+          if (toSchedule.has(next.taskReferenceName)) continue;
+          const mapped = this.#map(wf, next, 0);
+          // issue 7: a loop body's next task joins the same iteration (filterNextLoopOverTasks)
+          if (isLoopOverTask(task)) {
+            toSchedule.set(next.taskReferenceName, this.#inIteration(wf, mapped, task.iteration!));
+          } else toSchedule.set(next.taskReferenceName, mapped);
         }
       }
+    }
+    // issue 7: a successful TERMINATE ends the workflow whatever else is pending
+    const terminate = tasks.find((t) => t.taskType === "TERMINATE" && t.status === "COMPLETED");
+    if (terminate) {
+      this.#endByTerminateTask(wf, terminate);
+      return false;
     }
     const fresh: Task[] = [];
     for (const list of toSchedule.values()) {
@@ -664,6 +677,20 @@ export class Engine implements SystemTaskHost {
     return changed;
   }
 
+  /** Ends the workflow as a completed TERMINATE task asks (WorkflowExecutorOps.endExecution). */
+  #endByTerminateTask(wf: Workflow, task: Task): void {
+    const status = String(task.inputData?.terminationStatus ?? "");
+    const given = task.inputData?.terminationReason;
+    const reason = typeof given === "string" && given.trim() !== ""
+      ? given
+      : `Workflow is ${status} by TERMINATE task: ${task.taskId}`;
+    if (status === "FAILED" || status === "TERMINATED") {
+      throw new TerminateWorkflow(reason, status, task);
+    }
+    this.#cancelPending(wf);
+    this.#endWorkflow(wf, "COMPLETED", reason, undefined, false);
+  }
+
   #firstTask(wf: Workflow): WorkflowTask | undefined {
     const tasks = this.#def(wf).tasks;
     let wt: WorkflowTask | undefined = tasks[0];
@@ -679,13 +706,42 @@ export class Engine implements SystemTaskHost {
 
   /** The workflow tasks to schedule after `task` ended. */
   #nextTasks(wf: Workflow, task: Task): WorkflowTask[] {
-    if ((task.iteration ?? 0) > 0) {
-      // loop bodies are driven by their DO_WHILE system task
-      return [];
-    }
-    let next = this.#nextInDef(wf, task.referenceTaskName!);
+    // issue 7 (DeciderService.getNextTask): a SWITCH that scheduled a case leaves the next
+    // step to that case; loop body tasks look up their base ref; a DO_WHILE already present
+    // is not scheduled again (its body's last task points back at it).
+    if (
+      (task.taskType === "SWITCH" || task.taskType === "DECISION") &&
+      task.inputData?.hasChildren != null
+    ) return [];
+    const ref = (task.iteration ?? 0) > 0
+      ? baseRef(task.referenceTaskName!)
+      : task.referenceTaskName!;
+    let next = this.#nextInDef(wf, ref);
     while (next && this.#isSkipped(wf, next)) next = this.#nextInDef(wf, next.taskReferenceName);
+    if (
+      next?.type === "DO_WHILE" &&
+      wf.tasks!.some((t) => t.referenceTaskName === next!.taskReferenceName)
+    ) return [];
     return next ? [next] : [];
+  }
+
+  /** Loop body tasks mapped for iteration `n`: refs `ref__n`, minus those already running. */
+  #inIteration(wf: Workflow, tasks: Task[], n: number): Task[] {
+    for (const t of tasks) {
+      t.referenceTaskName = `${t.referenceTaskName}__${n}`;
+      t.iteration = n;
+      t.loopOverTask = true;
+    }
+    const present = new Set(
+      wf.tasks!.filter((t) => t.status === "IN_PROGRESS" || isTerminalTask(t.status))
+        .map((t) => t.referenceTaskName),
+    );
+    return tasks.filter((t) => !present.has(t.referenceTaskName));
+  }
+
+  /** Maps a workflow task into executions (its type's mapper, else one task). */
+  mapTask(wf: Workflow, wt: WorkflowTask, retryCount = 0): Task[] {
+    return this.#map(wf, wt, retryCount);
   }
 
   /** The task after `ref` in the definition tree (WorkflowDef.getNextTask). */
@@ -708,9 +764,10 @@ export class Engine implements SystemTaskHost {
     }
     for (const t of wf.tasks!) {
       if (t.retried) continue;
-      for (const next of this.#nextTasks(wf, t)) {
-        if (!status.has(next.taskReferenceName)) return false;
-      }
+      // the server looks the raw ref up here (a loop body's `ref__2` finds nothing)
+      let next = this.#nextInDef(wf, t.referenceTaskName!);
+      while (next && this.#isSkipped(wf, next)) next = this.#nextInDef(wf, next.taskReferenceName);
+      if (next && !status.has(next.taskReferenceName)) return false;
     }
     return true;
   }
@@ -766,7 +823,7 @@ export class Engine implements SystemTaskHost {
     retry.startDelayInSeconds = delay;
     retry.callbackAfterSeconds = delay;
     retry.domain = task.domain;
-    if (jitter > 0) (retry as Record<string, unknown>).retryJitterMs = jitter;
+    if (jitter > 0) this.#jitterMs.set(retry, jitter);
     return retry;
   }
 
@@ -1188,15 +1245,17 @@ export class Engine implements SystemTaskHost {
   /** The task a signal completes: the first non-terminal WAIT, searching children too. */
   blockingTask(
     wf: Workflow,
-    types: readonly string[] = ["WAIT"],
+    signalWaitOnly = false,
   ): { wf: Workflow; task: Task } | undefined {
     for (const t of wf.tasks!) {
       if (isTerminalTask(t.status)) continue;
-      if (types.includes(t.taskType!)) return { wf, task: t };
+      if (t.taskType === "WAIT" && (!signalWaitOnly || isSignalWait(t.inputData))) {
+        return { wf, task: t };
+      }
       if (t.taskType === "SUB_WORKFLOW" && t.subWorkflowId) {
         const child = this.workflows.get(t.subWorkflowId);
         if (child && !isTerminalWorkflow(child.status)) {
-          const found = this.blockingTask(child, types);
+          const found = this.blockingTask(child, signalWaitOnly);
           if (found) return found;
         }
       }
@@ -1460,6 +1519,11 @@ class Opaque {
   toJSON(): unknown {
     return this.value;
   }
+}
+
+/** Whether a task runs inside a loop body (iteration > 0, not the DO_WHILE itself). */
+function isLoopOverTask(task: Task): boolean {
+  return (task.iteration ?? 0) > 0 && task.taskType !== "DO_WHILE";
 }
 
 /** The ref without its loop suffix (`ref__3` -> `ref`). */

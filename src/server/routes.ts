@@ -115,7 +115,7 @@ export function signalResponse(
     targetWorkflowStatus: target.status,
     requestId,
   };
-  const blocking = engine.blockingTask(target);
+  const blocking = engine.blockingTask(target, true);
   if (strategy === "BLOCKING_TASK" || strategy === "BLOCKING_TASK_INPUT") {
     if (!blocking) {
       throw serverError("No blocking task found to answer with (returnStrategy " + strategy + ")");
@@ -164,7 +164,7 @@ export function signalResponse(
 /** Whether a sync execute or signal may answer: ended, blocked on a WAIT, or waited-for refs done. */
 function settled(engine: Engine, wf: Workflow, refs: string[]): boolean {
   if (isTerminalWorkflow(wf.status)) return true;
-  if (engine.blockingTask(wf)) return true;
+  if (engine.blockingTask(wf, true)) return true;
   return refs.length > 0 &&
     wf.tasks!.some((t) => refs.includes(t.referenceTaskName!) && isTerminalTask(t.status));
 }
@@ -582,7 +582,7 @@ export function createRoutes(engine: Engine, instance = "embedded"): Hono {
     const status = statusParam(c);
     const output = await outputBody(c);
     const wf = engine.workflow(wfId);
-    const blocked = engine.blockingTask(wf);
+    const blocked = engine.blockingTask(wf, true);
     if (!blocked) throw notFound(`Found no blocked task in workflow ${wfId} to signal`);
     engine.updateTaskByRef(blocked.wf.workflowId!, blocked.task.referenceTaskName!, status, output);
     const strategy = (c.req.query("returnStrategy") ?? "TARGET_WORKFLOW") as ReturnStrategy;

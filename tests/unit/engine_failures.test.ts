@@ -80,6 +80,23 @@ describe("engine failures, retries and timeouts", () => {
     assert.equal((await get(e, id)).tasks!.at(-1)!.startDelayInSeconds, 5);
   });
 
+  it("adds up to backoffJitterMs to the retry delay", async () => {
+    await register(e, { name: "fl_jitter_wf", tasks: [simple("fl_jitter", "a")] }, [{
+      name: "fl_jitter",
+      retryCount: 1,
+      retryDelaySeconds: 1,
+      backoffJitterMs: 500,
+    }]);
+    const id = await start(e, "fl_jitter_wf");
+    await failUntilGone("fl_jitter", 1);
+    const retry = (await get(e, id)).tasks!.at(-1)!;
+    assert.equal("retryJitterMs" in retry, false, "no extra field in the task's JSON");
+    e.advance(999);
+    assert.equal(await poll(e, "fl_jitter"), undefined);
+    e.advance(501);
+    assert.equal((await poll(e, "fl_jitter"))?.taskId, retry.taskId);
+  });
+
   it("FAILED_WITH_TERMINAL_ERROR is not retried and fails the workflow", async () => {
     await register(e, { name: "fl_term_wf", tasks: [simple("fl_term", "a")] }, [{
       name: "fl_term",

@@ -8,6 +8,14 @@
  */
 import type { SystemTaskContext, SystemTaskType } from "../system_tasks.ts";
 
+/** When each timed WAIT ends, off the task's JSON (the server shows no such field). */
+const deadlines = new WeakMap<object, number>();
+
+/** Whether a WAIT waits for a signal (no duration, no until), as sync execute counts blocking. */
+export function isSignalWait(input: Record<string, unknown> | undefined): boolean {
+  return !input?.duration && !input?.until;
+}
+
 const UNIT_SECONDS: Record<string, number> = { d: 86400, h: 3600, m: 60, s: 1 };
 
 /** Seconds in a duration such as `"1h 30m"`, or undefined when it does not parse. */
@@ -84,11 +92,11 @@ export const waitTask: SystemTaskType = {
     if (at !== undefined) {
       const waitMs = Math.max(0, at - ctx.host.now());
       ctx.task.callbackAfterSeconds = Math.ceil(waitMs / 1000);
-      (ctx.task as Record<string, unknown>).waitTimeout = at;
+      deadlines.set(ctx.task, at);
     }
   },
   execute(ctx) {
-    const at = (ctx.task as Record<string, unknown>).waitTimeout as number | undefined;
+    const at = deadlines.get(ctx.task);
     if (at === undefined) return false;
     const left = at - ctx.host.now();
     if (left > 0) {
