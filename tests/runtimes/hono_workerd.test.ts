@@ -6,10 +6,13 @@
  *
  * @module
  */
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { bin, describeEdgeRuntime, EXAMPLE, freePort, serveProcess } from "./hono_scenario.ts";
 
 /** Bundles the example for workerd into `dir`; returns the bundle's path. */
@@ -63,3 +66,16 @@ const webhook :Workerd.Worker = (
     },
   };
 }, /^Cloudflare-Workers$/);
+
+describe("the workerd bundle of the example", () => {
+  it("stays at most 30 KB gzipped (adapter, Hono, valibot and the client)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "hono-size-"));
+    try {
+      const bundle = readFileSync(bundleForWorkerd(dir));
+      const gzipped = gzipSync(bundle, { level: 9 }).byteLength;
+      assert.ok(gzipped <= 30_000, `${bundle.byteLength} B minified, ${gzipped} B gzipped`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
