@@ -48,6 +48,11 @@ export interface SystemTaskHost {
     request: StartWorkflowRequest,
     extra?: { parentWorkflowId?: string; parentWorkflowTaskId?: string; workflowId?: string },
   ): string;
+  /**
+   * Maps a workflow task into its executions (its type's mapper, else one task), not yet added:
+   * a SWITCH's case, a fork's branches, a loop's first body task.
+   */
+  mapTask(workflow: Workflow, workflowTask: WorkflowTask, retryCount?: number): Task[];
   /** Terminates a workflow as the operator API does (children of a cancelled SUB_WORKFLOW). */
   terminate(workflowId: string, reason?: string): void;
 }

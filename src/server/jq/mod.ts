@@ -1,0 +1,63 @@
+/**
+ * jq for JSON_JQ_TRANSFORM: the real jq (1.7, compiled to WebAssembly by the `jq-wasm` package),
+ * loaded on first use. A query runs over the whole task input and yields every result; errors
+ * are worded as the real server's jackson-jq words them (jq's `jq: error (at ...): ` prefix
+ * dropped).
+ *
+ * @module
+ */
+
+/** What one query gives: every result in order, or the error message. */
+export type JqOutcome = { ok: true; results: unknown[] } | { ok: false; message: string };
+
+/** A loaded jq. */
+export interface Jq {
+  /** Runs `query` over `input`. */
+  run(input: unknown, query: string): Promise<JqOutcome>;
+}
+
+interface JqWasm {
+  raw(data: string | object, filter: string, flags?: string[]): Promise<string>;
+}
+
+/** jq's own error text without the wrappers around it. */
+export function jqMessage(text: string): string {
+  let m = text.replace(/^Failed to execute JSON query:\s*/, "").trim();
+  const runtime = /^jq: error \(at [^)]*\):\s*([\s\S]*)$/.exec(m);
+  if (runtime) m = runtime[1];
+  return m.split("\n")[0].trim();
+}
+
+class WasmJq implements Jq {
+  constructor(readonly lib: JqWasm) {}
+
+  async run(input: unknown, query: string): Promise<JqOutcome> {
+    try {
+      const text = await this.lib.raw(JSON.stringify(input ?? null), query, ["-c"]);
+      const results = text.split("\n").filter((line) => line.trim() !== "").map((line) =>
+        JSON.parse(line)
+      );
+      return { ok: true, results };
+    } catch (e) {
+      return { ok: false, message: jqMessage(e instanceof Error ? e.message : String(e)) };
+    }
+  }
+}
+
+let loading: Promise<Jq> | undefined;
+
+/**
+ * Loads jq (once; later calls answer the same promise).
+ *
+ * @example
+ * ```ts
+ * import { loadJq } from "@conductor-edge/sdk/server";
+ * const jq = await loadJq();
+ * console.log(await jq.run({ a: [1, 2] }, ".a[]")); // { ok: true, results: [1, 2] }
+ * ```
+ */
+export function loadJq(): Promise<Jq> {
+  loading ??= import("jq-wasm").then((lib) => new WasmJq(lib as unknown as JqWasm));
+  loading.catch(() => loading = undefined);
+  return loading;
+}

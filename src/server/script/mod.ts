@@ -1,0 +1,235 @@
+/**
+ * The script sandbox of the embedded engine: INLINE, SWITCH (`javascript`/`graaljs`) and
+ * DO_WHILE `loopCondition` scripts run in QuickJS compiled to WebAssembly, never in the host's
+ * own JavaScript engine. Each evaluation gets a fresh context with `$` bound to a copy of its
+ * input, no I/O at all (no `load`, `print`, `console`, `fetch`, modules or timers), a memory
+ * cap and a time limit (4 s by default, as on the real server).
+ *
+ * The WebAssembly module (about 1 MB) is loaded on first use: {@link loadScriptSandbox} starts
+ * that once; {@link scriptSandbox} answers the loaded sandbox, if any, synchronously.
+ *
+ * Results follow the real server's conversion (GraalJS values to Java objects to JSON):
+ * `undefined` becomes null, `NaN`/`Infinity` become strings, functions empty objects. Errors are
+ * worded as the server words them: ``Error evaluating the script `TypeError: ...` at line 1``.
+ *
+ * @module
+ */
+
+/** The default script time limit, as on the real server (`CONDUCTOR_SCRIPT_MAX_EXECUTION_SECONDS`). */
+export const DEFAULT_SCRIPT_TIMEOUT_MS = 4000;
+
+/** What one evaluation gives: the converted value, or the error as the server words it. */
+export type ScriptOutcome =
+  | { ok: true; value: unknown }
+  | { ok: false; message: string; timedOut: boolean };
+
+/** Options of {@link ScriptSandbox.evaluate}. */
+export interface EvaluateOptions {
+  /** Time limit in ms. @default 4000 */
+  timeoutMs?: number;
+}
+
+/** A loaded sandbox. */
+export interface ScriptSandbox {
+  /** Runs `script` with `$` = `input`; the result is the value of the last expression statement. */
+  evaluate(script: string, input: unknown, options?: EvaluateOptions): ScriptOutcome;
+}
+
+// The slice of quickjs-emscripten-core's API used here (kept local: no types leak out).
+interface Handle {
+  dispose(): void;
+}
+interface VmResult {
+  error?: Handle;
+  value?: Handle;
+}
+interface Vm {
+  global: Handle;
+  undefined: Handle;
+  evalCode(code: string, filename?: string): VmResult;
+  callFunction(fn: Handle, self: Handle, ...args: Handle[]): VmResult;
+  newString(s: string): Handle;
+  setProp(target: Handle, key: string, value: Handle): void;
+  getString(h: Handle): string;
+  dump(h: Handle): unknown;
+  dispose(): void;
+}
+interface Runtime {
+  setMemoryLimit(bytes: number): void;
+  setMaxStackSize(bytes: number): void;
+  setInterruptHandler(cb: () => boolean): void;
+  newContext(): Vm;
+  dispose(): void;
+}
+interface QuickJsModule {
+  newRuntime(): Runtime;
+}
+
+/** Wraps the error constructors so errors made by the script (not by the engine) are marked. */
+const PRELUDE = `(() => {
+  const mark = (e) => { try { Object.defineProperty(e, "__byScript", { value: true }); } catch (_) {} return e; };
+  for (const n of ["Error", "TypeError", "RangeError", "SyntaxError", "ReferenceError", "EvalError", "URIError"]) {
+    const C = globalThis[n];
+    const P = new Proxy(C, {
+      construct: (t, a, nt) => mark(Reflect.construct(t, a, nt === P ? t : nt)),
+      apply: (t, self, a) => mark(Reflect.apply(t, self, a)),
+    });
+    Object.defineProperty(globalThis, n, { value: P, writable: true, configurable: true });
+  }
+  const conv = (v, depth) => {
+    if (depth > 200) throw new RangeError("result nested too deeply");
+    if (v === undefined || v === null || typeof v === "symbol") return null;
+    if (typeof v === "number") return Number.isFinite(v) ? v : String(v);
+    if (typeof v === "bigint") return Number(v);
+    if (typeof v !== "object" && typeof v !== "function") return v;
+    if (Array.isArray(v)) return v.map((x) => conv(x, depth + 1));
+    if (v instanceof Date) return v.getTime();
+    const out = {};
+    for (const k of Object.keys(v)) out[k] = conv(v[k], depth + 1);
+    return out;
+  };
+  const parse = JSON.parse, stringify = JSON.stringify;
+  return [
+    (json) => { globalThis.$ = parse(json); },
+    (v) => stringify(conv(v, 0)),
+    (e) => e !== null && typeof e === "object" && e.__byScript === true,
+  ];
+})()`;
+
+/** GraalJS words some engine errors differently from QuickJS. */
+function graalMessage(name: string, message: string): string {
+  const notDefined = /^'(.+)' is not defined$/.exec(message);
+  if (name === "ReferenceError" && notDefined) return `${notDefined[1]} is not defined`;
+  if (name === "TypeError" && message.startsWith("cannot ")) {
+    return "C" + message.slice(1);
+  }
+  return message;
+}
+
+function describeError(dumped: unknown, byScript: boolean): string {
+  if (dumped && typeof dumped === "object") {
+    const e = dumped as { name?: unknown; message?: unknown; stack?: unknown };
+    const name = typeof e.name === "string" ? e.name : "Error";
+    const text = `${name}: ${graalMessage(name, String(e.message ?? ""))}`;
+    const line = typeof e.stack === "string" ? /inline:(\d+):/.exec(e.stack)?.[1] : undefined;
+    // The server names the line for errors the engine raises, not for ones the script throws.
+    if (line && !byScript) return `Error evaluating the script \`${text}\` at line ${line}`;
+    return `Error evaluating the script \`${text}\``;
+  }
+  return `Error evaluating the script \`${String(dumped)}\``;
+}
+
+class QuickJsSandbox implements ScriptSandbox {
+  constructor(readonly module: QuickJsModule) {}
+
+  evaluate(script: string, input: unknown, options: EvaluateOptions = {}): ScriptOutcome {
+    const timeoutMs = options.timeoutMs ?? DEFAULT_SCRIPT_TIMEOUT_MS;
+    const runtime = this.module.newRuntime();
+    runtime.setMemoryLimit(64 * 1024 * 1024);
+    runtime.setMaxStackSize(1024 * 1024);
+    const deadline = performance.now() + timeoutMs;
+    let timedOut = false;
+    runtime.setInterruptHandler(() => {
+      if (performance.now() > deadline) timedOut = true;
+      return timedOut;
+    });
+    const vm = runtime.newContext();
+    const handles: Handle[] = [];
+    let isByScript: Handle | undefined;
+    const take = (r: VmResult): Handle => {
+      if (r.error) {
+        handles.push(r.error);
+        throw new ScriptFailure(r.error);
+      }
+      handles.push(r.value!);
+      return r.value!;
+    };
+    try {
+      const helpers = take(vm.evalCode(PRELUDE, "prelude"));
+      const bind = take(vm.evalCode("(h) => h[0]", "prelude"));
+      const exporter = take(vm.evalCode("(h) => h[1]", "prelude"));
+      const marked = take(vm.evalCode("(h) => h[2]", "prelude"));
+      const setInput = take(vm.callFunction(bind, vm.undefined, helpers));
+      const toJson = take(vm.callFunction(exporter, vm.undefined, helpers));
+      isByScript = take(vm.callFunction(marked, vm.undefined, helpers));
+      const json = vm.newString(JSON.stringify(input ?? null));
+      handles.push(json);
+      take(vm.callFunction(setInput, vm.undefined, json));
+      const result = take(vm.evalCode(script, "inline"));
+      const text = vm.getString(take(vm.callFunction(toJson, vm.undefined, result)));
+      return { ok: true, value: text === undefined ? null : JSON.parse(text) };
+    } catch (e) {
+      if (timedOut) {
+        return {
+          ok: false,
+          timedOut: true,
+          message: `Script not evaluated within ${
+            Math.max(1, Math.round(timeoutMs / 1000))
+          } seconds, interrupted.`,
+        };
+      }
+      if (!(e instanceof ScriptFailure)) {
+        return { ok: false, timedOut: false, message: describeError(String(e), true) };
+      }
+      let byScript = true;
+      if (isByScript) {
+        const r = vm.callFunction(isByScript, vm.undefined, e.handle);
+        if (r.value) {
+          byScript = vm.dump(r.value) === true;
+          r.value.dispose();
+        } else r.error?.dispose();
+      }
+      return { ok: false, timedOut: false, message: describeError(vm.dump(e.handle), byScript) };
+    } finally {
+      for (const h of handles.reverse()) h.dispose();
+      vm.dispose();
+      runtime.dispose();
+    }
+  }
+}
+
+class ScriptFailure extends Error {
+  constructor(readonly handle: Handle) {
+    super("script failed");
+  }
+}
+
+let loaded: ScriptSandbox | undefined;
+let loading: Promise<ScriptSandbox> | undefined;
+
+/**
+ * Loads the sandbox (once; later calls answer the same promise).
+ *
+ * @example
+ * ```ts
+ * import { loadScriptSandbox } from "@conductor-edge/sdk/server";
+ * const sandbox = await loadScriptSandbox();
+ * console.log(sandbox.evaluate("$.a + 1", { a: 41 })); // { ok: true, value: 42 }
+ * ```
+ */
+export function loadScriptSandbox(): Promise<ScriptSandbox> {
+  loading ??= (async () => {
+    const core = await import("quickjs-emscripten-core");
+    const variant = (await import("@jitl/quickjs-singlefile-mjs-release-sync")).default;
+    const module = await core.newQuickJSWASMModuleFromVariant(variant);
+    loaded = new QuickJsSandbox(module as unknown as QuickJsModule);
+    return loaded;
+  })();
+  loading.catch(() => loading = undefined);
+  return loading;
+}
+
+/** The sandbox if it is loaded, else undefined (then call {@link loadScriptSandbox}). */
+export function scriptSandbox(): ScriptSandbox | undefined {
+  return loaded;
+}
+
+/**
+ * The real server's boolean reading of a script result (`ScriptEvaluator.toBoolean`): a boolean
+ * as is, a number when > 0, anything else false.
+ */
+export function scriptTruthy(value: unknown): boolean {
+  if (typeof value === "boolean") return value;
+  if (typeof value === "number") return value > 0;
+  return false;
+}

@@ -1,0 +1,39 @@
+/**
+ * The core system task types of issue 7 (SWITCH, FORK_JOIN, JOIN, FORK_JOIN_DYNAMIC, DO_WHILE,
+ * SUB_WORKFLOW, START_WORKFLOW, TERMINATE, HUMAN, INLINE, JSON_JQ_TRANSFORM, HTTP), built with
+ * shared options.
+ *
+ * @module
+ */
+import type { SystemTaskType } from "../system_tasks.ts";
+import { humanTask } from "./human.ts";
+import { createInlineTask } from "./inline.ts";
+import { createJqTransformTask } from "./jq_transform.ts";
+import { createSwitchTask } from "./switch.ts";
+import { terminateTask } from "./terminate.ts";
+
+/** Options of {@link coreSystemTasks}. */
+export interface CoreTaskOptions {
+  /** Time limit of INLINE, SWITCH and DO_WHILE scripts in ms. @default 4000 */
+  scriptTimeoutMs?: number;
+}
+
+/**
+ * Every core system task type of issue 7, ready to register.
+ *
+ * @example
+ * ```ts
+ * import { coreSystemTasks, SystemTaskRegistry } from "@conductor-edge/sdk/server";
+ * const registry = new SystemTaskRegistry();
+ * for (const type of coreSystemTasks({ scriptTimeoutMs: 1000 })) registry.register(type);
+ * ```
+ */
+export function coreSystemTasks(options: CoreTaskOptions = {}): SystemTaskType[] {
+  return [
+    createInlineTask(options),
+    createSwitchTask(options),
+    terminateTask,
+    humanTask,
+    createJqTransformTask(),
+  ];
+}

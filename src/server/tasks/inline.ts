@@ -1,0 +1,71 @@
+/**
+ * INLINE: evaluates `expression` with `evaluatorType` (`javascript`/`graaljs` in the script
+ * sandbox, or `value-param`) over the whole task input, and completes with `{result}`. A script
+ * error, a blank expression or an unknown evaluator ends it FAILED_WITH_TERMINAL_ERROR with
+ * `output.error`; a script over its time limit ends FAILED (the real server's Inline task).
+ *
+ * @module
+ */
+import type { SystemTaskType } from "../system_tasks.ts";
+import { finish, preloadSandbox, sandboxOrLater } from "./lazy.ts";
+
+/** Options of {@link createInlineTask}. */
+export interface ScriptTaskOptions {
+  /** Script time limit in ms. @default 4000 */
+  scriptTimeoutMs?: number;
+}
+
+const SCRIPT_EVALUATORS = new Set(["javascript", "graaljs"]);
+
+/**
+ * The INLINE type.
+ *
+ * @example
+ * ```ts
+ * import { createInlineTask, defaultSystemTasks } from "@conductor-edge/sdk/server";
+ * const registry = defaultSystemTasks().register(createInlineTask({ scriptTimeoutMs: 500 }));
+ * ```
+ */
+export function createInlineTask(options: ScriptTaskOptions = {}): SystemTaskType {
+  return {
+    type: "INLINE",
+    async: false,
+    initialStatus: "IN_PROGRESS",
+    validate(task) {
+      const evaluator = task.inputParameters?.evaluatorType ?? "javascript";
+      if (SCRIPT_EVALUATORS.has(String(evaluator))) preloadSandbox();
+      return [];
+    },
+    execute(ctx) {
+      const input = ctx.task.inputData ?? {};
+      const evaluator = input.evaluatorType ?? "javascript";
+      const expression = input.expression;
+      const terminal = (message: string) =>
+        finish(ctx, "FAILED_WITH_TERMINAL_ERROR", { error: message }, message);
+      if (typeof evaluator !== "string" || evaluator.trim() === "") {
+        return terminal(
+          "Empty 'evaluatorType' in INLINE task's input parameters. A non-empty String value must be provided.",
+        );
+      }
+      if (evaluator !== "value-param" && !SCRIPT_EVALUATORS.has(evaluator)) {
+        return terminal(`Unknown evaluator '${evaluator}' in INLINE task.`);
+      }
+      if (typeof expression !== "string" || expression.trim() === "") {
+        return terminal(
+          "Empty 'expression' in Inline task's input parameters. A non-empty String value must be provided.",
+        );
+      }
+      if (evaluator === "value-param") {
+        return finish(ctx, "COMPLETED", { result: input[expression] ?? null });
+      }
+      const sandbox = sandboxOrLater(ctx);
+      if (!sandbox) return false;
+      const outcome = sandbox.evaluate(expression, input, { timeoutMs: options.scriptTimeoutMs });
+      if (outcome.ok) return finish(ctx, "COMPLETED", { result: outcome.value });
+      if (outcome.timedOut) {
+        return finish(ctx, "FAILED", { error: outcome.message }, outcome.message);
+      }
+      return terminal(outcome.message);
+    },
+  };
+}

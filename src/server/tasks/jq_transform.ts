@@ -1,0 +1,54 @@
+/**
+ * JSON_JQ_TRANSFORM: applies `queryExpression` to the whole task input (real jq in
+ * WebAssembly) and completes with `{result: first result or null, resultList: [all]}`; a jq
+ * error fails the task with `output.error`, as does a missing `queryExpression`.
+ *
+ * jq runs off the decide (its WebAssembly call is asynchronous); the task stays IN_PROGRESS
+ * until the answer is in, then the workflow is decided again.
+ *
+ * @module
+ */
+import type { Task } from "../../model/mod.ts";
+import { type JqOutcome, loadJq } from "../jq/mod.ts";
+import type { SystemTaskType } from "../system_tasks.ts";
+import { decideWhenSettled, finish } from "./lazy.ts";
+
+/** The JSON_JQ_TRANSFORM type. */
+export function createJqTransformTask(): SystemTaskType {
+  const running = new WeakMap<Task, JqOutcome | "running">();
+  return {
+    type: "JSON_JQ_TRANSFORM",
+    async: false,
+    initialStatus: "IN_PROGRESS",
+    validate() {
+      loadJq().catch(() => {});
+      return [];
+    },
+    execute(ctx) {
+      const { task } = ctx;
+      if (task.status !== "IN_PROGRESS") return false;
+      const input = task.inputData ?? {};
+      const query = input.queryExpression;
+      if (query === undefined || query === null) {
+        return finish(ctx, "FAILED", undefined, "Missing 'queryExpression' in input parameters");
+      }
+      const state = running.get(task);
+      if (state === undefined) {
+        running.set(task, "running");
+        const done = loadJq().then((jq) => jq.run(input, String(query))).then(
+          (outcome) => running.set(task, outcome),
+          (e) => running.set(task, { ok: false, message: `jq could not be loaded: ${e}` }),
+        );
+        decideWhenSettled(ctx, done);
+        return false;
+      }
+      if (state === "running") return false;
+      running.delete(task);
+      if (!state.ok) return finish(ctx, "FAILED", { error: state.message }, state.message);
+      return finish(ctx, "COMPLETED", {
+        result: state.results.length ? state.results[0] : null,
+        resultList: state.results,
+      });
+    },
+  };
+}

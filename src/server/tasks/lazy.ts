@@ -1,0 +1,47 @@
+/**
+ * Helpers for the system tasks that need a lazily loaded WebAssembly engine (the script
+ * sandbox, jq): the first task to need one starts the load and stays IN_PROGRESS; when the
+ * load settles, its workflow is decided again and the task runs.
+ *
+ * @module
+ */
+import { loadScriptSandbox, type ScriptSandbox, scriptSandbox } from "../script/mod.ts";
+import type { SystemTaskContext } from "../system_tasks.ts";
+
+/** Ends a task with `status`, an optional reason and output merged in. */
+export function finish(
+  ctx: SystemTaskContext,
+  status: "COMPLETED" | "FAILED" | "FAILED_WITH_TERMINAL_ERROR",
+  output?: Record<string, unknown>,
+  reason?: string,
+): true {
+  const { task } = ctx;
+  task.status = status;
+  if (output) task.outputData = { ...task.outputData, ...output };
+  if (reason !== undefined) task.reasonForIncompletion = reason;
+  task.endTime = ctx.host.now();
+  return true;
+}
+
+/** Decides the workflow again once `promise` settles (the task then runs). */
+export function decideWhenSettled(ctx: SystemTaskContext, promise: Promise<unknown>): void {
+  const id = ctx.workflow.workflowId!;
+  const again = () => ctx.host.decideSoon(id);
+  promise.then(again, again);
+}
+
+/**
+ * The script sandbox if it is loaded; else starts loading it, arranges a decide for when it is
+ * ready, and answers undefined (the caller leaves its task IN_PROGRESS and returns false).
+ */
+export function sandboxOrLater(ctx: SystemTaskContext): ScriptSandbox | undefined {
+  const sandbox = scriptSandbox();
+  if (sandbox) return sandbox;
+  decideWhenSettled(ctx, loadScriptSandbox());
+  return undefined;
+}
+
+/** Starts loading the sandbox in the background (at registration of a definition using it). */
+export function preloadSandbox(): void {
+  if (!scriptSandbox()) loadScriptSandbox().catch(() => {});
+}

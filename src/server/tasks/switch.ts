@@ -1,0 +1,117 @@
+/**
+ * SWITCH: evaluates `expression` with the workflow task's `evaluatorType` (`value-param`: the
+ * expression names an input key; `javascript`/`graaljs`: a script over the input in the
+ * sandbox), turns the result into a string as Java does, and schedules the first task of the
+ * matching case (or of `defaultCase` when no key matches) together with the SWITCH itself, as
+ * the server's SwitchTaskMapper does. Output `{evaluationResult: [v], selectedCase: v}`; an
+ * evaluation error fails the SWITCH with the error as reason.
+ *
+ * When the sandbox is not loaded yet at mapping time, the SWITCH stays IN_PROGRESS and
+ * evaluates once it is (the sandbox is preloaded when a definition using it is registered).
+ *
+ * @module
+ */
+import type { Task } from "../../model/mod.ts";
+import { javaString } from "../expressions.ts";
+import type { SystemTaskContext, SystemTaskHost, SystemTaskType } from "../system_tasks.ts";
+import type { ScriptTaskOptions } from "./inline.ts";
+import { finish, preloadSandbox, sandboxOrLater } from "./lazy.ts";
+import { scriptSandbox } from "../script/mod.ts";
+
+const SCRIPT_EVALUATORS = new Set(["javascript", "graaljs"]);
+
+type Evaluation = { ok: true; value: string } | { ok: false; message: string } | undefined;
+
+/**
+ * The SWITCH type.
+ *
+ * @example
+ * ```ts
+ * import { createSwitchTask, defaultSystemTasks } from "@conductor-edge/sdk/server";
+ * const registry = defaultSystemTasks().register(createSwitchTask({ scriptTimeoutMs: 500 }));
+ * ```
+ */
+export function createSwitchTask(options: ScriptTaskOptions = {}): SystemTaskType {
+  const pending = new WeakSet<Task>();
+  const evaluate = (task: Task, ctx?: SystemTaskContext): Evaluation => {
+    const wt = task.workflowTask!;
+    const evaluator = wt.evaluatorType ?? "value-param";
+    const input = task.inputData ?? {};
+    const expression = wt.expression ?? "";
+    if (evaluator === "value-param") return { ok: true, value: javaString(input[expression]) };
+    if (!SCRIPT_EVALUATORS.has(evaluator)) {
+      return { ok: false, message: `No evaluator registered for type: ${evaluator}` };
+    }
+    const sandbox = ctx ? sandboxOrLater(ctx) : scriptSandbox();
+    if (!sandbox) return undefined;
+    const outcome = sandbox.evaluate(expression, input, { timeoutMs: options.scriptTimeoutMs });
+    return outcome.ok
+      ? { ok: true, value: javaString(outcome.value) }
+      : { ok: false, message: outcome.message };
+  };
+
+  /** Applies an evaluation; answers the case's first executions to schedule. */
+  const apply = (
+    host: SystemTaskHost,
+    task: Task,
+    result: Exclude<Evaluation, undefined>,
+    workflow: Parameters<SystemTaskHost["mapTask"]>[0],
+  ): Task[] => {
+    if (!result.ok) {
+      task.status = "FAILED";
+      task.reasonForIncompletion = result.message;
+      task.endTime = host.now();
+      return [];
+    }
+    const wt = task.workflowTask!;
+    task.inputData = { ...task.inputData, case: result.value };
+    task.outputData = { evaluationResult: [result.value], selectedCase: result.value };
+    const selected = wt.decisionCases?.[result.value] ?? wt.defaultCase;
+    if (!selected?.length) return [];
+    task.inputData.hasChildren = "true";
+    const mapped = host.mapTask(workflow, selected[0], task.retryCount ?? 0);
+    if ((task.iteration ?? 0) > 0) {
+      for (const t of mapped) {
+        t.referenceTaskName = `${t.referenceTaskName}__${task.iteration}`;
+        t.iteration = task.iteration;
+        t.loopOverTask = true;
+      }
+    }
+    return mapped;
+  };
+
+  return {
+    type: "SWITCH",
+    async: false,
+    initialStatus: "IN_PROGRESS",
+    validate(task) {
+      if (SCRIPT_EVALUATORS.has(task.evaluatorType ?? "")) preloadSandbox();
+      return [];
+    },
+    map({ host, workflow, workflowTask, retryCount }) {
+      const task = host.createTask(workflow, workflowTask, { retryCount });
+      task.taskDefName = "SWITCH";
+      const result = evaluate(task);
+      if (!result) {
+        pending.add(task);
+        return [task];
+      }
+      return [task, ...apply(host, task, result, workflow)];
+    },
+    execute(ctx) {
+      const { task, host, workflow } = ctx;
+      if (pending.has(task)) {
+        const result = evaluate(task, ctx);
+        if (!result) return false;
+        pending.delete(task);
+        const next = apply(host, task, result, workflow);
+        if (task.status === "FAILED") return true;
+        finish(ctx, "COMPLETED");
+        if (next.length) host.addTasks(workflow, next);
+        return true;
+      }
+      if (task.status !== "IN_PROGRESS") return false;
+      return finish(ctx, "COMPLETED");
+    },
+  };
+}
