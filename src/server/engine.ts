@@ -1435,7 +1435,7 @@ export class Engine implements SystemTaskHost {
     }
     const from = wf.tasks!.find((t) => t.taskId === request.reRunFromTaskId);
     if (!from) {
-      throw badRequest(`Task ${request.reRunFromTaskId} not found in workflow ${id}`);
+      throw badRequest(`Task ${request.reRunFromTaskId} not found`);
     }
     const keep: Task[] = [];
     for (const t of wf.tasks!) {
