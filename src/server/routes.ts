@@ -309,6 +309,37 @@ export function createRoutes(engine: Engine, instance = "embedded"): Hono {
     }));
   });
 
+  // Bulk operations: one BulkResponse, an error message per id that failed.
+  const bulk = (
+    method: "put" | "post",
+    path: string,
+    run: (id: string, c: Context) => void,
+  ) =>
+    api[method](`/workflow/bulk/${path}`, async (c) => {
+      const ids = expectArray(await readJson(c), "java.util.ArrayList<java.lang.String>");
+      const ok: string[] = [];
+      const failed: Record<string, string> = {};
+      for (const raw of ids) {
+        const id = String(raw);
+        try {
+          run(id, c);
+          ok.push(id);
+        } catch (e) {
+          failed[id] = e instanceof Error ? e.message : String(e);
+        }
+      }
+      return json({ bulkErrorResults: failed, bulkSuccessfulResults: ok });
+    });
+  bulk("put", "pause", (id) => engine.pause(id));
+  bulk("put", "resume", (id) => engine.resume(id));
+  bulk("post", "terminate", (id, c) => engine.terminate(id, c.req.query("reason")));
+  bulk("post", "retry", (id) => engine.retry(id));
+  bulk(
+    "post",
+    "restart",
+    (id, c) => engine.restart(id, bool(c.req.query("useLatestDefinitions"), false)),
+  );
+
   api.post("/workflow/test", async (c) => {
     const body = expectObject(
       await readJson(c),

@@ -248,6 +248,20 @@ describe("engine workflow API", () => {
     ]);
   });
 
+  it("bulk operations answer a BulkResponse with an error per failed id", async () => {
+    const name = await own("bk");
+    const id = await start(e, name);
+    const paused = await e.call("PUT", "/workflow/bulk/pause", [id, "nope"]);
+    assert.deepEqual(paused.body, {
+      bulkErrorResults: { nope: "No such workflow found by id: nope" },
+      bulkSuccessfulResults: [id],
+    });
+    assert.equal((await get(e, id)).status, "PAUSED");
+    const ended = await e.call("POST", "/workflow/bulk/terminate?reason=bulk", [id]);
+    assert.deepEqual(ended.body, { bulkErrorResults: {}, bulkSuccessfulResults: [id] });
+    assert.equal((await get(e, id)).reasonForIncompletion, "bulk");
+  });
+
   it("remove refuses a running workflow unless archiveWorkflow=false, then forgets it", async () => {
     const name = await own("rm");
     const id = await start(e, name);
