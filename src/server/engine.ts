@@ -447,7 +447,7 @@ export class Engine implements SystemTaskHost {
       workflowInstanceId: wf.workflowId,
       workflowType: wf.workflowName,
       taskId,
-      callbackAfterSeconds: 0,
+      callbackAfterSeconds: wt.startDelay ?? 0,
       outputData: {},
       workflowTask: wt,
       rateLimitPerFrequency: taskDef.rateLimitPerFrequency ?? 0,

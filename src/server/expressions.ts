@@ -17,7 +17,13 @@ type Segment =
   | { kind: "index"; index: number }
   | { kind: "wild" }
   | { kind: "deep"; key: string | undefined }
-  | { kind: "length" };
+  | { kind: "length" }
+  | { kind: "filter"; test: (item: unknown) => boolean }
+  | { kind: "slice"; start: number | undefined; end: number | undefined }
+  | { kind: "union"; items: (number | string)[] };
+
+/** Segments after which a path answers a list (Jayway's "indefinite" paths). */
+const INDEFINITE = new Set(["wild", "deep", "filter", "slice", "union"]);
 
 const compiled = new Map<string, Segment[] | null>();
 
@@ -67,19 +73,172 @@ function parsePath(source: string): Segment[] | null {
       else if (key === "length()" || key === "size()") segs.push({ kind: "length" });
       else segs.push({ kind: "key", key });
     } else if (c === "[") {
-      const end = p.indexOf("]", i);
+      const end = closingBracket(p, i);
       if (end < 0) return null;
       const inner = p.slice(i + 1, end).trim();
       i = end + 1;
-      if (inner === "*") segs.push({ kind: "wild" });
-      else if (/^-?\d+$/.test(inner)) segs.push({ kind: "index", index: Number(inner) });
-      else if (/^'.*'$|^".*"$/.test(inner)) segs.push({ kind: "key", key: inner.slice(1, -1) });
-      else return null;
+      const seg = bracketSegment(inner);
+      if (!seg) return null;
+      segs.push(seg);
     } else {
       return null;
     }
   }
   return segs;
+}
+
+/** Index of the `]` closing the `[` at `open`, skipping quoted text and parentheses. */
+function closingBracket(p: string, open: number): number {
+  let depth = 0;
+  let quote = "";
+  for (let j = open + 1; j < p.length; j++) {
+    const c = p[j];
+    if (quote) {
+      if (c === quote) quote = "";
+    } else if (c === "'" || c === '"') quote = c;
+    else if (c === "(") depth++;
+    else if (c === ")") depth--;
+    else if (c === "]" && depth === 0) return j;
+  }
+  return -1;
+}
+
+const QUOTED = /^'(.*)'$|^"(.*)"$/s;
+
+function bracketSegment(inner: string): Segment | null {
+  if (inner === "*") return { kind: "wild" };
+  if (/^-?\d+$/.test(inner)) return { kind: "index", index: Number(inner) };
+  const q = QUOTED.exec(inner);
+  if (q && !splitTop(inner, ",").slice(1).length) return { kind: "key", key: q[1] ?? q[2] };
+  if (inner.startsWith("?(") && inner.endsWith(")")) {
+    const test = compileFilter(inner.slice(2, -1));
+    return test ? { kind: "filter", test } : null;
+  }
+  const slice = /^(-?\d*)\s*:\s*(-?\d*)$/.exec(inner);
+  if (slice) {
+    const n = (v: string) => (v === "" ? undefined : Number(v));
+    return { kind: "slice", start: n(slice[1]), end: n(slice[2]) };
+  }
+  const parts = splitTop(inner, ",").map((x) => x.trim());
+  if (parts.length > 1) {
+    const items: (number | string)[] = [];
+    for (const part of parts) {
+      const pq = QUOTED.exec(part);
+      if (pq) items.push(pq[1] ?? pq[2]);
+      else if (/^-?\d+$/.test(part)) items.push(Number(part));
+      else return null;
+    }
+    return { kind: "union", items };
+  }
+  return null;
+}
+
+/** Splits on `token` where it is outside quotes and parentheses. */
+function splitTop(text: string, token: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let quote = "";
+  let last = 0;
+  for (let j = 0; j < text.length; j++) {
+    const c = text[j];
+    if (quote) {
+      if (c === quote) quote = "";
+      continue;
+    }
+    if (c === "'" || c === '"') quote = c;
+    else if (c === "(") depth++;
+    else if (c === ")") depth--;
+    else if (depth === 0 && text.startsWith(token, j)) {
+      out.push(text.slice(last, j));
+      last = j + token.length;
+      j += token.length - 1;
+    }
+  }
+  out.push(text.slice(last));
+  return out;
+}
+
+const NOTHING = Symbol("nothing");
+
+/** Compiles a filter body (`@.k == 'b' && @.n > 1`) into a predicate, or null. */
+function compileFilter(source: string): ((item: unknown) => boolean) | null {
+  const ors = splitTop(source, "||");
+  if (ors.length > 1) {
+    const tests = ors.map(compileFilter);
+    if (tests.some((t) => !t)) return null;
+    return (x) => tests.some((t) => t!(x));
+  }
+  const ands = splitTop(source, "&&");
+  if (ands.length > 1) {
+    const tests = ands.map(compileFilter);
+    if (tests.some((t) => !t)) return null;
+    return (x) => tests.every((t) => t!(x));
+  }
+  let text = source.trim();
+  if (text.startsWith("(") && text.endsWith(")") && splitTop(text.slice(1, -1), ")").length === 1) {
+    return compileFilter(text.slice(1, -1));
+  }
+  if (text.startsWith("!")) {
+    const inner = compileFilter(text.slice(1));
+    return inner ? (x) => !inner(x) : null;
+  }
+  for (const op of ["==", "!=", "<=", ">=", "=~", "<", ">"]) {
+    const sides = splitTop(text, op);
+    if (sides.length !== 2) continue;
+    const left = operand(sides[0].trim());
+    const right = operand(sides[1].trim());
+    if (!left || !right) return null;
+    return (x) => compare(op, left(x), right(x));
+  }
+  text = text.trim();
+  const exists = operand(text);
+  return exists ? (x) => exists(x) !== NOTHING : null;
+}
+
+function operand(text: string): ((item: unknown) => unknown) | null {
+  if (text.startsWith("@")) {
+    const segs = parsePath("$" + text.slice(1));
+    if (!segs) return null;
+    return (item) => {
+      let values: unknown[] = [item];
+      for (const seg of segs) values = step(values, seg);
+      return values.length ? values[0] : NOTHING;
+    };
+  }
+  const q = QUOTED.exec(text);
+  if (q) {
+    const v = q[1] ?? q[2];
+    return () => v;
+  }
+  const re = /^\/(.*)\/([a-z]*)$/s.exec(text);
+  if (re) {
+    const r = new RegExp(re[1], re[2]);
+    return () => r;
+  }
+  if (text === "true" || text === "false" || text === "null" || /^-?\d+(\.\d+)?$/.test(text)) {
+    const v = JSON.parse(text);
+    return () => v;
+  }
+  return null;
+}
+
+function compare(op: string, a: unknown, b: unknown): boolean {
+  if (a === NOTHING || b === NOTHING) return op === "!=";
+  switch (op) {
+    case "==":
+      return a === b || (typeof a === "object" && JSON.stringify(a) === JSON.stringify(b));
+    case "!=":
+      return !(a === b || (typeof a === "object" && JSON.stringify(a) === JSON.stringify(b)));
+    case "=~":
+      return b instanceof RegExp && typeof a === "string" && b.test(a);
+  }
+  if (typeof a === "number" && typeof b === "number") {
+    return op === "<" ? a < b : op === ">" ? a > b : op === "<=" ? a <= b : a >= b;
+  }
+  if (typeof a === "string" && typeof b === "string") {
+    return op === "<" ? a < b : op === ">" ? a > b : op === "<=" ? a <= b : a >= b;
+  }
+  return false;
 }
 
 const MISSING = Symbol("missing");
@@ -111,6 +270,24 @@ function step(values: unknown[], seg: Segment): unknown[] {
         break;
       case "deep":
         deepCollect(v, seg.key, out);
+        break;
+      case "filter":
+        for (const item of Array.isArray(v) ? v : Object.values(v)) {
+          if (seg.test(item)) out.push(item);
+        }
+        break;
+      case "slice":
+        if (Array.isArray(v)) out.push(...v.slice(seg.start, seg.end));
+        break;
+      case "union":
+        for (const k of seg.items) {
+          if (typeof k === "number" && Array.isArray(v)) {
+            const i = k < 0 ? v.length + k : k;
+            if (i >= 0 && i < v.length) out.push(v[i]);
+          } else if (typeof k === "string" && !Array.isArray(v) && Object.hasOwn(v, k)) {
+            out.push((v as Record<string, unknown>)[k]);
+          }
+        }
         break;
     }
   }
@@ -145,7 +322,7 @@ export function readPath(path: string, source: PathSource): unknown {
   let isDefinite = true;
   for (let i = 1; i < segs.length; i++) {
     const seg = segs[i];
-    if (seg.kind === "wild" || seg.kind === "deep") isDefinite = false;
+    if (INDEFINITE.has(seg.kind)) isDefinite = false;
     values = step(values, seg);
     if (values.length === 0 && isDefinite) return null;
   }
@@ -154,7 +331,7 @@ export function readPath(path: string, source: PathSource): unknown {
 }
 
 function definite(segs: Segment[]): boolean {
-  return segs.every((s) => s.kind !== "wild" && s.kind !== "deep");
+  return segs.every((s) => !INDEFINITE.has(s.kind));
 }
 
 /** Java's `Objects.toString` for JSON values, as the server concatenates them. */

@@ -58,6 +58,31 @@ describe("engine ${} resolution", () => {
     assert.deepEqual(out, { i: 2, last: 3, q: 1, dq: true, w: [1, 2], d: [1, 2], len: 3 });
   });
 
+  it("applies JSONPath filters, slices and unions", () => {
+    const items = [{ k: "a", v: 1 }, { k: "b", v: 2 }, { k: "c", v: 3, x: true }];
+    const src = (r: string) => (r === "workflow" ? { input: { items } } : undefined);
+    const out = resolveParameters({
+      eq: "${workflow.input.items[?(@.k == 'b')].v}",
+      gt: "${workflow.input.items[?(@.v > 1 && @.k != 'c')].k}",
+      or: "${workflow.input.items[?(@.v == 1 || @.x)].k}",
+      has: "${workflow.input.items[?(@.x)].k}",
+      re: "${workflow.input.items[?(@.k =~ /[ab]/)].v}",
+      slice: "${workflow.input.items[1:].k}",
+      union: "${workflow.input.items[0,2].v}",
+      none: "${workflow.input.items[?(@.v > 9)].v}",
+    }, src);
+    assert.deepEqual(out, {
+      eq: [2],
+      gt: ["b"],
+      or: ["a", "c"],
+      has: ["c"],
+      re: [1, 2],
+      slice: ["b", "c"],
+      union: [1, 3],
+      none: [],
+    });
+  });
+
   it("resolves nested expressions inside out and unescapes $${", () => {
     const out = resolveParameters(
       {
