@@ -6,6 +6,8 @@
  * @module
  */
 import type { SystemTaskType } from "../system_tasks.ts";
+import { createDoWhileTask } from "./do_while.ts";
+import { forkJoinDynamicTask, forkJoinTask, joinTaskType } from "./fork.ts";
 import { humanTask } from "./human.ts";
 import { createInlineTask } from "./inline.ts";
 import { createJqTransformTask } from "./jq_transform.ts";
@@ -35,5 +37,9 @@ export function coreSystemTasks(options: CoreTaskOptions = {}): SystemTaskType[]
     terminateTask,
     humanTask,
     createJqTransformTask(),
+    forkJoinTask,
+    joinTaskType,
+    forkJoinDynamicTask,
+    createDoWhileTask(options),
   ];
 }
