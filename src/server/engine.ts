@@ -315,7 +315,6 @@ export class Engine implements SystemTaskHost {
       createdBy: request.createdBy ?? undefined,
       idempotencyKey: request.idempotencyKey ?? undefined,
     } as Workflow;
-    (wf as Record<string, unknown>).ownerApp = "";
     this.workflows.set(id, wf);
     this.#state.set(id, { timerAt: Infinity, waiters: new Set() });
     this.decide(id);
@@ -1299,11 +1298,9 @@ export class Engine implements SystemTaskHost {
       throw conflict("Cannot terminate a COMPLETED workflow.");
     }
     if (wf.status === "TERMINATED") return;
-    const wasTerminal = isTerminalWorkflow(wf.status);
-    wf.reasonForIncompletion = reason;
-    if (reason === undefined) delete wf.reasonForIncompletion;
+    // FAILED and TIMED_OUT workflows become TERMINATED too; the reason is replaced, even by none
+    delete wf.reasonForIncompletion;
     this.#endWorkflow(wf, "TERMINATED", reason, undefined, false);
-    void wasTerminal;
   }
 
   /** Removes an execution and its tasks; a running one only when `archive` is false. */
