@@ -1011,6 +1011,9 @@ export class Engine implements SystemTaskHost {
     this.#enforceRetention();
     this.#notify(wf);
     this.onWorkflowEnded?.(wf);
+    // issue 7: a child's end wakes its parent's SUB_WORKFLOW task (updateParentWorkflowTask)
+    const parentTask = wf.parentWorkflowTaskId && this.tasks.get(wf.parentWorkflowTaskId);
+    if (parentTask && !isTerminalTask(parentTask.status)) this.executeLater(parentTask, 0);
   }
 
   /** Records a FAILED or FAILED_WITH_TERMINAL_ERROR task in the workflow's failed lists. */
