@@ -129,9 +129,9 @@ console.log("|---|---:|---|");
 for (const [label, run] of rows) {
   const server = setup();
   let completed = 0;
-  server.engine.onWorkflowEnded = (wf) => {
+  server.engine.onWorkflowEnded((wf) => {
     if (wf.status === "COMPLETED" && wf.output?.y !== undefined) completed++;
-  };
+  });
   await run(server, Math.min(1000, N)); // warm-up
   completed = 0;
   const t0 = performance.now();

@@ -1010,7 +1010,7 @@ export class Engine implements SystemTaskHost {
     this.#ended.set(wf.workflowId!, true);
     this.#enforceRetention();
     this.#notify(wf);
-    this.onWorkflowEnded?.(wf);
+    for (const listener of this.#endedListeners) listener(wf);
     // issue 7: a child's end wakes its parent's SUB_WORKFLOW task (updateParentWorkflowTask)
     const parentTask = wf.parentWorkflowTaskId && this.tasks.get(wf.parentWorkflowTaskId);
     if (parentTask && !isTerminalTask(parentTask.status)) this.executeLater(parentTask, 0);
@@ -1027,8 +1027,16 @@ export class Engine implements SystemTaskHost {
     }
   }
 
-  /** Called after a workflow reaches a terminal status (part 2: parents of sub-workflows). */
-  onWorkflowEnded?: (wf: Workflow) => void;
+  #endedListeners = new Set<(wf: Workflow) => void>();
+
+  /**
+   * Calls `listener` each time a workflow reaches a terminal status (a sub-workflow's parent,
+   * a test counting completions); answers a function that removes it.
+   */
+  onWorkflowEnded(listener: (wf: Workflow) => void): () => void {
+    this.#endedListeners.add(listener);
+    return () => this.#endedListeners.delete(listener);
+  }
 
   #startFailureWorkflow(wf: Workflow, task: Task | undefined): void {
     const def = this.#def(wf);

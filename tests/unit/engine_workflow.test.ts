@@ -371,6 +371,20 @@ describe("engine workflow API", () => {
     assert.equal(timedOut.body.targetWorkflowStatus, "RUNNING");
   });
 
+  it("tells onWorkflowEnded listeners about every ending until they unsubscribe", async () => {
+    const ended: string[] = [];
+    const stop = e.server.engine.onWorkflowEnded((wf) =>
+      ended.push(`${wf.workflowId}:${wf.status}`)
+    );
+    const name = await own("ev");
+    const a = await start(e, name);
+    await e.call("DELETE", `/workflow/${a}`);
+    stop();
+    const b = await start(e, name);
+    await e.call("DELETE", `/workflow/${b}`);
+    assert.deepEqual(ended, [`${a}:TERMINATED`]);
+  });
+
   it("keeps at most `retention` ended executions", async () => {
     const small = testEngine({ retention: 2 });
     try {
