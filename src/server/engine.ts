@@ -1333,11 +1333,57 @@ export class Engine implements SystemTaskHost {
   }
 
   /** Retries the failed tasks of an ended workflow. */
-  retry(id: string, _resumeSubworkflowTasks = false): void {
+  retry(id: string, resumeSubworkflowTasks = false): void {
     const wf = this.workflow(id);
     if (!isTerminalWorkflow(wf.status)) {
       throw notFound(`Workflow is still running.  status=${wf.status}`);
     }
+    // issue 7 (WorkflowExecutorOps.retry): with resumeSubworkflowTasks the deepest failed child
+    // is retried in place; either way the parents of the retried workflow run again.
+    let target = wf;
+    if (resumeSubworkflowTasks) {
+      const first = wf.tasks!.find(isUnsuccessfulTerminal);
+      if (!first) return;
+      target = this.#deepestFailed(first, wf);
+    }
+    this.#retryOne(target);
+    this.#pushParents(target);
+  }
+
+  #deepestFailed(task: Task, wf: Workflow): Workflow {
+    if (!isUnsuccessfulTerminal(task)) return wf;
+    if (task.taskType === "SUB_WORKFLOW") {
+      const child = task.subWorkflowId ? this.workflows.get(task.subWorkflowId) : undefined;
+      const failed = child?.tasks?.find(isUnsuccessfulTerminal);
+      return child && failed ? this.#deepestFailed(failed, child) : wf;
+    }
+    return wf;
+  }
+
+  /** Marks the SUB_WORKFLOW tasks above a retried workflow IN_PROGRESS, their workflows RUNNING. */
+  #pushParents(wf: Workflow): void {
+    while (wf.parentWorkflowTaskId) {
+      const task = this.tasks.get(wf.parentWorkflowTaskId);
+      const parent = wf.parentWorkflowId ? this.workflows.get(wf.parentWorkflowId) : undefined;
+      if (!task || !parent || task.workflowTask?.optional || task.retried) break;
+      task.subworkflowChanged = true;
+      task.status = "IN_PROGRESS";
+      delete task.reasonForIncompletion;
+      task.endTime = 0;
+      task.executed = false;
+      parent.status = "RUNNING";
+      delete parent.reasonForIncompletion;
+      parent.failedReferenceTaskNames = [];
+      parent.failedTaskNames = [];
+      parent.lastRetriedTime = this.now();
+      this.#ended.delete(parent.workflowId!);
+      this.decide(parent.workflowId!);
+      wf = parent;
+    }
+  }
+
+  #retryOne(wf: Workflow): void {
+    const id = wf.workflowId!;
     const latest = new Map<string, Task>();
     for (const t of wf.tasks!) latest.set(t.referenceTaskName!, t);
     const failedStates = new Set<TaskStatus>([
@@ -1527,6 +1573,11 @@ class Opaque {
   toJSON(): unknown {
     return this.value;
   }
+}
+
+/** A terminal task that did not succeed. */
+function isUnsuccessfulTerminal(task: Task): boolean {
+  return isTerminalTask(task.status) && !SUCCESSFUL_TASK.has(task.status!);
 }
 
 /** Whether a task runs inside a loop body (iteration > 0, not the DO_WHILE itself). */

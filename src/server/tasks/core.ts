@@ -11,6 +11,7 @@ import { forkJoinDynamicTask, forkJoinTask, joinTaskType } from "./fork.ts";
 import { humanTask } from "./human.ts";
 import { createInlineTask } from "./inline.ts";
 import { createJqTransformTask } from "./jq_transform.ts";
+import { startWorkflowTask, subWorkflowTask } from "./sub_workflow.ts";
 import { createSwitchTask } from "./switch.ts";
 import { terminateTask } from "./terminate.ts";
 
@@ -41,5 +42,7 @@ export function coreSystemTasks(options: CoreTaskOptions = {}): SystemTaskType[]
     joinTaskType,
     forkJoinDynamicTask,
     createDoWhileTask(options),
+    subWorkflowTask,
+    startWorkflowTask,
   ];
 }

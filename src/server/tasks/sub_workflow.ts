@@ -1,0 +1,236 @@
+/**
+ * SUB_WORKFLOW and START_WORKFLOW, as the server's SubWorkflowTaskMapper, SubWorkflow and
+ * StartWorkflow do.
+ *
+ * SUB_WORKFLOW: the task input holds `subWorkflowName`, `subWorkflowVersion` (the latest one at
+ * scheduling when none is given), `subWorkflowTaskToDomain`, `subWorkflowDefinition`,
+ * `priority`, `idempotencyKey`, `idempotencyStrategy` and `workflowInput` (the resolved input
+ * parameters). Starting it starts the child (input `workflowInput`, or the whole task input when
+ * that is empty; same correlationId; the parent's taskToDomain unless one is given) and puts
+ * `output.subWorkflowId`. When the child ends, its output is merged into the task's, and its
+ * status maps COMPLETED -> COMPLETED, FAILED -> FAILED, TERMINATED -> CANCELED, TIMED_OUT ->
+ * TIMED_OUT (reason `Sub workflow <name>.<version>/<id> failure reason: ...`). Cancelling the
+ * task (its workflow ended early) terminates the child.
+ *
+ * START_WORKFLOW: input `startWorkflow` (a StartWorkflowRequest) starts a workflow and
+ * completes with `output.workflowId`; an error fails the task with the message.
+ *
+ * @module
+ */
+import type {
+  StartWorkflowRequest,
+  Task,
+  Workflow,
+  WorkflowDef,
+  WorkflowTask,
+} from "../../model/mod.ts";
+import type { SystemTaskContext, SystemTaskHost, SystemTaskType } from "../system_tasks.ts";
+
+const TERMINAL_WORKFLOW = new Set(["COMPLETED", "FAILED", "TERMINATED", "TIMED_OUT"]);
+
+function latestVersion(host: SystemTaskHost, name: string): number | undefined {
+  const engine = host as unknown as { getWorkflowDef?(n: string): WorkflowDef | undefined };
+  return engine.getWorkflowDef?.(name)?.version;
+}
+
+/** Copies a child's state onto its SUB_WORKFLOW task (SubWorkflow.updateTaskStatus). */
+function follow(host: SystemTaskHost, task: Task, child: Workflow): boolean {
+  const status = child.status!;
+  if (!TERMINAL_WORKFLOW.has(status)) {
+    task.status = "IN_PROGRESS";
+    return false;
+  }
+  task.status = status === "COMPLETED"
+    ? "COMPLETED"
+    : status === "FAILED"
+    ? "FAILED"
+    : status === "TERMINATED"
+    ? "CANCELED"
+    : "TIMED_OUT";
+  task.outputData = { ...task.outputData, ...(child.output ?? {}) };
+  if (status !== "COMPLETED") {
+    task.reasonForIncompletion =
+      `Sub workflow ${child.workflowName}.${child.workflowVersion}/${child.workflowId} failure reason: ${
+        child.reasonForIncompletion ?? null
+      }`;
+  }
+  task.endTime = host.now();
+  return true;
+}
+
+/** The task input SubWorkflowTaskMapper builds around the resolved input parameters. */
+function mappedInput(
+  host: SystemTaskHost,
+  workflow: Workflow,
+  workflowTask: WorkflowTask,
+  workflowInput: Record<string, unknown>,
+): Record<string, unknown> {
+  const params = workflowTask.subWorkflowParam;
+  if (!params) {
+    throw new Error(
+      `Task ${workflowTask.name} is defined as sub-workflow and is missing subWorkflowParams. Please check the workflow definition`,
+    );
+  }
+  const resolved = host.resolve(workflow, {
+    name: params.name,
+    version: params.version,
+    priority: params.priority,
+    taskToDomain: params.taskToDomain,
+    idempotencyKey: params.idempotencyKey,
+    idempotencyStrategy: params.idempotencyStrategy,
+  });
+  const definition = params.workflowDefinition ?? null;
+  const name = definition && typeof definition === "object"
+    ? (definition as WorkflowDef).name
+    : String(resolved.name);
+  let version: number | null = null;
+  if (!definition) {
+    const v = resolved.version;
+    version = v === undefined || v === null
+      ? latestVersion(host, name) ?? null
+      : typeof v === "number"
+      ? v
+      : Number.parseInt(String(v), 10);
+  }
+  return {
+    ...workflowInput,
+    subWorkflowName: name,
+    priority: resolved.priority ?? null,
+    subWorkflowVersion: version,
+    subWorkflowTaskToDomain: resolved.taskToDomain && typeof resolved.taskToDomain === "object"
+      ? resolved.taskToDomain
+      : null,
+    subWorkflowDefinition: definition,
+    idempotencyKey: resolved.idempotencyKey ?? null,
+    idempotencyStrategy: resolved.idempotencyStrategy ?? null,
+    workflowInput,
+  };
+}
+
+function startChild(ctx: SystemTaskContext): void {
+  const { host, workflow, task } = ctx;
+  if (task.status !== "SCHEDULED") return;
+  // a retry copy made without the mapper gets the mapper's input here
+  if (!("subWorkflowName" in (task.inputData ?? {})) && task.workflowTask) {
+    try {
+      task.inputData = mappedInput(host, workflow, task.workflowTask, task.inputData ?? {});
+    } catch (e) {
+      task.status = "FAILED";
+      task.reasonForIncompletion = (e as Error).message;
+      task.endTime = host.now();
+      return;
+    }
+  }
+  const input = task.inputData ?? {};
+  const version = typeof input.subWorkflowVersion === "number" && input.subWorkflowVersion !== 0
+    ? input.subWorkflowVersion
+    : undefined;
+  const def = input.subWorkflowDefinition as WorkflowDef | undefined | null;
+  const name = def ? def.name : input.subWorkflowName as string | undefined;
+  let childInput = input.workflowInput as Record<string, unknown> | undefined;
+  if (!childInput || Object.keys(childInput).length === 0) childInput = input;
+  if (def) {
+    const meta = childInput._systemMetadata;
+    childInput = {
+      ...childInput,
+      _systemMetadata: { ...(meta && typeof meta === "object" ? meta : {}), dynamic: true },
+    };
+  }
+  const taskToDomain =
+    input.subWorkflowTaskToDomain && typeof input.subWorkflowTaskToDomain === "object"
+      ? input.subWorkflowTaskToDomain as Record<string, string>
+      : workflow.taskToDomain;
+  try {
+    if (!name) throw new Error("SubWorkflow name is null and no workflowDefinition supplied");
+    const request: StartWorkflowRequest = {
+      name,
+      version,
+      input: childInput,
+      correlationId: workflow.correlationId,
+      taskToDomain,
+      priority: typeof input.priority === "number" ? input.priority : undefined,
+    };
+    if (def) request.workflowDef = def;
+    const childId = host.startWorkflow(request, {
+      parentWorkflowId: workflow.workflowId,
+      parentWorkflowTaskId: task.taskId,
+    });
+    delete task.reasonForIncompletion;
+    task.subWorkflowId = childId;
+    task.outputData = { ...task.outputData, subWorkflowId: childId };
+    const child = host.findWorkflow(childId);
+    if (child) follow(host, task, child);
+  } catch (e) {
+    task.status = "FAILED";
+    task.reasonForIncompletion = (e as Error).message;
+    task.endTime = host.now();
+  }
+}
+
+/** The SUB_WORKFLOW type. */
+export const subWorkflowTask: SystemTaskType = {
+  type: "SUB_WORKFLOW",
+  async: true,
+  initialStatus: "SCHEDULED",
+  map({ host, workflow, workflowTask, retryCount }) {
+    const task = host.createTask(workflow, workflowTask, { retryCount });
+    task.inputData = mappedInput(host, workflow, workflowTask, task.inputData ?? {});
+    task.callbackAfterSeconds = workflowTask.startDelay ?? 0;
+    return [task];
+  },
+  start: startChild,
+  execute(ctx) {
+    const { host, task } = ctx;
+    if (!task.subWorkflowId) {
+      if (task.status !== "SCHEDULED") return false;
+      startChild(ctx);
+      return !!task.subWorkflowId || (task.status as string) === "FAILED";
+    }
+    const child = host.findWorkflow(task.subWorkflowId);
+    if (!child || !TERMINAL_WORKFLOW.has(child.status!)) return false;
+    return follow(host, task, child);
+  },
+  cancel({ host, workflow, task }) {
+    const child = task.subWorkflowId ? host.findWorkflow(task.subWorkflowId) : undefined;
+    if (!child || TERMINAL_WORKFLOW.has(child.status!)) return;
+    const reason = workflow.reasonForIncompletion
+      ? `Parent workflow has been terminated with reason: ${workflow.reasonForIncompletion}`
+      : `Parent workflow has been terminated with status ${workflow.status}`;
+    host.terminate(child.workflowId!, reason);
+  },
+};
+
+/** The START_WORKFLOW type. */
+export const startWorkflowTask: SystemTaskType = {
+  type: "START_WORKFLOW",
+  async: true,
+  initialStatus: "SCHEDULED",
+  start({ host, workflow, task }) {
+    const raw = task.inputData?.startWorkflow;
+    const fail = (reason: string) => {
+      task.status = "FAILED";
+      task.reasonForIncompletion = reason;
+      task.endTime = host.now();
+    };
+    if (!raw || typeof raw !== "object" || Array.isArray(raw)) {
+      fail("Missing 'startWorkflow' in the task input: a StartWorkflowRequest is expected");
+      return;
+    }
+    const request = { ...(raw as StartWorkflowRequest) };
+    if (!request.taskToDomain || Object.keys(request.taskToDomain).length === 0) {
+      if (workflow.taskToDomain) request.taskToDomain = { ...workflow.taskToDomain };
+    }
+    if (!request.correlationId || String(request.correlationId).trim() === "") {
+      request.correlationId = workflow.correlationId;
+    }
+    try {
+      const id = host.startWorkflow(request);
+      task.outputData = { ...task.outputData, workflowId: id };
+      task.status = "COMPLETED";
+      task.endTime = host.now();
+    } catch (e) {
+      fail((e as Error).message);
+    }
+  },
+  execute: () => false,
+};
