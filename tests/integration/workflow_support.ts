@@ -48,12 +48,8 @@ export async function workflowFixture(): Promise<WorkflowFixture> {
     async cleanup() {
       for (const id of runs) await executor.removeWorkflow(id).catch(() => {});
       const metadata = clients.getMetadataClient();
-      for (const n of names) {
-        const defs = await metadata.getWorkflowDefs().catch(() => []);
-        for (const d of defs.filter((d) => d.name === n)) {
-          await metadata.unregisterWorkflowDef(n, d.version ?? 1).catch(() => {});
-        }
-      }
+      // Every definition the suites register is version 1.
+      for (const n of names) await metadata.unregisterWorkflowDef(n, 1).catch(() => {});
     },
   };
 }
