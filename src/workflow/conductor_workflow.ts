@@ -278,7 +278,9 @@ export class ConductorWorkflow<
   /**
    * Starts a run and waits for it to finish, for at most `waitForSeconds` (default 10), or until
    * `waitUntilTaskRef` is done. Check `status` on the answer: RUNNING means it is still going.
-   * The definition travels with the request, so the workflow need not be registered.
+   * The definition travels with the request, so the workflow need not be registered; the server
+   * then marks the run's input with `_systemMetadata: { dynamic: true }` (run a registered
+   * workflow with `executor.execute(name, { version, input })` to avoid that).
    */
   execute(
     input?: I,
