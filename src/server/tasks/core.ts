@@ -9,6 +9,7 @@ import type { SystemTaskType } from "../system_tasks.ts";
 import { createDoWhileTask } from "./do_while.ts";
 import { forkJoinDynamicTask, forkJoinTask, joinTaskType } from "./fork.ts";
 import { humanTask } from "./human.ts";
+import { createHttpTask } from "./http.ts";
 import { createInlineTask } from "./inline.ts";
 import { createJqTransformTask } from "./jq_transform.ts";
 import { startWorkflowTask, subWorkflowTask } from "./sub_workflow.ts";
@@ -44,5 +45,6 @@ export function coreSystemTasks(options: CoreTaskOptions = {}): SystemTaskType[]
     createDoWhileTask(options),
     subWorkflowTask,
     startWorkflowTask,
+    createHttpTask(),
   ];
 }
