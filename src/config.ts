@@ -24,6 +24,23 @@
  */
 import { ConductorError } from "./http/errors.ts";
 
+/**
+ * What the client needs of `fetch`: one `Request` in, a `Response` out. The global `fetch`
+ * fits, and so does a bare handler such as the embedded engine's `server.fetch` or a Workers
+ * service binding's `fetch`.
+ *
+ * @example
+ * ```ts
+ * import { Configuration, type FetchLike } from "@conductor-edge/sdk";
+ * const logging: FetchLike = (request) => {
+ *   console.log(request.method, request.url);
+ *   return fetch(request);
+ * };
+ * const config = new Configuration({ fetch: logging });
+ * ```
+ */
+export type FetchLike = (request: Request) => Promise<Response>;
+
 /** Headers to add to a request, or a promise of them. */
 export type AuthHeaders = Record<string, string> | Promise<Record<string, string>>;
 
@@ -86,7 +103,7 @@ export interface ConfigurationOptions {
    */
   authProvider?: () => AuthHeaders;
   /** The fetch to use: a proxy, a test double, the embedded engine's handler. @default globalThis.fetch */
-  fetch?: typeof fetch;
+  fetch?: FetchLike;
   /** Milliseconds before one attempt of a request fails with `TimeoutError`. @default 60000 */
   requestTimeoutMs?: number;
   /** How failed requests are retried. */
@@ -207,7 +224,7 @@ export class Configuration {
   /** The application key id, when credentials are set. */
   readonly authKey?: string;
   /** The fetch every request goes through. */
-  readonly fetch: typeof fetch;
+  readonly fetch: FetchLike;
   /** Milliseconds before one attempt of a request times out. */
   readonly requestTimeoutMs: number;
   /** The retry policy, with every default filled in. */
@@ -256,7 +273,7 @@ export class Configuration {
     if (options.authProvider) this.authProvider = options.authProvider;
 
     const ambient = globalThis.fetch;
-    this.fetch = options.fetch ?? ((input, init) => ambient(input, init));
+    this.fetch = options.fetch ?? ((request) => ambient(request));
     this.requestTimeoutMs = positive(options.requestTimeoutMs, 60_000, "requestTimeoutMs");
     const retry = options.retry ?? {};
     this.retry = Object.freeze({

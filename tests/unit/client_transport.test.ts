@@ -267,7 +267,7 @@ describe("client transport: fetch", () => {
       return Promise.resolve(new Response("wf-1", { headers: { "content-type": "text/plain" } }));
     };
     const t = new Transport(
-      new Configuration({ serverUrl: "http://embedded", fetch: handler as typeof fetch, env: {} }),
+      new Configuration({ serverUrl: "http://embedded", fetch: handler, env: {} }),
     );
     const id = await t.request({
       method: "POST",
