@@ -1127,7 +1127,8 @@ export class Engine implements SystemTaskHost {
     const out: Task[] = [];
     if (count === 0) return out;
     for (;;) {
-      for (const id of this.queues.pop(name, count - out.length)) {
+      const room = Math.min(count - out.length, this.#roomUnderLimit(taskType));
+      for (const id of room > 0 ? this.queues.pop(name, room) : []) {
         const task = this.tasks.get(id);
         if (!task || task.status !== "SCHEDULED") continue;
         const wf = this.workflows.get(task.workflowInstanceId!);
@@ -1140,6 +1141,20 @@ export class Engine implements SystemTaskHost {
       if (left <= 0) return out;
       await this.queues.wait(name, left, options.signal);
     }
+  }
+
+  /**
+   * How many more tasks of a type may be in progress under its definition's
+   * concurrentExecLimit; the others wait in the queue, pollable as soon as one ends.
+   */
+  #roomUnderLimit(taskType: string): number {
+    const limit = this.taskDefs.get(taskType)?.concurrentExecLimit ?? 0;
+    if (limit <= 0) return Infinity;
+    let running = 0;
+    for (const t of this.tasks.values()) {
+      if (t.status === "IN_PROGRESS" && t.taskDefName === taskType) running++;
+    }
+    return limit - running;
   }
 
   #handOut(wf: Workflow, task: Task, workerId?: string): void {
@@ -1206,6 +1221,8 @@ export class Engine implements SystemTaskHost {
     if (isTerminalTask(status)) {
       task.endTime = now;
       this.#dequeue(task);
+      // a slot under concurrentExecLimit may have freed: waiting polls look again
+      if (this.#isWorkerTask(task)) this.queues.wake(this.#queueOf(task));
     }
     this.decide(wf.workflowId!);
     return task;

@@ -165,6 +165,12 @@ export class TaskQueues {
     });
   }
 
+  /** Wakes the long polls waiting on one queue (they look again). */
+  wake(name: string): void {
+    const q = this.#queues.get(name);
+    if (q) this.#notify(q);
+  }
+
   /** Wakes every waiter of every queue (on shutdown). */
   wakeAll(): void {
     for (const q of this.#queues.values()) this.#notify(q);

@@ -236,6 +236,23 @@ describe("engine task API", () => {
     assert.equal(pd[0].lastPollTime, e.server.clock.now());
   });
 
+  it("hands out no more than concurrentExecLimit tasks at once", async () => {
+    await register(e, { name: "tk_limit", tasks: [simple("tk_l", "l")] }, [{
+      name: "tk_l",
+      concurrentExecLimit: 1,
+    }]);
+    await start(e, "tk_limit");
+    await start(e, "tk_limit");
+    const first = await e.call<Task[]>("GET", "/tasks/poll/batch/tk_l?count=2&timeout=0");
+    assert.equal(first.body.length, 1);
+    assert.equal(await poll(e, "tk_l"), undefined, "the limit is reached");
+    const waiting = e.call<Task[]>("GET", "/tasks/poll/batch/tk_l?count=2&timeout=2000");
+    await new Promise((r) => setTimeout(r, 5));
+    await complete(e, first.body[0]);
+    const second = await waiting;
+    assert.equal(second.body.length, 1, "the freed slot wakes the waiting poll");
+  });
+
   it("routes tasks to the domain in taskToDomain; an un-domained poll does not see them", async () => {
     await register(e, { name: "tk_dom", tasks: [simple("tk_d", "d")] });
     const id = await start(e, "tk_dom", {}, { taskToDomain: { tk_d: "blue" } });
