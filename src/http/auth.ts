@@ -14,6 +14,9 @@ import { AuthError, isConductorError, NetworkError, TimeoutError } from "./error
 const FALLBACK_TTL_MS = 45 * 60_000;
 /** Refresh this long before a readable expiry, or a fifth of a short token's life. */
 const REFRESH_MARGIN_MS = 60_000;
+/** After the key is refused, wait 2 s, 4 s, ... up to a minute before asking again. */
+const REFUSED_BACKOFF_MS = 2_000;
+const REFUSED_BACKOFF_MAX_MS = 60_000;
 
 /** The token header and the token it carries, so a 401 can invalidate exactly that one. */
 export interface AuthState {
@@ -47,6 +50,9 @@ export class TokenManager {
   #pending?: Promise<string | undefined>;
   /** Set once the server answered 404 to `/token`: it has no auth. */
   #noAuth = false;
+  /** Refusals in a row, and when asking again is allowed: no token storm on a wrong key. */
+  #refusals = 0;
+  #askAgainAt = 0;
 
   /** @param config Where the server and credentials are. */
   constructor(config: Configuration) {
@@ -90,6 +96,17 @@ export class TokenManager {
   }
 
   #refresh(signal?: AbortSignal): Promise<string | undefined> {
+    const wait = this.#askAgainAt - Date.now();
+    if (!this.#pending && this.#refusals > 0 && wait > 0) {
+      return Promise.reject(
+        new AuthError(
+          `POST /token refused the application key ${this.#refusals} time(s) in a row; not ` +
+            `asking again for ${Math.ceil(wait / 1000)} s. Check CONDUCTOR_AUTH_KEY and ` +
+            `CONDUCTOR_AUTH_SECRET (or authKey/authSecret).`,
+          { method: "POST", path: "/token", code: "TOKEN_REFUSED" },
+        ),
+      );
+    }
     this.#pending ??= this.#requestToken().finally(() => {
       this.#pending = undefined;
     });
@@ -139,6 +156,9 @@ export class TokenManager {
       return undefined;
     }
     if (!response.ok) {
+      this.#refusals++;
+      this.#askAgainAt = Date.now() +
+        Math.min(REFUSED_BACKOFF_MAX_MS, REFUSED_BACKOFF_MS * 2 ** (this.#refusals - 1));
       throw new AuthError(
         `POST /token failed with ${response.status}: the server refused the application key. ` +
           `Check CONDUCTOR_AUTH_KEY and CONDUCTOR_AUTH_SECRET (or authKey/authSecret).`,
@@ -166,6 +186,7 @@ export class TokenManager {
       this.#refreshAt = now + life - Math.min(REFRESH_MARGIN_MS, Math.max(life, 0) / 5);
     }
     this.#token = token;
+    this.#refusals = 0;
     return token;
   }
 }

@@ -373,6 +373,17 @@ describe("client transport: auth", () => {
     assertNoSecret(error, SECRET);
   });
 
+  it("does not ask for a token again right after the key was refused", async () => {
+    const server = await serve(() => ({ status: 401, body: { message: "bad key" } }));
+    const t = transport(server, creds);
+    const first = await rejection(t.request({ method: "GET", path: "/x" }));
+    const second = await rejection(t.request({ method: "GET", path: "/x" }));
+    assert.ok(isAuthError(first) && isAuthError(second));
+    assert.match((second as Error).message, /refused the application key 1 time\(s\) in a row/);
+    assert.equal(server.count("/token"), 1);
+    assert.equal(server.count("/x"), 0);
+  });
+
   it("keeps the secret and token out of HTTP errors whose body echoes them", async () => {
     const server = await serve((r) =>
       r.path === "/token"
