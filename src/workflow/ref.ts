@@ -64,7 +64,8 @@ export type Input<I> = {
  * ```
  */
 export type PathOf<T> = unknown extends T ? string
-  : [T] extends [Record<string, unknown>] ? string extends keyof T ? string
+  : [T] extends [readonly unknown[]] ? string
+  : [T] extends [object] ? string extends keyof T ? string
     : (keyof T & string) | `${keyof T & string}.${string}` | `${keyof T & string}[${string}`
   : string;
 

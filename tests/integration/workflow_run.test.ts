@@ -322,7 +322,7 @@ describe("system task builders run", () => {
       });
       wf.add(call).outputParameters({
         status: call.output("response.statusCode"),
-        done: call.output("done"),
+        done: "${call.output.done}", // set by the outside update, not by the HTTP call
       });
       const id = fx.track(await wf.start());
       let task;

@@ -79,6 +79,11 @@ describe("references", () => {
     });
     // @ts-expect-error no such output field
     producer.output("missing");
+    const http = new HttpTask({ taskRefName: "h", request: { uri: "http://x" } });
+    const status: Ref<number> = http.output("response.statusCode");
+    // @ts-expect-error an interface-typed output checks its keys too
+    http.output("respnse");
+    assert.equal(status, "${h.output.response.statusCode}");
     assert.deepEqual(ok.toWorkflowTask().inputParameters, { n: "${producer.output.count}" });
   });
 });
