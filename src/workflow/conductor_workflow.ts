@@ -110,7 +110,7 @@ export class ConductorWorkflow<
   #outputParameters: Record<string, unknown> | undefined;
 
   /**
-   * Checks the options (a bad field throws a TypeError naming it) and builds the task.
+   * Checks the options (a bad field throws a TypeError naming it) and starts an empty workflow.
    * @param options the name and the definition's settings
    */
   constructor(options: ConductorWorkflowOptions) {
