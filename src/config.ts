@@ -41,7 +41,16 @@ import { ConductorError } from "./http/errors.ts";
  */
 export type FetchLike = (request: Request) => Promise<Response>;
 
-/** Headers to add to a request, or a promise of them. */
+/**
+ * Headers to add to a request, or a promise of them.
+ *
+ * @example
+ * ```ts
+ * import { type AuthHeaders, Configuration } from "@conductor-edge/sdk";
+ * const fromProxy = (): AuthHeaders => ({ authorization: "Bearer short-lived-jwt" });
+ * const config = new Configuration({ authProvider: fromProxy });
+ * ```
+ */
 export type AuthHeaders = Record<string, string> | Promise<Record<string, string>>;
 
 /**

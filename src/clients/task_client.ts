@@ -18,7 +18,16 @@ import type {
 } from "../model/mod.ts";
 import { integer, invalid, nonEmptyArray, object, segment, toTransport } from "./shared.ts";
 
-/** Options of {@link TaskClient.poll}. */
+/**
+ * Options of {@link TaskClient.poll}.
+ *
+ * @example
+ * ```ts
+ * import { OrkesClients, type PollOptions } from "@conductor-edge/sdk";
+ * const options: PollOptions = { workerId: "worker-1", domain: "blue" };
+ * const task = await new OrkesClients().getTaskClient().poll("send_email", options);
+ * ```
+ */
 export interface PollOptions extends CallOptions {
   /** Recorded on the task and in the poll data. */
   workerId?: string;
@@ -26,7 +35,16 @@ export interface PollOptions extends CallOptions {
   domain?: string;
 }
 
-/** Options of {@link TaskClient.batchPoll}. */
+/**
+ * Options of {@link TaskClient.batchPoll}.
+ *
+ * @example
+ * ```ts
+ * import { type BatchPollOptions, OrkesClients } from "@conductor-edge/sdk";
+ * const options: BatchPollOptions = { count: 10, timeoutMs: 1000, workerId: "worker-1" };
+ * const tasks = await new OrkesClients().getTaskClient().batchPoll("send_email", options);
+ * ```
+ */
 export interface BatchPollOptions extends PollOptions {
   /** The most tasks to take. @default 1 */
   count?: number;
@@ -34,7 +52,17 @@ export interface BatchPollOptions extends PollOptions {
   timeoutMs?: number;
 }
 
-/** Options of {@link TaskClient.updateTaskByRefName} and its sync form. */
+/**
+ * Options of {@link TaskClient.updateTaskByRefName} and its sync form.
+ *
+ * @example
+ * ```ts
+ * import { OrkesClients, type UpdateByRefOptions } from "@conductor-edge/sdk";
+ * const options: UpdateByRefOptions = { workerId: "approver" };
+ * await new OrkesClients().getTaskClient()
+ *   .updateTaskByRefName("workflow-id", "approval", "COMPLETED", { approved: true }, options);
+ * ```
+ */
 export interface UpdateByRefOptions extends CallOptions {
   /** Recorded as the task's worker. */
   workerId?: string;

@@ -20,7 +20,18 @@ import type {
 } from "../model/mod.ts";
 import { integer, object, segment, toTransport } from "./shared.ts";
 
-/** Options of {@link WorkflowClient.executeWorkflow}. */
+/**
+ * Options of {@link WorkflowClient.executeWorkflow}.
+ *
+ * @example
+ * ```ts
+ * import { type ExecuteWorkflowOptions, OrkesClients } from "@conductor-edge/sdk";
+ * const options: ExecuteWorkflowOptions = { waitUntilTaskRef: "approval", waitForSeconds: 30 };
+ * const run = await new OrkesClients().getWorkflowClient()
+ *   .executeWorkflow({ name: "checkout", input: {} }, options);
+ * console.log(run.targetWorkflowStatus, run.signalTimeout);
+ * ```
+ */
 export interface ExecuteWorkflowOptions extends CallOptions {
   /** Return as soon as this task (or any of these tasks) is terminal. */
   waitUntilTaskRef?: string | readonly string[];
@@ -35,7 +46,17 @@ export interface ExecuteWorkflowOptions extends CallOptions {
   returnStrategy?: ReturnStrategy;
 }
 
-/** Options of {@link WorkflowClient.search}. */
+/**
+ * Options of {@link WorkflowClient.search}.
+ *
+ * @example
+ * ```ts
+ * import { OrkesClients, type SearchOptions } from "@conductor-edge/sdk";
+ * const options: SearchOptions = { query: "workflowType=checkout AND status=FAILED", size: 20, sort: "startTime:DESC" };
+ * const page = await new OrkesClients().getWorkflowClient().search(options);
+ * console.log(page.totalHits);
+ * ```
+ */
 export interface SearchOptions extends CallOptions {
   /** `field=value` clauses joined by ` AND ` (e.g. `workflowType=checkout AND status=FAILED`). */
   query?: string;
@@ -49,7 +70,15 @@ export interface SearchOptions extends CallOptions {
   sort?: string | readonly string[];
 }
 
-/** The default of {@link ExecuteWorkflowOptions.waitForSeconds}. */
+/**
+ * The default of {@link ExecuteWorkflowOptions.waitForSeconds}.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_WAIT_FOR_SECONDS } from "@conductor-edge/sdk";
+ * console.log(DEFAULT_WAIT_FOR_SECONDS); // 10
+ * ```
+ */
 export const DEFAULT_WAIT_FOR_SECONDS = 10;
 
 /**

@@ -14,7 +14,16 @@ import type { ErrorResponse } from "../model/mod.ts";
 // Shared by every realm and every copy of this package, unlike the classes themselves.
 const BRAND: unique symbol = Symbol.for("conductor-edge.ConductorError");
 
-/** What a {@link ConductorError} carries besides its message. */
+/**
+ * What a {@link ConductorError} carries besides its message.
+ *
+ * @example
+ * ```ts
+ * import { ConductorError, type ConductorErrorOptions } from "@conductor-edge/sdk";
+ * const options: ConductorErrorOptions = { code: "MY_CHECK", method: "GET", path: "/workflow/x" };
+ * throw new ConductorError("the workflow is not what I expected", options);
+ * ```
+ */
 export interface ConductorErrorOptions {
   /** HTTP status, when the server answered. */
   status?: number;

@@ -43,7 +43,15 @@ export interface CallOptions {
   retry?: boolean;
 }
 
-/** A query parameter's value; arrays repeat the parameter, undefined leaves it out. */
+/**
+ * A query parameter's value; arrays repeat the parameter, undefined leaves it out.
+ *
+ * @example
+ * ```ts
+ * import type { QueryValue } from "@conductor-edge/sdk";
+ * const query: Record<string, QueryValue> = { taskType: ["a", "b"], includeTasks: true, version: undefined };
+ * ```
+ */
 export type QueryValue = string | number | boolean | readonly string[] | undefined;
 
 /**

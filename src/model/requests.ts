@@ -122,7 +122,15 @@ export interface WorkflowTestRequest extends StartWorkflowRequest {
   subWorkflowTestRequest?: Record<string, WorkflowTestRequest>;
 }
 
-/** What a synchronous execute or signal answers with. */
+/**
+ * What a synchronous execute or signal answers with.
+ *
+ * @example
+ * ```ts
+ * import type { ReturnStrategy } from "@conductor-edge/sdk";
+ * const strategy: ReturnStrategy = "BLOCKING_TASK";
+ * ```
+ */
 export type ReturnStrategy =
   | "TARGET_WORKFLOW"
   | "BLOCKING_WORKFLOW"
@@ -191,7 +199,15 @@ export interface SignalResponse {
   reasonForIncompletion?: string;
 }
 
-/** One field-level problem in an {@link ErrorResponse}. */
+/**
+ * One field-level problem in an {@link ErrorResponse}.
+ *
+ * @example
+ * ```ts
+ * import type { ValidationError } from "@conductor-edge/sdk";
+ * const show = (v: ValidationError): string => `${v.path}: ${v.message}`;
+ * ```
+ */
 export interface ValidationError {
   /** Where the problem is (`registerTaskDef.taskDefinitions[0].name`). */
   path?: string;

@@ -7,7 +7,15 @@
 import type { WorkflowTask } from "./workflow_def.ts";
 import type { TaskDef } from "./task_def.ts";
 
-/** Status of a task execution as the server stores it. */
+/**
+ * Status of a task execution as the server stores it.
+ *
+ * @example
+ * ```ts
+ * import type { TaskStatus } from "@conductor-edge/sdk";
+ * const waiting = (s: TaskStatus): boolean => s === "SCHEDULED" || s === "IN_PROGRESS";
+ * ```
+ */
 export type TaskStatus =
   | "IN_PROGRESS"
   | "CANCELED"
@@ -19,7 +27,15 @@ export type TaskStatus =
   | "TIMED_OUT"
   | "SKIPPED";
 
-/** Status a worker (or an operator) may report for a task. */
+/**
+ * Status a worker (or an operator) may report for a task.
+ *
+ * @example
+ * ```ts
+ * import type { TaskResultStatus } from "@conductor-edge/sdk";
+ * const status: TaskResultStatus = "FAILED_WITH_TERMINAL_ERROR"; // no retry
+ * ```
+ */
 export type TaskResultStatus =
   | "IN_PROGRESS"
   | "FAILED"
@@ -27,7 +43,15 @@ export type TaskResultStatus =
   | "COMPLETED"
   | "CANCELED";
 
-/** Task statuses after which the task never runs again. */
+/**
+ * Task statuses after which the task never runs again.
+ *
+ * @example
+ * ```ts
+ * import { TERMINAL_TASK_STATUSES } from "@conductor-edge/sdk";
+ * console.log(TERMINAL_TASK_STATUSES.includes("SCHEDULED")); // false
+ * ```
+ */
 export const TERMINAL_TASK_STATUSES: readonly TaskStatus[] = [
   "CANCELED",
   "FAILED",
@@ -51,7 +75,15 @@ export function isTerminalTaskStatus(status: TaskStatus): boolean {
   return TERMINAL_TASK_STATUSES.includes(status);
 }
 
-/** One log line attached to a task execution. */
+/**
+ * One log line attached to a task execution.
+ *
+ * @example
+ * ```ts
+ * import type { TaskExecLog } from "@conductor-edge/sdk";
+ * const line = (l: TaskExecLog): string => `${new Date(l.createdTime ?? 0).toISOString()} ${l.log}`;
+ * ```
+ */
 export interface TaskExecLog {
   /** The log text. */
   log?: string;
@@ -202,7 +234,16 @@ export interface TaskResult {
   extendLease?: boolean;
 }
 
-/** When a worker last polled a queue. */
+/**
+ * When a worker last polled a queue.
+ *
+ * @example
+ * ```ts
+ * import { OrkesClients, type PollData } from "@conductor-edge/sdk";
+ * const data: PollData[] = await new OrkesClients().getTaskClient().getPollData("send_email");
+ * console.log(data.map((d) => d.workerId));
+ * ```
+ */
 export interface PollData {
   /** The queue: the task type, `domain:taskType` with a domain. */
   queueName?: string;

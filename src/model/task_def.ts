@@ -4,13 +4,37 @@
  * @module
  */
 
-/** What happens when a task times out. Conductor's default is `TIME_OUT_WF`. */
+/**
+ * What happens when a task times out. Conductor's default is `TIME_OUT_WF`.
+ *
+ * @example
+ * ```ts
+ * import type { TimeoutPolicy } from "@conductor-edge/sdk";
+ * const policy: TimeoutPolicy = "RETRY";
+ * ```
+ */
 export type TimeoutPolicy = "RETRY" | "TIME_OUT_WF" | "ALERT_ONLY";
 
-/** How the delay between retries grows. Conductor's default is `FIXED`. */
+/**
+ * How the delay between retries grows. Conductor's default is `FIXED`.
+ *
+ * @example
+ * ```ts
+ * import type { RetryLogic } from "@conductor-edge/sdk";
+ * const logic: RetryLogic = "EXPONENTIAL_BACKOFF"; // retryDelaySeconds x 2^attempt
+ * ```
+ */
 export type RetryLogic = "FIXED" | "EXPONENTIAL_BACKOFF" | "LINEAR_BACKOFF";
 
-/** Fields the server keeps on every definition. */
+/**
+ * Fields the server keeps on every definition.
+ *
+ * @example
+ * ```ts
+ * import type { Auditable } from "@conductor-edge/sdk";
+ * const age = (def: Auditable): number => Date.now() - (def.createTime ?? Date.now());
+ * ```
+ */
 export interface Auditable {
   /** The application that owns it. */
   ownerApp?: string;

@@ -6,7 +6,15 @@
 import type { Task } from "./task.ts";
 import type { WorkflowDef } from "./workflow_def.ts";
 
-/** Status of a workflow execution. */
+/**
+ * Status of a workflow execution.
+ *
+ * @example
+ * ```ts
+ * import type { WorkflowStatus } from "@conductor-edge/sdk";
+ * const stuck = (s: WorkflowStatus): boolean => s === "PAUSED";
+ * ```
+ */
 export type WorkflowStatus =
   | "RUNNING"
   | "COMPLETED"
@@ -15,7 +23,15 @@ export type WorkflowStatus =
   | "TERMINATED"
   | "PAUSED";
 
-/** Workflow statuses after which nothing more happens unless an operator acts. */
+/**
+ * Workflow statuses after which nothing more happens unless an operator acts.
+ *
+ * @example
+ * ```ts
+ * import { TERMINAL_WORKFLOW_STATUSES } from "@conductor-edge/sdk";
+ * console.log(TERMINAL_WORKFLOW_STATUSES.includes("PAUSED")); // false
+ * ```
+ */
 export const TERMINAL_WORKFLOW_STATUSES: readonly WorkflowStatus[] = [
   "COMPLETED",
   "FAILED",

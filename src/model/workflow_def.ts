@@ -5,7 +5,15 @@
  */
 import type { Auditable, TaskDef } from "./task_def.ts";
 
-/** The task types of Conductor OSS's core; any other string is a worker (SIMPLE) type name. */
+/**
+ * The task types of Conductor OSS's core; any other string is a worker (SIMPLE) type name.
+ *
+ * @example
+ * ```ts
+ * import type { TaskType } from "@conductor-edge/sdk";
+ * const type: TaskType = "HTTP";
+ * ```
+ */
 export type TaskType =
   | "SIMPLE"
   | "DYNAMIC"
