@@ -4,7 +4,12 @@
  *
  * @module
  */
-import { createClock, createServer, type EmbeddedServer } from "../../src/server/mod.ts";
+import {
+  createClock,
+  createServer,
+  type EmbeddedServer,
+  type SystemTaskRegistry,
+} from "../../src/server/mod.ts";
 import type { Task, TaskDef, Workflow, WorkflowDef, WorkflowTask } from "../../src/model/mod.ts";
 
 /** What a call answered. */
@@ -29,7 +34,9 @@ export interface TestEngine {
 export const T0: number = Date.UTC(2030, 0, 1);
 
 /** Creates an engine on a manual clock. */
-export function testEngine(options: { retention?: number } = {}): TestEngine {
+export function testEngine(
+  options: { retention?: number; systemTasks?: SystemTaskRegistry } = {},
+): TestEngine {
   const server = createServer({ clock: createClock({ manual: true, start: T0 }), ...options });
   const send = async (method: string, path: string, body?: string): Promise<Reply> => {
     const res = await server.fetch(

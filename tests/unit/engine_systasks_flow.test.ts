@@ -1,0 +1,310 @@
+/**
+ * Control-flow system tasks of the embedded engine on a manual clock: forks and joins, dynamic
+ * forks, loops (condition, list mode, keepLastN), sub-workflows (output, status mapping,
+ * cancellation reaching the child), START_WORKFLOW, TERMINATE, HUMAN and JSON_JQ_TRANSFORM.
+ */
+import { after, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import type { WorkflowTask } from "../../src/model/mod.ts";
+import { complete, get, poll, register, simple, start } from "./engine_support.ts";
+import { settle, systaskEngine } from "./engine_systasks_support.ts";
+
+const noop = (ref: string): WorkflowTask => ({ name: ref, taskReferenceName: ref, type: "NOOP" });
+const inline = (ref: string, expression: string, input: Record<string, unknown> = {}) => ({
+  name: ref,
+  taskReferenceName: ref,
+  type: "INLINE",
+  inputParameters: { evaluatorType: "javascript", expression, ...input },
+});
+const summary = (tasks: { referenceTaskName?: string; status?: string }[] | undefined) =>
+  (tasks ?? []).map((t) => `${t.referenceTaskName}:${t.status}`);
+
+describe("engine control-flow system tasks", () => {
+  const e = systaskEngine();
+  after(() => e.close());
+
+  it("FORK_JOIN runs every branch and the JOIN gathers their outputs", async () => {
+    await register(e, {
+      name: "sf_fork",
+      tasks: [{
+        name: "fork",
+        taskReferenceName: "fork",
+        type: "FORK_JOIN",
+        forkTasks: [[simple("sf_left", "left")], [inline("right", "'r'")]],
+      }, { name: "join", taskReferenceName: "join", type: "JOIN", joinOn: ["left", "right"] }],
+    });
+    const id = await start(e, "sf_fork");
+    let wf = await settle(e, id, ["RUNNING"]);
+    const task = (await poll(e, "sf_left"))!;
+    assert.ok(task, "left branch is pollable");
+    wf = await get(e, id);
+    assert.equal(wf.tasks!.find((t) => t.referenceTaskName === "join")!.status, "IN_PROGRESS");
+    await complete(e, task, "COMPLETED", { outputData: { l: 1 } });
+    wf = await settle(e, id);
+    assert.equal(wf.status, "COMPLETED");
+    assert.deepEqual(summary(wf.tasks), [
+      "fork:COMPLETED",
+      "left:COMPLETED",
+      "right:COMPLETED",
+      "join:COMPLETED",
+    ]);
+    assert.equal(wf.tasks![0].taskType, "FORK");
+    assert.deepEqual(wf.tasks![3].outputData, { left: { l: 1 }, right: { result: "r" } });
+  });
+
+  it("FORK_JOIN_DYNAMIC forks forkTaskName once per forkTaskInputs item with __index", async () => {
+    await register(e, {
+      name: "sf_dyn",
+      tasks: [{
+        name: "dyn",
+        taskReferenceName: "dyn",
+        type: "FORK_JOIN_DYNAMIC",
+        inputParameters: {
+          forkTaskName: "sf_each",
+          forkTaskInputs: "${workflow.input.items}",
+        },
+      }, { name: "dj", taskReferenceName: "dj", type: "JOIN" }],
+    });
+    const id = await start(e, "sf_dyn", { items: [{ v: "a" }, { v: "b" }] });
+    for (let i = 0; i < 2; i++) {
+      const t = (await poll(e, "sf_each"))!;
+      assert.deepEqual(t.inputData, {
+        v: ["a", "b"][t.inputData!.__index as number],
+        __index: t.inputData!.__index,
+      });
+      await complete(e, t, "COMPLETED", { outputData: { got: t.inputData!.v } });
+    }
+    const wf = await settle(e, id);
+    assert.equal(wf.status, "COMPLETED");
+    assert.deepEqual(wf.tasks!.at(-1)!.outputData, {
+      _sf_each_0: { got: "a" },
+      _sf_each_1: { got: "b" },
+    });
+    assert.deepEqual(wf.tasks!.at(-1)!.inputData!.joinOn, ["_sf_each_0", "_sf_each_1"]);
+  });
+
+  it("DO_WHILE names iterations ref__N, evaluates loopCondition and prunes with keepLastN", async () => {
+    await register(e, {
+      name: "sf_loop",
+      tasks: [{
+        name: "loop",
+        taskReferenceName: "loop",
+        type: "DO_WHILE",
+        inputParameters: { keepLastN: 2 },
+        loopCondition: "$.loop.iteration < 4",
+        loopOver: [inline("body", "$.i * 2", { i: "${loop.output.iteration}" })],
+      }],
+    });
+    const wf = await settle(e, await start(e, "sf_loop"));
+    assert.equal(wf.status, "COMPLETED");
+    assert.deepEqual(summary(wf.tasks), [
+      "loop:COMPLETED",
+      "body__3:COMPLETED",
+      "body__4:COMPLETED",
+    ]);
+    assert.deepEqual(wf.tasks!.map((t) => t.iteration), [4, 3, 4]);
+    assert.deepEqual(wf.tasks![0].outputData, {
+      iteration: 4,
+      "3": { body: { result: 6 } },
+      "4": { body: { result: 8 } },
+    });
+  });
+
+  it("DO_WHILE in list mode runs once per item with loopItem/loopIndex", async () => {
+    await register(e, {
+      name: "sf_items",
+      tasks: [{
+        name: "each",
+        taskReferenceName: "each",
+        type: "DO_WHILE",
+        items: "${workflow.input.list}",
+        loopOver: [inline("up", "$.item.toUpperCase()", { item: "${each.output.loopItem}" })],
+      } as WorkflowTask],
+    });
+    const wf = await settle(e, await start(e, "sf_items", { list: ["x", "y", "z"] }));
+    assert.equal(wf.status, "COMPLETED");
+    assert.deepEqual(
+      wf.tasks!.slice(1).map((t) => t.outputData!.result),
+      ["X", "Y", "Z"],
+    );
+    assert.equal(wf.tasks![0].outputData!.loopIndex, 2);
+  });
+
+  it("a failing loop condition fails the DO_WHILE terminally", async () => {
+    await register(e, {
+      name: "sf_loop_bad",
+      tasks: [{
+        name: "lb",
+        taskReferenceName: "lb",
+        type: "DO_WHILE",
+        loopCondition: "$.nothing.here",
+        loopOver: [noop("n")],
+      }],
+    });
+    const wf = await settle(e, await start(e, "sf_loop_bad"));
+    assert.equal(wf.status, "FAILED");
+    assert.equal(wf.tasks![0].status, "FAILED_WITH_TERMINAL_ERROR");
+    assert.match(
+      wf.tasks![0].reasonForIncompletion!,
+      /^Unable to evaluate condition \$\.nothing\.here, exception Error evaluating the script `TypeError/,
+    );
+  });
+
+  it("SUB_WORKFLOW hands the child's output up; terminating the parent terminates the child", async () => {
+    await register(e, { name: "sf_child", tasks: [simple("sf_child_task", "ct")] });
+    await register(e, {
+      name: "sf_parent",
+      tasks: [{
+        name: "sub",
+        taskReferenceName: "sub",
+        type: "SUB_WORKFLOW",
+        subWorkflowParam: { name: "sf_child" },
+        inputParameters: { given: "${workflow.input.g}" },
+      }],
+    });
+    const id = await start(e, "sf_parent", { g: "gift" }, { correlationId: "c-1" });
+    const parent = await settle(e, id, ["RUNNING"]);
+    const sub = parent.tasks![0];
+    assert.equal(sub.status, "IN_PROGRESS");
+    assert.equal(sub.inputData!.subWorkflowVersion, 1);
+    const child = await get(e, sub.subWorkflowId!);
+    assert.equal(child.parentWorkflowId, id);
+    assert.equal(child.parentWorkflowTaskId, sub.taskId);
+    assert.equal(child.correlationId, "c-1");
+    assert.deepEqual(child.input, { given: "gift" });
+    const t = (await poll(e, "sf_child_task"))!;
+    await complete(e, t, "COMPLETED", { outputData: { r: "ok" } });
+    const done = await settle(e, id);
+    assert.equal(done.status, "COMPLETED");
+    assert.deepEqual(done.tasks![0].outputData, { subWorkflowId: child.workflowId, r: "ok" });
+
+    const id2 = await start(e, "sf_parent", { g: "x" });
+    const running = await settle(e, id2, ["RUNNING"]);
+    const childId = running.tasks![0].subWorkflowId!;
+    assert.equal((await e.call("DELETE", `/workflow/${id2}?reason=enough`)).status, 200);
+    const child2 = await get(e, childId);
+    assert.equal(child2.status, "TERMINATED");
+    assert.equal(
+      child2.reasonForIncompletion,
+      "Parent workflow has been terminated with reason: enough",
+    );
+    assert.equal((await get(e, id2)).tasks![0].status, "CANCELED");
+  });
+
+  it("a failed child fails the SUB_WORKFLOW task with the child's reason", async () => {
+    await register(e, { name: "sf_child_f", tasks: [inline("boom", "throw new Error('x')")] });
+    await register(e, {
+      name: "sf_parent_f",
+      tasks: [{
+        name: "sub",
+        taskReferenceName: "sub",
+        type: "SUB_WORKFLOW",
+        subWorkflowParam: { name: "sf_child_f", version: 1 },
+      }],
+    });
+    const wf = await settle(e, await start(e, "sf_parent_f"));
+    assert.equal(wf.status, "FAILED");
+    const sub = wf.tasks![0];
+    assert.equal(sub.status, "FAILED");
+    assert.match(
+      sub.reasonForIncompletion!,
+      new RegExp(`^Sub workflow sf_child_f\\.1/${sub.subWorkflowId} failure reason: Task `),
+    );
+  });
+
+  it("START_WORKFLOW starts another workflow and completes with its id", async () => {
+    await register(e, {
+      name: "sf_target",
+      tasks: [inline("echo", "'got ' + $.v", { v: "${workflow.input.v}" })],
+    });
+    await register(e, {
+      name: "sf_starter",
+      tasks: [{
+        name: "st",
+        taskReferenceName: "st",
+        type: "START_WORKFLOW",
+        inputParameters: { startWorkflow: { name: "sf_target", input: { v: "vee" } } },
+      }],
+    });
+    const wf = await settle(e, await start(e, "sf_starter"));
+    assert.equal(wf.status, "COMPLETED");
+    const other = await settle(e, wf.tasks![0].outputData!.workflowId as string);
+    assert.deepEqual(other.output, { result: "got vee" });
+  });
+
+  it("TERMINATE ends the workflow with its status, reason and output, cancelling the rest", async () => {
+    await register(e, {
+      name: "sf_term",
+      tasks: [{
+        name: "fork",
+        taskReferenceName: "fork",
+        type: "FORK_JOIN",
+        forkTasks: [[simple("sf_never", "never")], [{
+          name: "stop",
+          taskReferenceName: "stop",
+          type: "TERMINATE",
+          inputParameters: {
+            terminationStatus: "TERMINATED",
+            terminationReason: "enough",
+            workflowOutput: { why: "done" },
+          },
+        }]],
+      }, { name: "j", taskReferenceName: "j", type: "JOIN", joinOn: ["never", "stop"] }],
+    });
+    const wf = await settle(e, await start(e, "sf_term"));
+    assert.equal(wf.status, "TERMINATED");
+    assert.equal(wf.reasonForIncompletion, "enough");
+    assert.deepEqual(wf.output, { why: "done" });
+    assert.deepEqual(summary(wf.tasks), [
+      "fork:COMPLETED",
+      "never:CANCELED",
+      "stop:COMPLETED",
+      "j:CANCELED",
+    ]);
+  });
+
+  it("HUMAN waits until updated by reference", async () => {
+    await register(e, {
+      name: "sf_human",
+      tasks: [{ name: "approve", taskReferenceName: "approve", type: "HUMAN" }],
+    });
+    const id = await start(e, "sf_human");
+    e.advance(3_600_000);
+    assert.equal((await get(e, id)).tasks![0].status, "IN_PROGRESS");
+    const r = await e.call("POST", `/tasks/${id}/approve/COMPLETED`, { ok: true });
+    assert.equal(r.status, 200);
+    const wf = await settle(e, id);
+    assert.equal(wf.status, "COMPLETED");
+    assert.deepEqual(wf.output, { ok: true });
+  });
+
+  it("JSON_JQ_TRANSFORM runs real jq over the whole input; an error fails the task", async () => {
+    const jq = (ref: string, query: string, input: Record<string, unknown>) => ({
+      name: ref,
+      taskReferenceName: ref,
+      type: "JSON_JQ_TRANSFORM",
+      inputParameters: { queryExpression: query, ...input },
+      optional: true,
+    });
+    const shape = "{n: (.people | map(.name)), q: (.queryExpression | length)}";
+    await register(e, {
+      name: "sf_jq",
+      tasks: [
+        jq("many", ".items[] | . * 10", { items: [1, 2, 3] }),
+        jq("shape", shape, {
+          people: [{ name: "ada" }],
+        }),
+        jq("bad", ".a + .b", { a: "text", b: 1 }),
+      ],
+    });
+    const wf = await settle(e, await start(e, "sf_jq"));
+    assert.equal(wf.status, "COMPLETED");
+    assert.deepEqual(wf.tasks![0].outputData, { result: 10, resultList: [10, 20, 30] });
+    assert.deepEqual(wf.tasks![1].outputData!.result, { n: ["ada"], q: shape.length });
+    assert.equal(wf.tasks![2].status, "COMPLETED_WITH_ERRORS");
+    assert.equal(
+      wf.tasks![2].reasonForIncompletion,
+      'string ("text") and number (1) cannot be added',
+    );
+  });
+});
