@@ -103,27 +103,42 @@ interface WorkflowState {
 
 /** What {@link Engine.poll} takes. */
 export interface PollOptions {
+  /** Recorded on the task and in the poll data. */
   workerId?: string;
+  /** Polls `domain:taskType`; without it only un-domained tasks are served. */
   domain?: string;
+  /** Most tasks to hand out. @default 1 */
   count?: number;
+  /** How long to wait (clock time) for the first task. @default 0 */
   timeoutMs?: number;
+  /** Ends the wait early (the client went away). */
   signal?: AbortSignal;
 }
 
 /** The in-memory Conductor engine. */
 export class Engine implements SystemTaskHost {
+  /** The engine's time. */
   readonly clock: Clock;
+  /** Worker task queues by name (`taskType` or `domain:taskType`). */
   readonly queues: TaskQueues;
+  /** The system task types this engine runs. */
   readonly systemTasks: SystemTaskRegistry;
+  /** How many ended executions are kept. */
   readonly retention: number;
+  /** Makes workflow and task ids. */
   readonly newId: () => string;
 
+  /** Task definitions by name. */
   readonly taskDefs: Map<string, TaskDef> = new Map();
-  /** name -> version -> def */
+  /** Workflow definitions: name -> version -> definition. */
   readonly workflowDefs: Map<string, Map<number, WorkflowDef>> = new Map();
+  /** Executions by id (ended ones until retention drops them). */
   readonly workflows: Map<string, Workflow> = new Map();
+  /** Task executions by id, across workflows. */
   readonly tasks: Map<string, Task> = new Map();
+  /** Task logs by task id. */
   readonly logs: Map<string, TaskExecLog[]> = new Map();
+  /** When each task type was last polled, per domain. */
   readonly pollData: Map<string, PollData> = new Map();
 
   #state = new Map<string, WorkflowState>();

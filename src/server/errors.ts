@@ -17,6 +17,8 @@ export class ApiError extends Error {
   readonly retryable: boolean;
 
   /**
+   * An error with the HTTP status and message the REST layer answers with.
+   *
    * @example
    * ```ts
    * import { ApiError } from "@conductor-edge/sdk/server";

@@ -16,7 +16,6 @@
  *
  * @module
  */
-import type { Hono } from "hono";
 import { type Clock, createClock } from "./clock.ts";
 import { Engine } from "./engine.ts";
 import { createRoutes } from "./routes.ts";
@@ -27,7 +26,10 @@ import { listen } from "./listen.ts";
 export { type Clock, type ClockOptions, type ClockTimer, createClock } from "./clock.ts";
 export { Engine, type EngineOptions, type PollOptions } from "./engine.ts";
 export { ApiError } from "./errors.ts";
-export { resolveParameters } from "./expressions.ts";
+export { type PathSource, resolveParameters } from "./expressions.ts";
+export { queueName, TaskQueues } from "./queues.ts";
+// The Conductor models the engine's API speaks, so this entry's types are complete on their own.
+export type * from "../model/mod.ts";
 export {
   type CreateTaskOptions,
   type MapContext,
@@ -36,7 +38,7 @@ export {
   SystemTaskRegistry,
   type SystemTaskType,
 } from "./system_tasks.ts";
-export { defaultSystemTasks } from "./tasks/mod.ts";
+export { type CoreTaskOptions, defaultSystemTasks } from "./tasks/mod.ts";
 
 /** Options of {@link createServer}. */
 export interface ServerOptions {
@@ -52,7 +54,7 @@ export interface ServerOptions {
 
 /** Options of {@link EmbeddedServer.listen}. */
 export interface ListenOptions {
-  /** @default "127.0.0.1" */
+  /** The address to listen on. @default "127.0.0.1" */
   hostname?: string;
   /** 0 picks a free port. @default 0 */
   port?: number;
@@ -70,8 +72,6 @@ export interface EmbeddedServer {
   readonly clock: Clock;
   /** The engine itself, for inspection and for system task plug-ins. */
   readonly engine: Engine;
-  /** The Hono app behind `fetch`. */
-  readonly app: Hono;
 }
 
 /**
@@ -114,6 +114,5 @@ export function createServer(options: ServerOptions = {}): EmbeddedServer {
     },
     clock,
     engine,
-    app,
   };
 }

@@ -73,16 +73,23 @@ export interface CreateTaskOptions {
 
 /** What a system task type hook gets. */
 export interface SystemTaskContext {
+  /** The engine. */
   host: SystemTaskHost;
+  /** The workflow the task belongs to (live: changes are the engine's state). */
   workflow: Workflow;
+  /** The task execution (live). */
   task: Task;
 }
 
 /** What a mapper gets: the workflow task to expand and the retry number. */
 export interface MapContext {
+  /** The engine. */
   host: SystemTaskHost;
+  /** The workflow the executions are for. */
   workflow: Workflow;
+  /** The definition's task to expand. */
   workflowTask: WorkflowTask;
+  /** The retry number of the executions to make. */
   retryCount: number;
 }
 
