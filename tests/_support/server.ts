@@ -38,9 +38,13 @@ let pending: Promise<TestServer> | undefined;
 
 const KINDS: readonly TestServerKind[] = ["real", "embedded", "embedded-port"];
 
-/** The kind of server chosen by `CONDUCTOR_TEST_SERVER` (default `embedded`). */
+/**
+ * The kind of server chosen by `CONDUCTOR_TEST_SERVER`; by default `embedded`, or `real` when
+ * only `CONDUCTOR_SERVER_URL` is given (pointing the suite at a server of your own).
+ */
 export function testServerKind(): TestServerKind {
-  const kind = process.env.CONDUCTOR_TEST_SERVER || "embedded";
+  const kind = process.env.CONDUCTOR_TEST_SERVER ||
+    (process.env.CONDUCTOR_SERVER_URL ? "real" : "embedded");
   if (!KINDS.includes(kind as TestServerKind)) {
     throw new Error(
       `CONDUCTOR_TEST_SERVER must be one of ${KINDS.join(", ")}, got ${JSON.stringify(kind)}`,
