@@ -154,10 +154,11 @@ export class Transport {
 
         const body = parseBody(text);
         if (
-          (response.status === 401 || response.status === 403) && token !== undefined &&
-          !refreshed && isTokenError(body)
+          (response.status === 401 || response.status === 403) && !refreshed &&
+          (token !== undefined || config.authProvider !== undefined) && isTokenError(body)
         ) {
-          // One refresh and one retry: the token expired early or was revoked.
+          // One refresh and one retry: the token expired early or was revoked. With an
+          // authProvider, asking it again is the refresh.
           refreshed = true;
           this.#auth.invalidate(token);
           attempt--;

@@ -415,4 +415,19 @@ describe("client transport: auth", () => {
       "Bearer jwt-2",
     ]);
   });
+
+  it("asks the authProvider again once when the server says its token expired", async () => {
+    let calls = 0;
+    const server = await serve((r) =>
+      r.headers.authorization === "Bearer jwt-1"
+        ? { status: 401, body: { error: "EXPIRED_TOKEN" } }
+        : { status: 200, body: { ok: true } }
+    );
+    const t = transport(server, {
+      authProvider: () => ({ authorization: `Bearer jwt-${++calls}` }),
+    });
+    assert.deepEqual(await t.request({ method: "POST", path: "/tasks", body: {} }), { ok: true });
+    assert.equal(calls, 2);
+    assert.equal(server.count("/tasks"), 2);
+  });
 });
