@@ -794,7 +794,8 @@ export class Engine implements SystemTaskHost {
     const type = this.systemTasks.get(wt?.type ?? task.taskType);
     const total = taskDef?.totalTimeoutSeconds ?? 0;
     const first = this.#firstAttempt(wf, task);
-    const exhausted = total > 0 && this.now() - (first.scheduledTime ?? 0) >= total * 1000;
+    const elapsed = this.now() - (first.scheduledTime ?? 0);
+    const exhausted = total > 0 && elapsed >= total * 1000;
     if (
       !RETRIABLE_TASK.has(task.status!) || NOT_RETRIED_TYPES.has(task.taskType!) ||
       type?.retriable === false || expected <= (task.retryCount ?? 0) || exhausted
@@ -805,7 +806,12 @@ export class Engine implements SystemTaskHost {
         : task.status === "TIMED_OUT"
         ? "TIMED_OUT"
         : "FAILED";
-      throw new TerminateWorkflow(failureReason(task, status), status, task);
+      const reason = exhausted && RETRIABLE_TASK.has(task.status!)
+        ? `Task ${task.taskId}/${task.taskDefName} exceeded total timeout of ${total} seconds (elapsed ${
+          Math.floor(elapsed / 1000)
+        } seconds across all attempts). No further retries will be attempted.`
+        : failureReason(task, status);
+      throw new TerminateWorkflow(reason, status, task);
     }
     const rc = task.retryCount ?? 0;
     const d = taskDef?.retryDelaySeconds ?? 60;

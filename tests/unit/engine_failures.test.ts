@@ -97,6 +97,28 @@ describe("engine failures, retries and timeouts", () => {
     assert.equal((await poll(e, "fl_jitter"))?.taskId, retry.taskId);
   });
 
+  it("stops retrying once totalTimeoutSeconds has passed across all attempts", async () => {
+    await register(e, { name: "fl_total_wf", tasks: [simple("fl_total", "a")] }, [{
+      name: "fl_total",
+      retryCount: 10,
+      retryDelaySeconds: 0,
+      timeoutSeconds: 3,
+      responseTimeoutSeconds: 1,
+      totalTimeoutSeconds: 3,
+    }]);
+    const id = await start(e, "fl_total_wf");
+    await failUntilGone("fl_total", 1);
+    e.advance(3000);
+    const [last] = await failUntilGone("fl_total", 1);
+    const wf = await get(e, id);
+    assert.equal(wf.status, "FAILED");
+    assert.equal(
+      wf.reasonForIncompletion,
+      `Task ${last.taskId}/fl_total exceeded total timeout of 3 seconds (elapsed 3 seconds across all attempts). No further retries will be attempted.`,
+    );
+    assert.equal(wf.tasks!.length, 2);
+  });
+
   it("FAILED_WITH_TERMINAL_ERROR is not retried and fails the workflow", async () => {
     await register(e, { name: "fl_term_wf", tasks: [simple("fl_term", "a")] }, [{
       name: "fl_term",
