@@ -31,6 +31,7 @@ import { adHocTaskDef, forEachTask, normalizeTaskDef, normalizeWorkflowDef } fro
 import { type PathSource, resolveParameters } from "./expressions.ts";
 import { queueName, TaskQueues } from "./queues.ts";
 import { isSignalWait } from "./tasks/wait.ts";
+import { TerminateWorkflowError } from "./system_tasks.ts";
 import type {
   CreateTaskOptions,
   SystemTaskContext,
@@ -598,8 +599,12 @@ export class Engine implements SystemTaskHost {
         try {
           again = this.#decideOnce(wf);
         } catch (e) {
-          if (!(e instanceof TerminateWorkflow)) throw e;
-          this.#endWorkflow(wf, e.status, e.message, e.task, true);
+          if (e instanceof TerminateWorkflow) {
+            this.#endWorkflow(wf, e.status, e.message, e.task, true);
+          } else if (e instanceof TerminateWorkflowError) {
+            // issue 7: a system task's mapper/start ended the workflow (bad fork, bad input)
+            this.#endWorkflow(wf, "FAILED", e.message, undefined, true);
+          } else throw e;
           break;
         }
         if (isTerminalWorkflow(wf.status)) break;

@@ -115,6 +115,27 @@ export interface SystemTaskType {
   validate?(task: WorkflowTask): string[];
 }
 
+/**
+ * Thrown by a system task's `map`, `start` or `execute` to end the whole workflow FAILED with
+ * the message as its reason, as the server's TerminateWorkflowException does (a fork without a
+ * join, a dynamic fork whose input is not a map, a sub-workflow without subWorkflowParam).
+ *
+ * @example
+ * ```ts
+ * import { TerminateWorkflowError } from "@conductor-edge/sdk/server";
+ * const boom = () => {
+ *   throw new TerminateWorkflowError("Fork task definition is not followed by a join task.");
+ * };
+ * ```
+ */
+export class TerminateWorkflowError extends Error {
+  /** An error that ends the workflow with `message` as its reason. */
+  constructor(message: string) {
+    super(message);
+    this.name = "TerminateWorkflowError";
+  }
+}
+
 /** The task types of Conductor's core that are not worker tasks. */
 export const CORE_SYSTEM_TASK_TYPES: readonly string[] = [
   "DECISION",

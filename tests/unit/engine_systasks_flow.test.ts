@@ -83,6 +83,26 @@ describe("engine control-flow system tasks", () => {
     assert.deepEqual(wf.tasks!.at(-1)!.inputData!.joinOn, ["_sf_each_0", "_sf_each_1"]);
   });
 
+  it("a dynamic fork whose inputs are not a map fails the workflow with the server's reason", async () => {
+    await register(e, {
+      name: "sf_dyn_bad",
+      tasks: [{
+        name: "dyn",
+        taskReferenceName: "dyn",
+        type: "FORK_JOIN_DYNAMIC",
+        dynamicForkTasksParam: "tasks",
+        dynamicForkTasksInputParamName: "inputs",
+        inputParameters: { tasks: [simple("sf_x", "x1")], inputs: "not a map" },
+      }, { name: "dj", taskReferenceName: "dj", type: "JOIN" }],
+    });
+    const wf = await settle(e, await start(e, "sf_dyn_bad"));
+    assert.equal(wf.status, "FAILED");
+    assert.equal(
+      wf.reasonForIncompletion,
+      "Input to the dynamically forked tasks is not a map -> expecting a map of K,V  but found not a map",
+    );
+  });
+
   it("DO_WHILE names iterations ref__N, evaluates loopCondition and prunes with keepLastN", async () => {
     await register(e, {
       name: "sf_loop",

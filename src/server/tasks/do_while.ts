@@ -143,8 +143,9 @@ function removeIterations(ctx: SystemTaskContext, keepLastN: number): void {
  *
  * @example
  * ```ts
- * import { createDoWhileTask, defaultSystemTasks } from "@conductor-edge/sdk/server";
- * const registry = defaultSystemTasks().register(createDoWhileTask({ scriptTimeoutMs: 500 }));
+ * import { defaultSystemTasks } from "@conductor-edge/sdk/server";
+ * // the default registry holds this type; options set its script time limit
+ * const registry = defaultSystemTasks({ scriptTimeoutMs: 500 });
  * ```
  */
 export function createDoWhileTask(options: ScriptTaskOptions = {}): SystemTaskType {

@@ -16,7 +16,7 @@
  * @module
  */
 import type { Task, Workflow, WorkflowTask } from "../../model/mod.ts";
-import type { MapContext, SystemTaskType } from "../system_tasks.ts";
+import { type MapContext, type SystemTaskType, TerminateWorkflowError } from "../system_tasks.ts";
 import { defTasks, nextSibling, registeredTaskDef, SUCCESSFUL, TERMINAL } from "./defs_walk.ts";
 
 /** The latest execution of a ref (WorkflowModel.getTaskByRefName). */
@@ -39,11 +39,9 @@ function forkTaskOf(ctx: MapContext, extraInput: Record<string, unknown> = {}): 
   return fork;
 }
 
-function joinAfter(ctx: MapContext, what: string): WorkflowTask {
+function joinAfter(ctx: MapContext, missing: string): WorkflowTask {
   const join = nextSibling(defTasks(ctx.workflow), ctx.workflowTask.taskReferenceName);
-  if (!join || join.type !== "JOIN") {
-    throw new Error(`${what} is not followed by a join task.  Check the blueprint`);
-  }
+  if (!join || join.type !== "JOIN") throw new TerminateWorkflowError(missing);
   return join;
 }
 
@@ -68,7 +66,10 @@ export const forkJoinTask: SystemTaskType = {
     for (const branch of ctx.workflowTask.forkTasks ?? []) {
       if (branch.length) out.push(...ctx.host.mapTask(ctx.workflow, branch[0], ctx.retryCount));
     }
-    const join = joinAfter(ctx, "Fork task definition");
+    const join = joinAfter(
+      ctx,
+      "Fork task definition is not followed by a join task.  Check the blueprint",
+    );
     out.push(...ctx.host.mapTask(ctx.workflow, join, ctx.retryCount));
     return out;
   },
@@ -179,10 +180,12 @@ function dynamicBranches(
     return { tasks, inputs: byRef };
   }
   const param = wt.dynamicForkTasksParam;
-  if (!param) throw new Error("Dynamic fork needs dynamicForkTasksParam or forkTaskInputs");
+  if (!param) {
+    throw new TerminateWorkflowError("Dynamic fork needs dynamicForkTasksParam or forkTaskInputs");
+  }
   const raw = input[param] ?? [];
   if (!Array.isArray(raw) || raw.some((t) => !t || typeof t !== "object" || !t.taskReferenceName)) {
-    throw new Error(
+    throw new TerminateWorkflowError(
       `Input '${param}' is invalid. Cannot deserialize a list of Workflow Tasks from '${
         JSON.stringify(raw)
       }'`,
@@ -190,7 +193,7 @@ function dynamicBranches(
   }
   const byRef = input[wt.dynamicForkTasksInputParamName ?? ""];
   if (!byRef || typeof byRef !== "object" || Array.isArray(byRef)) {
-    throw new Error(
+    throw new TerminateWorkflowError(
       `Input to the dynamically forked tasks is not a map -> expecting a map of K,V  but found ${
         byRef ?? null
       }`,
@@ -236,7 +239,14 @@ export const forkJoinDynamicTask: SystemTaskType = {
         if (mapped.length) joinOn.push(mapped[mapped.length - 1].referenceTaskName!);
       }
     }
-    out.push(joinTask(ctx, joinAfter(ctx, "Dynamic join definition"), joinOn));
+    out.push(joinTask(
+      ctx,
+      joinAfter(
+        ctx,
+        "Dynamic join definition is not followed by a join task.  Check the workflow definition.",
+      ),
+      joinOn,
+    ));
     return out;
   },
 };

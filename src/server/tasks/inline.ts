@@ -22,8 +22,9 @@ const SCRIPT_EVALUATORS = new Set(["javascript", "graaljs"]);
  *
  * @example
  * ```ts
- * import { createInlineTask, defaultSystemTasks } from "@conductor-edge/sdk/server";
- * const registry = defaultSystemTasks().register(createInlineTask({ scriptTimeoutMs: 500 }));
+ * import { defaultSystemTasks } from "@conductor-edge/sdk/server";
+ * // the default registry holds this type; options set its script time limit
+ * const registry = defaultSystemTasks({ scriptTimeoutMs: 500 });
  * ```
  */
 export function createInlineTask(options: ScriptTaskOptions = {}): SystemTaskType {

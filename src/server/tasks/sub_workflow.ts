@@ -24,7 +24,12 @@ import type {
   WorkflowDef,
   WorkflowTask,
 } from "../../model/mod.ts";
-import type { SystemTaskContext, SystemTaskHost, SystemTaskType } from "../system_tasks.ts";
+import {
+  type SystemTaskContext,
+  type SystemTaskHost,
+  type SystemTaskType,
+  TerminateWorkflowError,
+} from "../system_tasks.ts";
 
 const TERMINAL_WORKFLOW = new Set(["COMPLETED", "FAILED", "TERMINATED", "TIMED_OUT"]);
 
@@ -67,7 +72,7 @@ function mappedInput(
 ): Record<string, unknown> {
   const params = workflowTask.subWorkflowParam;
   if (!params) {
-    throw new Error(
+    throw new TerminateWorkflowError(
       `Task ${workflowTask.name} is defined as sub-workflow and is missing subWorkflowParams. Please check the workflow definition`,
     );
   }
@@ -141,7 +146,11 @@ function startChild(ctx: SystemTaskContext): void {
       ? input.subWorkflowTaskToDomain as Record<string, string>
       : workflow.taskToDomain;
   try {
-    if (!name) throw new Error("SubWorkflow name is null and no workflowDefinition supplied");
+    if (!name) {
+      throw new TerminateWorkflowError(
+        "SubWorkflow name is null and no workflowDefinition supplied",
+      );
+    }
     const request: StartWorkflowRequest = {
       name,
       version,

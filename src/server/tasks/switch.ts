@@ -27,8 +27,9 @@ type Evaluation = { ok: true; value: string } | { ok: false; message: string } |
  *
  * @example
  * ```ts
- * import { createSwitchTask, defaultSystemTasks } from "@conductor-edge/sdk/server";
- * const registry = defaultSystemTasks().register(createSwitchTask({ scriptTimeoutMs: 500 }));
+ * import { defaultSystemTasks } from "@conductor-edge/sdk/server";
+ * // the default registry holds this type; options set its script time limit
+ * const registry = defaultSystemTasks({ scriptTimeoutMs: 500 });
  * ```
  */
 export function createSwitchTask(options: ScriptTaskOptions = {}): SystemTaskType {
