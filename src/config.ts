@@ -213,8 +213,8 @@ function positive(value: number | undefined, fallback: number, field: string): n
  * timeout, retry policy and default headers. Options win over the environment; the environment
  * is read only for settings the options leave out.
  *
- * The auth secret is kept private: it is not a property, so it never shows up when a
- * configuration is logged or serialized.
+ * The auth key and secret are kept private: they are not properties, so they never show up
+ * when a configuration is logged or serialized.
  *
  * @example
  * ```ts
@@ -230,8 +230,6 @@ export class Configuration {
   readonly serverUrl: string;
   /** The UI base URL, for links to executions. */
   readonly uiUrl: string;
-  /** The application key id, when credentials are set. */
-  readonly authKey?: string;
   /** The fetch every request goes through. */
   readonly fetch: FetchLike;
   /** Milliseconds before one attempt of a request times out. */
@@ -242,6 +240,7 @@ export class Configuration {
   readonly headers: Readonly<Record<string, string>>;
   /** The auth header provider, when one was given. */
   readonly authProvider?: () => AuthHeaders;
+  readonly #authKey?: string;
   readonly #authSecret?: string;
   readonly #env?: Record<string, string | undefined>;
 
@@ -277,7 +276,7 @@ export class Configuration {
         { code: "INVALID_CONFIGURATION" },
       );
     }
-    if (authKey !== undefined) this.authKey = authKey;
+    this.#authKey = authKey;
     this.#authSecret = authSecret;
     if (options.authProvider) this.authProvider = options.authProvider;
 
@@ -343,7 +342,7 @@ export class Configuration {
 
   /** Whether an auth key and secret are set (a token is requested with them). */
   get hasCredentials(): boolean {
-    return this.authKey !== undefined && this.#authSecret !== undefined;
+    return this.#authKey !== undefined && this.#authSecret !== undefined;
   }
 
   /**
@@ -376,8 +375,8 @@ export class Configuration {
    * ```
    */
   credentials(): { keyId: string; keySecret: string } | undefined {
-    return this.authKey !== undefined && this.#authSecret !== undefined
-      ? { keyId: this.authKey, keySecret: this.#authSecret }
+    return this.#authKey !== undefined && this.#authSecret !== undefined
+      ? { keyId: this.#authKey, keySecret: this.#authSecret }
       : undefined;
   }
 
@@ -386,7 +385,7 @@ export class Configuration {
     return {
       serverUrl: this.serverUrl,
       uiUrl: this.uiUrl,
-      authKey: this.authKey,
+      credentials: this.hasCredentials ? "[set]" : "[none]",
       requestTimeoutMs: this.requestTimeoutMs,
       retry: this.retry,
       headers: Object.keys(this.headers),

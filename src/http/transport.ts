@@ -324,7 +324,8 @@ export class Transport {
     } else if (status === 429) {
       hint = " The server is rate-limiting this client.";
     }
-    const secrets = [token, this.#auth.token, this.configuration.credentials()?.keySecret];
+    const credentials = this.configuration.credentials();
+    const secrets = [token, this.#auth.token, credentials?.keySecret, credentials?.keyId];
     const message = redact(
       `${method} ${path} failed with ${status}${detail ? `: ${detail}` : ""}.${hint}`,
       secrets,

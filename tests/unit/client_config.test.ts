@@ -95,11 +95,17 @@ describe("client configuration", () => {
     );
   });
 
-  it("never shows the secret when serialized", () => {
-    const config = new Configuration({ authKey: "key", authSecret: "very-secret-value", env: {} });
-    assert.ok(!JSON.stringify(config).includes("very-secret-value"));
-    assert.ok(!Object.values(config).some((v) => v === "very-secret-value"));
-    assert.equal(config.credentials()?.keySecret, "very-secret-value");
+  it("never shows the key or the secret when serialized", () => {
+    const config = new Configuration({
+      authKey: "key-id-42",
+      authSecret: "very-secret-value",
+      env: {},
+    });
+    for (const secret of ["key-id-42", "very-secret-value"]) {
+      assert.ok(!JSON.stringify(config).includes(secret));
+      assert.ok(!Object.values(config).some((v) => v === secret));
+    }
+    assert.deepEqual(config.credentials(), { keyId: "key-id-42", keySecret: "very-secret-value" });
   });
 
   it("recognizes its errors across realms by brand and name", () => {

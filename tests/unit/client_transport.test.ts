@@ -349,7 +349,7 @@ describe("client transport: auth", () => {
     assert.equal((error as AuthError).status, 403);
     assert.equal(server.count("/token"), 2);
     assert.equal(server.count("/x"), 2);
-    assertNoSecret(error, SECRET, "refused-token-1", "refused-token-2");
+    assertNoSecret(error, SECRET, KEY, "refused-token-1", "refused-token-2");
   });
 
   it("treats a 404 from /token as a server without auth and never asks again", async () => {
@@ -370,7 +370,7 @@ describe("client transport: auth", () => {
     const error = await rejection(transport(server, creds).request({ method: "GET", path: "/x" }));
     assert.ok(isAuthError(error));
     assert.match((error as Error).message, /CONDUCTOR_AUTH_KEY and CONDUCTOR_AUTH_SECRET/);
-    assertNoSecret(error, SECRET);
+    assertNoSecret(error, SECRET, KEY);
   });
 
   it("does not ask for a token again right after the key was refused", async () => {
@@ -388,7 +388,7 @@ describe("client transport: auth", () => {
     const server = await serve((r) =>
       r.path === "/token"
         ? { status: 200, body: { token: "echoed-token-XYZ" } }
-        : { status: 500, body: { status: 500, message: `boom ${SECRET} echoed-token-XYZ` } }
+        : { status: 500, body: { status: 500, message: `boom ${SECRET} echoed-token-XYZ ${KEY}` } }
     );
     const error = await rejection(
       transport(server, { ...creds, retry: { maxRetries: 0 } }).request({
@@ -397,7 +397,7 @@ describe("client transport: auth", () => {
       }),
     );
     assert.ok(isHttpError(error, 500));
-    assertNoSecret(error, SECRET, "echoed-token-XYZ");
+    assertNoSecret(error, SECRET, KEY, "echoed-token-XYZ");
   });
 
   it("uses the authProvider's headers instead of a token when one is given", async () => {
