@@ -22,6 +22,7 @@ describe("script sandbox", () => {
       ["undefined", {}, null],
       ["({ a: undefined, list: [1, NaN], fn() {} })", {}, { a: null, list: [1, "NaN"], fn: {} }],
       ["if ($.x) { 'yes' } else { 'no' }", { x: false }, "no"],
+      ["new Date(0)", {}, {}],
     ];
     for (const [script, input, expected] of cases) {
       assert.deepEqual(s.evaluate(script, input), { ok: true, value: expected }, script);
@@ -53,6 +54,11 @@ describe("script sandbox", () => {
       ok: false,
       timedOut: false,
       message: "Error evaluating the script `Error: nope`",
+    });
+    assert.deepEqual(s.evaluate("throw 'plain'", {}), {
+      ok: false,
+      timedOut: false,
+      message: "Error evaluating the script `plain` at line 1",
     });
   });
 

@@ -83,7 +83,6 @@ const PRELUDE = `(() => {
     if (typeof v === "bigint") return Number(v);
     if (typeof v !== "object" && typeof v !== "function") return v;
     if (Array.isArray(v)) return v.map((x) => conv(x, depth + 1));
-    if (v instanceof Date) return v.getTime();
     const out = {};
     for (const k of Object.keys(v)) out[k] = conv(v[k], depth + 1);
     return out;
@@ -106,7 +105,7 @@ function graalMessage(name: string, message: string): string {
   return message;
 }
 
-function describeError(dumped: unknown, byScript: boolean): string {
+function describeError(dumped: unknown, byScript: boolean, singleLine: boolean): string {
   if (dumped && typeof dumped === "object") {
     const e = dumped as { name?: unknown; message?: unknown; stack?: unknown };
     const name = typeof e.name === "string" ? e.name : "Error";
@@ -116,7 +115,9 @@ function describeError(dumped: unknown, byScript: boolean): string {
     if (line && !byScript) return `Error evaluating the script \`${text}\` at line ${line}`;
     return `Error evaluating the script \`${text}\``;
   }
-  return `Error evaluating the script \`${String(dumped)}\``;
+  // A thrown non-error value: the server names the throw's line; QuickJS does not keep it, so
+  // it is given for one-line scripts only.
+  return `Error evaluating the script \`${String(dumped)}\`${singleLine ? " at line 1" : ""}`;
 }
 
 class QuickJsSandbox implements ScriptSandbox {
@@ -169,7 +170,7 @@ class QuickJsSandbox implements ScriptSandbox {
         };
       }
       if (!(e instanceof ScriptFailure)) {
-        return { ok: false, timedOut: false, message: describeError(String(e), true) };
+        return { ok: false, timedOut: false, message: describeError(String(e), true, false) };
       }
       let byScript = true;
       if (isByScript) {
@@ -179,7 +180,11 @@ class QuickJsSandbox implements ScriptSandbox {
           r.value.dispose();
         } else r.error?.dispose();
       }
-      return { ok: false, timedOut: false, message: describeError(vm.dump(e.handle), byScript) };
+      return {
+        ok: false,
+        timedOut: false,
+        message: describeError(vm.dump(e.handle), byScript, !script.includes("\n")),
+      };
     } finally {
       for (const h of handles.reverse()) h.dispose();
       vm.dispose();
