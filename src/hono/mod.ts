@@ -60,3 +60,6 @@ export {
   verifyWebhookSignature,
   type WebhookSignatureHeaders,
 } from "./signature.ts";
+// The Conductor models the signatures above mention, so that this entry's documentation stands
+// on its own.
+export type * from "../model/mod.ts";

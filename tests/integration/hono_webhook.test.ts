@@ -96,6 +96,21 @@ describe("webhook adapter against the test server", () => {
     assert.deepEqual(taskByRef(done, "approval").outputData, { reason: "rejected" });
   });
 
+  it("completes a HUMAN task the same way", async () => {
+    const name = await fx.workflowDef("hono_human", [
+      { name: "review", taskReferenceName: "review", type: "HUMAN" },
+    ], { outputParameters: { review: "${review.output}" } });
+    const id = fx.track(await fx.clients.getWorkflowClient().startWorkflowByName(name, {}));
+    await until(fx.clients, id, (w) => taskByRef(w, "review").status === "IN_PROGRESS", "human");
+    const res = await post(`/${id}/review?sync=true`, await signedPost({ verdict: "ok" }));
+    assert.equal(res.status, 200);
+    assert.deepEqual(await res.json(), {
+      workflowId: id,
+      status: "COMPLETED",
+      output: { review: { verdict: "ok" } },
+    });
+  });
+
   it("a resolver's signal completes the waiting task (202, then 404 once nothing waits)", async () => {
     const resolver = conductorWebhook({
       ...(fx.server.fetch !== globalThis.fetch

@@ -16,7 +16,7 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { Configuration, OrkesClients, type Workflow } from "../../mod.ts";
 import { signWebhook } from "../../src/hono/mod.ts";
-import { testServer, uniqueName } from "../_support/server.ts";
+import { testServer, testServerKind, uniqueName } from "../_support/server.ts";
 
 /** The example under test. */
 export const EXAMPLE: string = fileURLToPath(
@@ -106,9 +106,7 @@ export function describeEdgeRuntime(
 
     before(async () => {
       // A runtime in another process needs a socket: the embedded engine listens on a port.
-      if (process.env.CONDUCTOR_TEST_SERVER !== "real") {
-        process.env.CONDUCTOR_TEST_SERVER = "embedded-port";
-      }
+      if (testServerKind() === "embedded") process.env.CONDUCTOR_TEST_SERVER = "embedded-port";
       const server = await testServer();
       clients = new OrkesClients(new Configuration({ serverUrl: server.apiUrl }));
       workflowName = uniqueName("hono_edge");
