@@ -298,6 +298,13 @@ export function workflowDefErrors(
         message: "WorkflowTask taskReferenceName name cannot be empty or null",
       });
     }
+    if (typeof task.startDelay === "number" && task.startDelay < 0) {
+      errors.push({
+        path: `${path}.tasks[${i}].startDelay`,
+        message: "must be greater than or equal to 0",
+        invalidValue: String(task.startDelay),
+      });
+    }
   });
   if (errors.length > 0) return errors;
   const refs = new Map<string, WorkflowTask>();

@@ -161,6 +161,19 @@ describe("engine metadata API", () => {
     assert.equal((await e.call("GET", "/metadata/workflow/md_x")).status, 404);
   });
 
+  it("rejects a negative startDelay on a task", async () => {
+    const r = await e.call<ErrorResponse>("POST", "/metadata/workflow", {
+      name: "md_delay",
+      tasks: [{ name: "a", taskReferenceName: "a", startDelay: -1 }],
+    });
+    assert.equal(r.status, 400);
+    assert.deepEqual(r.body.validationErrors, [{
+      path: "registerWorkflowDef.arg0.tasks[0].startDelay",
+      message: "must be greater than or equal to 0",
+      invalidValue: "-1",
+    }]);
+  });
+
   it("upserts a list with PUT and answers a BulkResponse", async () => {
     const r = await e.call("PUT", "/metadata/workflow", [
       { name: "md_bulk", tasks: [{ name: "t", taskReferenceName: "t" }] },
