@@ -46,7 +46,16 @@ export async function listen(handler: Handler, hostname: string, port: number): 
     // response and warns about listeners on it; long polls end on their own timeout instead.
     const server = g.Deno.serve(
       { hostname, port, onListen: () => {} },
-      (request) => handler(new Request(request, { signal: null })),
+      (request) =>
+        handler(
+          new Request(request.url, {
+            method: request.method,
+            headers: request.headers,
+            body: request.body,
+            // @ts-ignore: `duplex` is needed for a streamed body, missing from older RequestInit types
+            duplex: "half",
+          }),
+        ),
     );
     return {
       url: `http://${host}:${server.addr.port}/api`,
