@@ -42,18 +42,4 @@ export interface NotYetInEngine {
 }
 
 /** Task types / operator APIs the embedded engine does not implement yet (see the README). */
-export const notYetInEngine: NotYetInEngine[] = [
-  { covers: "SWITCH", reason: "the SWITCH system task (value-param and javascript evaluators)" },
-  { covers: "DO_WHILE", reason: "the DO_WHILE system task (iterations, items, keepLastN)" },
-  { covers: "FORK_JOIN", reason: "static forks" },
-  { covers: "JOIN", reason: "the JOIN system task" },
-  { covers: "FORK_JOIN_DYNAMIC", reason: "dynamic forks" },
-  { covers: "SUB_WORKFLOW", reason: "child workflows" },
-  { covers: "START_WORKFLOW", reason: "the START_WORKFLOW system task" },
-  { covers: "TERMINATE", reason: "the TERMINATE system task" },
-  { covers: "INLINE", reason: "INLINE scripts (sandboxed JavaScript)" },
-  { covers: "JSON_JQ_TRANSFORM", reason: "jq transforms" },
-  { covers: "HTTP", reason: "the HTTP system task" },
-  { covers: "NOOP", reason: "the NOOP system task" },
-  { covers: "HUMAN", reason: "the HUMAN system task" },
-];
+export const notYetInEngine: NotYetInEngine[] = [];

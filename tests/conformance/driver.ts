@@ -78,8 +78,19 @@ export class Driver {
       headers["content-type"] = options.text ? "text/plain" : "application/json";
       body = options.text ? String(options.body) : JSON.stringify(options.body);
     }
-    const res = await this.target.fetch(url.toString(), { method, headers, body });
-    const raw = await res.text();
+    let res = await this.target.fetch(url.toString(), { method, headers, body });
+    let raw = await res.text();
+    // The real server's SQLite store answers 500 "database is locked" under load: the write did
+    // not happen, so try again (a few times, in wall time) rather than record an outage.
+    for (
+      let attempt = 1;
+      attempt <= 5 && res.status === 500 && raw.includes("SQLITE_BUSY");
+      attempt++
+    ) {
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+      res = await this.target.fetch(url.toString(), { method, headers, body });
+      raw = await res.text();
+    }
     let parsed: unknown = raw === "" ? undefined : raw;
     if (raw !== "" && (res.headers.get("content-type") ?? "").includes("json")) {
       try {

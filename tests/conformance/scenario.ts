@@ -77,7 +77,14 @@ export type Op =
 
 /** One scripted step. */
 export type Step =
-  | { worker: string; ref?: string; answer: Answer; timeoutMs?: number }
+  | {
+    worker: string;
+    ref?: string;
+    /** Only this attempt: another one polled meanwhile is held, never answered by this step. */
+    retryCount?: number;
+    answer: Answer;
+    timeoutMs?: number;
+  }
   | (Op & { of?: Selector; label?: string })
   | {
     /** The workflow's status, or the latest task with `ref` (of `retryCount`, when given). */
@@ -114,6 +121,11 @@ export interface Scenario {
   taskFields?: string[];
   /** Set when timing depends on the real server's ~30 s sweeper: why, and the waits are long. */
   slow?: string;
+  /**
+   * Observation paths (see `maskPaths`) where the REAL server itself is not deterministic, with
+   * the reason; masked on both sides for every server, and listed in the README.
+   */
+  racy?: { paths: string[]; reason: string };
 }
 
 /** One observation: a workflow view, or the answer of an operator call. */
@@ -137,6 +149,15 @@ export interface RunEnvironment {
 }
 
 const TERMINAL = new Set(["COMPLETED", "FAILED", "TIMED_OUT", "TERMINATED"]);
+const TERMINAL_TASK = new Set([
+  "COMPLETED",
+  "COMPLETED_WITH_ERRORS",
+  "FAILED",
+  "FAILED_WITH_TERMINAL_ERROR",
+  "CANCELED",
+  "TIMED_OUT",
+  "SKIPPED",
+]);
 const NAME = /\bcf_\w+/g;
 const STEP_TIMEOUT_MS = 20_000;
 const SLOW_STEP_TIMEOUT_MS = 90_000;
@@ -179,7 +200,7 @@ class ScenarioRun {
   readonly #httpBase: string;
   readonly #normalizer: Normalizer;
   readonly #workflows = new Map<string, string>();
-  readonly #held = new Map<string, Task[]>();
+  readonly #held: Task[] = [];
   readonly #timeout: number;
 
   constructor(scenario: Scenario, env: RunEnvironment) {
@@ -348,23 +369,19 @@ class ScenarioRun {
 
   async #work(step: Extract<Step, { worker: string }>): Promise<void> {
     const taskType = this.#forward(step.worker);
-    const take = (): Task | undefined => {
-      if (!step.ref) {
-        for (const list of this.#held.values()) if (list.length) return list.shift();
-        return undefined;
-      }
-      return this.#held.get(step.ref)?.shift();
-    };
+    const wanted = (task: Task): boolean =>
+      (!step.ref || task.referenceTaskName === step.ref) &&
+      (step.retryCount === undefined || task.retryCount === step.retryCount);
     const task = await this.#driver.until(
       `a ${step.worker} task${step.ref ? ` with ref ${step.ref}` : ""}`,
       async () => {
-        const held = take();
-        if (held) return held;
+        // A task polled earlier for another step is kept until its step comes.
+        const index = this.#held.findIndex(wanted);
+        if (index >= 0) return this.#held.splice(index, 1)[0];
         const polled = await this.#driver.poll(taskType);
         if (!polled) return undefined;
-        if (step.ref && polled.referenceTaskName !== step.ref) {
-          const ref = polled.referenceTaskName ?? "";
-          this.#held.set(ref, [...(this.#held.get(ref) ?? []), polled]);
+        if (!wanted(polled)) {
+          this.#held.push(polled);
           return undefined;
         }
         return polled;
@@ -390,13 +407,23 @@ class ScenarioRun {
     const id = await this.#select(step.of);
     const cond = step.await;
     let last: unknown;
+    let settling = 0;
     await this.#driver.until(
       `${step.of ?? "main"} ${JSON.stringify(cond)}`,
       async () => {
         const wf = await this.#driver.workflow(id);
+        const tasks = (wf.tasks ?? []).map((t) =>
+          `${t.referenceTaskName}#${t.retryCount}:${t.status}${t.pollCount ? `(polled)` : ""}`
+        );
         if (!("ref" in cond)) {
-          last = wf.status;
-          if (asSet(cond.status).includes(wf.status ?? "")) return true;
+          last = { status: wf.status, tasks };
+          if (asSet(cond.status).includes(wf.status ?? "")) {
+            // A finished workflow cancels its open tasks just after its status is written on the
+            // real server: observe it once every task has settled too (or a few polls later: an
+            // async JOIN racing the cancellation may stay IN_PROGRESS for good).
+            const open = (wf.tasks ?? []).some((t) => !TERMINAL_TASK.has(t.status ?? ""));
+            return TERMINAL.has(wf.status ?? "") && open && ++settling < 20 ? undefined : true;
+          }
           if (TERMINAL.has(wf.status ?? "")) {
             // A finished workflow changes only through an operator call: stop waiting.
             const reason = wf.reasonForIncompletion ? ` (${wf.reasonForIncompletion})` : "";
@@ -408,7 +435,7 @@ class ScenarioRun {
           t.referenceTaskName === cond.ref &&
           (cond.retryCount === undefined || t.retryCount === cond.retryCount)
         ).at(-1);
-        last = (wf.tasks ?? []).map((t) => `${t.referenceTaskName}#${t.retryCount}:${t.status}`);
+        last = tasks;
         if (!task) return undefined;
         return !cond.status || asSet(cond.status).includes(task.status ?? "") ? true : undefined;
       },

@@ -9,6 +9,7 @@ import type { Scenario } from "../scenario.ts";
 import {
   complete,
   fail,
+  failTerminal,
   inline,
   settleOn,
   simple,
@@ -99,6 +100,44 @@ export const subWorkflowScenarios: Scenario[] = [
       { await: { ref: "cw" }, of: "child:child" },
       { op: "terminate", reason: "only the child", of: "child:child" },
       ...settleOn(["TERMINATED", "FAILED", "CANCELED"], "parent ended"),
+    ],
+  },
+  {
+    name: "sub_workflow_cancelled_by_sibling_failure",
+    description: "a failing fork sibling fails the parent, and the running child is terminated",
+    covers: ["SUB_WORKFLOW", "FORK_JOIN", "JOIN", "SIMPLE"],
+    taskDefs: [taskDef("cf_sib_child"), taskDef("cf_sib_bad")],
+    workflows: [
+      workflow("cf_parent_sib", [
+        {
+          name: "fork",
+          taskReferenceName: "fork",
+          type: "FORK_JOIN",
+          forkTasks: [[sub("child", "cf_child_sib"), simple("cf_sib_bad", "after_child")], [
+            simple("cf_sib_bad", "bad"),
+            simple("cf_sib_bad", "after_bad"),
+          ]],
+        },
+        // Joining on tasks that never come keeps the real server's async JOIN out of the race.
+        {
+          name: "join",
+          taskReferenceName: "join",
+          type: "JOIN",
+          joinOn: ["after_child", "after_bad"],
+        },
+      ]),
+      workflow("cf_child_sib", [simple("cf_sib_child", "cw")]),
+    ],
+    racy: {
+      paths: ["workflow.tasks.3.status"],
+      reason: "the real server's async JOIN races the cancellation: CANCELED or left IN_PROGRESS",
+    },
+    steps: [
+      { await: { ref: "cw" }, of: "child:child" },
+      work("cf_sib_bad", "bad", failTerminal("sibling broke")),
+      { await: { status: "FAILED" } },
+      { await: { status: "TERMINATED" }, of: "child:child" },
+      { observe: "failed" },
     ],
   },
   {
@@ -246,6 +285,10 @@ export const terminateScenarios: Scenario[] = [
         { name: "join", taskReferenceName: "join", type: "JOIN", joinOn: ["waiting", "stop"] },
       ]),
     ],
+    racy: {
+      paths: ["workflow.tasks.3.status"],
+      reason: "the real server's async JOIN races the cancellation: CANCELED or left IN_PROGRESS",
+    },
     steps: settleOn("TERMINATED", "terminated"),
   },
 ];
@@ -305,6 +348,19 @@ export const waitScenarios: Scenario[] = [
     covers: ["WAIT"],
     workflows: [workflow("cf_wait_until", [system("WAIT", "w", { until: "2020-01-01 00:00" })])],
     steps: settleOn(["COMPLETED", "FAILED"], "ended"),
+  },
+  {
+    name: "wait_until_future_signalled",
+    description: "a WAIT until a far future time waits, and an update by ref completes it early",
+    covers: ["WAIT", "op:updateByRef"],
+    workflows: [workflow("cf_wait_future", [system("WAIT", "w", { until: "2099-01-01 00:00" })])],
+    steps: [
+      { await: { ref: "w" } },
+      { settle: 300 },
+      { observe: "waiting" },
+      { op: "updateByRef", ref: "w", status: "COMPLETED", output: { early: true } },
+      ...settleOn("COMPLETED", "completed"),
+    ],
   },
   {
     name: "wait_signal_by_ref",
