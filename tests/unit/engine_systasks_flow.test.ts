@@ -23,6 +23,33 @@ describe("engine control-flow system tasks", () => {
   const e = systaskEngine();
   after(() => e.close());
 
+  it("refuses definitions the server refuses, with its messages", async () => {
+    const bad: WorkflowTask[] = [
+      { name: "sw", taskReferenceName: "sw", type: "SWITCH", evaluatorType: "value-param" },
+      { name: "lp", taskReferenceName: "lp", type: "DO_WHILE", loopOver: [] },
+      { name: "sub", taskReferenceName: "sub", type: "SUB_WORKFLOW" },
+      { name: "tm", taskReferenceName: "tm", type: "TERMINATE", inputParameters: {} },
+      { name: "jq", taskReferenceName: "jq", type: "JSON_JQ_TRANSFORM", inputParameters: {} },
+      { name: "ht", taskReferenceName: "ht", type: "HTTP", inputParameters: {} },
+    ];
+    const r = await e.call<{ validationErrors: { path: string; message: string }[] }>(
+      "POST",
+      "/metadata/workflow",
+      { name: "sf_invalid", version: 1, tasks: bad },
+    );
+    assert.equal(r.status, 400);
+    assert.deepEqual(r.body.validationErrors.map((v) => `${v.path}: ${v.message}`), [
+      "registerWorkflowDef.arg0.tasks[0]: expression field is required for taskType: SWITCH taskName: sw",
+      "registerWorkflowDef.arg0.tasks[0]: decisionCases should have atleast one task for taskType: SWITCH taskName: sw",
+      "registerWorkflowDef.arg0.tasks[1]: loopCondition field is required for taskType: DO_WHILE taskName: lp",
+      "registerWorkflowDef.arg0.tasks[1]: loopOver field is required for taskType: DO_WHILE taskName: lp",
+      "registerWorkflowDef.arg0.tasks[2]: subWorkflowParam field is required for taskType: SUB_WORKFLOW taskName: sub",
+      "registerWorkflowDef.arg0.tasks[3]: terminate task must have an terminationStatus parameter and must be set to COMPLETED or FAILED, taskName: tm",
+      "registerWorkflowDef.arg0.tasks[4]: inputParameters.queryExpression field is required for taskType: JSON_JQ_TRANSFORM taskName: jq",
+      "registerWorkflowDef.arg0.tasks[5]: inputParameters.http_request or inputParameters.uri field is required for taskType: HTTP taskName: ht",
+    ]);
+  });
+
   it("FORK_JOIN runs every branch and the JOIN gathers their outputs", async () => {
     await register(e, {
       name: "sf_fork",
@@ -138,6 +165,7 @@ describe("engine control-flow system tasks", () => {
         taskReferenceName: "each",
         type: "DO_WHILE",
         items: "${workflow.input.list}",
+        loopCondition: "true",
         loopOver: [inline("up", "$.item.toUpperCase()", { item: "${each.output.loopItem}" })],
       } as WorkflowTask],
     });

@@ -26,6 +26,11 @@ export const TERMINAL: ReadonlySet<string> = new Set([
   "SKIPPED",
 ]);
 
+/** The server's "%s field is required for taskType: %s taskName: %s" registration message. */
+export function required(field: string, type: string, task: WorkflowTask): string {
+  return `${field} field is required for taskType: ${type} taskName: ${task.name}`;
+}
+
 /** The lists of tasks nested directly in a workflow task (cases, branches, loop body). */
 export function childLists(t: WorkflowTask): WorkflowTask[][] {
   const out: WorkflowTask[][] = [];

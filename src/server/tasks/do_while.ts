@@ -16,7 +16,7 @@ import type { Task, Workflow, WorkflowTask } from "../../model/mod.ts";
 import { baseRef } from "../engine.ts";
 import { scriptTruthy } from "../script/mod.ts";
 import type { SystemTaskContext, SystemTaskType } from "../system_tasks.ts";
-import { contains, SUCCESSFUL, TERMINAL } from "./defs_walk.ts";
+import { contains, required, SUCCESSFUL, TERMINAL } from "./defs_walk.ts";
 import type { ScriptTaskOptions } from "./inline.ts";
 import { finish, preloadSandbox, sandboxOrLater } from "./lazy.ts";
 
@@ -195,7 +195,10 @@ export function createDoWhileTask(options: ScriptTaskOptions = {}): SystemTaskTy
     initialStatus: "IN_PROGRESS",
     validate(task) {
       if (task.loopCondition) preloadSandbox();
-      return [];
+      const errors: string[] = [];
+      if (task.loopCondition == null) errors.push(required("loopCondition", "DO_WHILE", task));
+      if (!task.loopOver?.length) errors.push(required("loopOver", "DO_WHILE", task));
+      return errors;
     },
     cancel({ task }) {
       task.status = "CANCELED";

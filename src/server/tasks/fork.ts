@@ -17,7 +17,14 @@
  */
 import type { Task, Workflow, WorkflowTask } from "../../model/mod.ts";
 import { type MapContext, type SystemTaskType, TerminateWorkflowError } from "../system_tasks.ts";
-import { defTasks, nextSibling, registeredTaskDef, SUCCESSFUL, TERMINAL } from "./defs_walk.ts";
+import {
+  defTasks,
+  nextSibling,
+  registeredTaskDef,
+  required,
+  SUCCESSFUL,
+  TERMINAL,
+} from "./defs_walk.ts";
 
 /** The latest execution of a ref (WorkflowModel.getTaskByRefName). */
 function latest(workflow: Workflow, ref: string): Task | undefined {
@@ -61,6 +68,11 @@ export const forkJoinTask: SystemTaskType = {
   type: "FORK_JOIN",
   async: false,
   initialStatus: "COMPLETED",
+  validate(task) {
+    return (task.forkTasks ?? []).length === 0
+      ? [`forkTasks should have atleast one task for taskType: FORK_JOIN taskName: ${task.name}`]
+      : [];
+  },
   map(ctx) {
     const out = [forkTaskOf(ctx)];
     for (const branch of ctx.workflowTask.forkTasks ?? []) {
@@ -210,6 +222,28 @@ export const forkJoinDynamicTask: SystemTaskType = {
   type: "FORK_JOIN_DYNAMIC",
   async: false,
   initialStatus: "COMPLETED",
+  validate(task) {
+    if (task.inputParameters && "forkTaskInputs" in task.inputParameters) return [];
+    const legacy = (task as WorkflowTask & { dynamicForkJoinTasksParam?: string })
+      .dynamicForkJoinTasksParam;
+    if (
+      legacy != null &&
+      (task.dynamicForkTasksParam != null || task.dynamicForkTasksInputParamName != null)
+    ) {
+      return [
+        `dynamicForkJoinTasksParam or combination of dynamicForkTasksInputParamName and dynamicForkTasksParam cam be used for taskType: FORK_JOIN_DYNAMIC taskName: ${task.name}`,
+      ];
+    }
+    if (legacy != null) return [];
+    const errors: string[] = [];
+    if (task.dynamicForkTasksParam == null) {
+      errors.push(required("dynamicForkTasksParam", "FORK_JOIN_DYNAMIC", task));
+    }
+    if (task.dynamicForkTasksInputParamName == null) {
+      errors.push(required("dynamicForkTasksInputParamName", "FORK_JOIN_DYNAMIC", task));
+    }
+    return errors;
+  },
   map(ctx) {
     const { host, workflow, workflowTask } = ctx;
     const input = host.resolve(workflow, workflowTask.inputParameters);

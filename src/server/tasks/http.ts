@@ -17,6 +17,7 @@
  */
 import type { Task } from "../../model/mod.ts";
 import type { SystemTaskContext, SystemTaskType } from "../system_tasks.ts";
+import { required } from "./defs_walk.ts";
 
 interface HttpInput {
   uri?: string;
@@ -149,6 +150,14 @@ export function createHttpTask(): SystemTaskType {
     type: "HTTP",
     async: true,
     initialStatus: "SCHEDULED",
+    validate(task) {
+      const input = task.inputParameters ?? {};
+      const inTemplate = task.taskDefinition?.inputTemplate &&
+        "http_request" in task.taskDefinition.inputTemplate;
+      return "http_request" in input || "uri" in input || "method" in input || inTemplate
+        ? []
+        : [required("inputParameters.http_request or inputParameters.uri", "HTTP", task)];
+    },
     start(ctx) {
       const { task, host } = ctx;
       const raw = requestOf(task);

@@ -11,6 +11,7 @@
 import type { Task } from "../../model/mod.ts";
 import { type JqOutcome, loadJq } from "../jq/mod.ts";
 import type { SystemTaskType } from "../system_tasks.ts";
+import { required } from "./defs_walk.ts";
 import { decideWhenSettled, finish } from "./lazy.ts";
 
 /** The JSON_JQ_TRANSFORM type. */
@@ -20,9 +21,13 @@ export function createJqTransformTask(): SystemTaskType {
     type: "JSON_JQ_TRANSFORM",
     async: false,
     initialStatus: "IN_PROGRESS",
-    validate() {
+    validate(task) {
       loadJq().catch(() => {});
-      return [];
+      const inTemplate = task.taskDefinition?.inputTemplate &&
+        "queryExpression" in task.taskDefinition.inputTemplate;
+      return task.inputParameters && "queryExpression" in task.inputParameters || inTemplate
+        ? []
+        : [required("inputParameters.queryExpression", "JSON_JQ_TRANSFORM", task)];
     },
     execute(ctx) {
       const { task } = ctx;

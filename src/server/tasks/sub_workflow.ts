@@ -30,6 +30,7 @@ import {
   type SystemTaskType,
   TerminateWorkflowError,
 } from "../system_tasks.ts";
+import { required } from "./defs_walk.ts";
 
 const TERMINAL_WORKFLOW = new Set(["COMPLETED", "FAILED", "TERMINATED", "TIMED_OUT"]);
 
@@ -181,6 +182,11 @@ export const subWorkflowTask: SystemTaskType = {
   type: "SUB_WORKFLOW",
   async: true,
   initialStatus: "SCHEDULED",
+  validate(task) {
+    return task.subWorkflowParam == null
+      ? [required("subWorkflowParam", "SUB_WORKFLOW", task)]
+      : [];
+  },
   map({ host, workflow, workflowTask, retryCount }) {
     const task = host.createTask(workflow, workflowTask, { retryCount });
     task.inputData = mappedInput(host, workflow, workflowTask, task.inputData ?? {});

@@ -15,6 +15,7 @@ import type { Task } from "../../model/mod.ts";
 import { javaString } from "../expressions.ts";
 import type { SystemTaskContext, SystemTaskHost, SystemTaskType } from "../system_tasks.ts";
 import type { ScriptTaskOptions } from "./inline.ts";
+import { required } from "./defs_walk.ts";
 import { finish, preloadSandbox, sandboxOrLater } from "./lazy.ts";
 import { scriptSandbox } from "../script/mod.ts";
 
@@ -87,7 +88,16 @@ export function createSwitchTask(options: ScriptTaskOptions = {}): SystemTaskTyp
     initialStatus: "IN_PROGRESS",
     validate(task) {
       if (SCRIPT_EVALUATORS.has(task.evaluatorType ?? "")) preloadSandbox();
-      return [];
+      const errors: string[] = [];
+      if (task.evaluatorType == null) errors.push(required("evaluatorType", "SWITCH", task));
+      else if (task.expression == null) errors.push(required("expression", "SWITCH", task));
+      // the server reads a missing decisionCases as an empty map
+      if (Object.keys(task.decisionCases ?? {}).length === 0) {
+        errors.push(
+          `decisionCases should have atleast one task for taskType: SWITCH taskName: ${task.name}`,
+        );
+      }
+      return errors;
     },
     map({ host, workflow, workflowTask, retryCount }) {
       const task = host.createTask(workflow, workflowTask, { retryCount });

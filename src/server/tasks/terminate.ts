@@ -16,6 +16,17 @@ export const terminateTask: SystemTaskType = {
   async: false,
   initialStatus: "IN_PROGRESS",
   retriable: false,
+  validate(task) {
+    const errors: string[] = [];
+    if (task.optional) errors.push(`terminate task cannot be optional, taskName: ${task.name}`);
+    const status = task.inputParameters?.terminationStatus;
+    if (status === undefined || status === null || !STATUSES.has(String(status))) {
+      errors.push(
+        `terminate task must have an terminationStatus parameter and must be set to COMPLETED or FAILED, taskName: ${task.name}`,
+      );
+    }
+    return errors;
+  },
   execute(ctx) {
     const input = ctx.task.inputData ?? {};
     if (!STATUSES.has(String(input.terminationStatus))) {
