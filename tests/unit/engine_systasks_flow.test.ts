@@ -311,6 +311,31 @@ describe("engine control-flow system tasks", () => {
     ]);
   });
 
+  it("DYNAMIC schedules the registered worker task named in its input", async () => {
+    await register(e, {
+      name: "sf_dynamic",
+      tasks: [{
+        name: "pick",
+        taskReferenceName: "pick",
+        type: "DYNAMIC",
+        dynamicTaskNameParam: "which",
+        inputParameters: { which: "${workflow.input.t}", word: "hi" },
+      }],
+    }, [{ name: "sf_dyn_target", retryCount: 0 }]);
+    const id = await start(e, "sf_dynamic", { t: "sf_dyn_target" });
+    const t = (await poll(e, "sf_dyn_target"))!;
+    assert.equal(t.referenceTaskName, "pick");
+    assert.equal(t.inputData!.word, "hi");
+    await complete(e, t, "COMPLETED", { outputData: { said: "HI" } });
+    assert.deepEqual((await settle(e, id)).output, { said: "HI" });
+    const bad = await settle(e, await start(e, "sf_dynamic", { t: "sf_not_registered" }));
+    assert.equal(bad.status, "FAILED");
+    assert.equal(
+      bad.reasonForIncompletion,
+      "Invalid task specified.  Cannot find task by name sf_not_registered in the task definitions",
+    );
+  });
+
   it("HUMAN waits until updated by reference", async () => {
     await register(e, {
       name: "sf_human",

@@ -1,12 +1,13 @@
 /**
  * The core system task types of issue 7 (SWITCH, FORK_JOIN, JOIN, FORK_JOIN_DYNAMIC, DO_WHILE,
- * SUB_WORKFLOW, START_WORKFLOW, TERMINATE, HUMAN, INLINE, JSON_JQ_TRANSFORM, HTTP), built with
- * shared options.
+ * SUB_WORKFLOW, START_WORKFLOW, TERMINATE, HUMAN, INLINE, JSON_JQ_TRANSFORM, HTTP, DYNAMIC),
+ * built with shared options.
  *
  * @module
  */
 import type { SystemTaskType } from "../system_tasks.ts";
 import { createDoWhileTask } from "./do_while.ts";
+import { dynamicTask } from "./dynamic.ts";
 import { forkJoinDynamicTask, forkJoinTask, joinTaskType } from "./fork.ts";
 import { humanTask } from "./human.ts";
 import { createHttpTask } from "./http.ts";
@@ -46,5 +47,6 @@ export function coreSystemTasks(options: CoreTaskOptions = {}): SystemTaskType[]
     subWorkflowTask,
     startWorkflowTask,
     createHttpTask(),
+    dynamicTask,
   ];
 }
