@@ -58,9 +58,12 @@ export type Emit = <K extends keyof TaskHandlerEventMap>(
   detail: TaskHandlerEventMap[K],
 ) => void;
 
-/** An emitter that dispatches `CustomEvent`s on `target`. */
-export function emitterFor(target: EventTarget): Emit {
+/**
+ * An emitter that dispatches `CustomEvent`s on `target`, skipping the event's construction when
+ * `listening(type)` says nobody can be listening (the hot path runs several per task).
+ */
+export function emitterFor(target: EventTarget, listening: (type: string) => boolean): Emit {
   return (type, detail) => {
-    target.dispatchEvent(new CustomEvent(type, { detail }));
+    if (listening(type)) target.dispatchEvent(new CustomEvent(type, { detail }));
   };
 }

@@ -129,6 +129,8 @@ export class TaskHandler extends EventTarget {
   readonly #options: TaskHandlerOptions;
   readonly #runners: TaskRunner[] = [];
   readonly #pools: WorkerPool[] = [];
+  /** Listeners ever added and not removed, by type (a superset: `once` ones stay counted). */
+  readonly #listeners = new Map<string, Set<unknown>>();
   #prepared: Promise<Prepared> | undefined;
   #state: "new" | "running" | "draining" | "stopped" = "new";
 
@@ -161,6 +163,11 @@ export class TaskHandler extends EventTarget {
     options?: boolean | AddEventListenerOptions,
   ): void {
     super.addEventListener(type, listener, options);
+    if (listener) {
+      const set = this.#listeners.get(type) ?? new Set();
+      set.add(listener);
+      this.#listeners.set(type, set);
+    }
   }
 
   /** Stops listening. */
@@ -182,6 +189,7 @@ export class TaskHandler extends EventTarget {
     options?: boolean | EventListenerOptions,
   ): void {
     super.removeEventListener(type, listener, options);
+    this.#listeners.get(type)?.delete(listener);
   }
 
   /** The workers' settings after environment overrides and defaults (after start or drain). */
@@ -445,7 +453,7 @@ export class TaskHandler extends EventTarget {
       options,
       client,
       execute,
-      emit: emitterFor(this),
+      emit: emitterFor(this, (type) => (this.#listeners.get(type)?.size ?? 0) > 0),
       logger: this.#options.logger ?? console,
       ...(budget ? { drain: { budget } } : {}),
     });
