@@ -37,8 +37,17 @@ export {
   type SystemTaskHost,
   SystemTaskRegistry,
   type SystemTaskType,
+  TerminateWorkflowError,
 } from "./system_tasks.ts";
-export { type CoreTaskOptions, defaultSystemTasks } from "./tasks/mod.ts";
+export { coreSystemTasks, type CoreTaskOptions, defaultSystemTasks } from "./tasks/mod.ts";
+export {
+  DEFAULT_SCRIPT_TIMEOUT_MS,
+  type EvaluateOptions,
+  loadScriptSandbox,
+  type ScriptOutcome,
+  type ScriptSandbox,
+} from "./script/mod.ts";
+export { type Jq, type JqOutcome, loadJq } from "./jq/mod.ts";
 
 /** Options of {@link createServer}. */
 export interface ServerOptions {
@@ -48,6 +57,11 @@ export interface ServerOptions {
   retention?: number;
   /** System task types; the default registry holds those this version implements. */
   systemTasks?: SystemTaskRegistry;
+  /**
+   * Time limit of INLINE, SWITCH and DO_WHILE scripts in the default registry, in ms (the real
+   * server's `CONDUCTOR_SCRIPT_MAX_EXECUTION_SECONDS`). @default 4000
+   */
+  scriptTimeoutMs?: number;
   /** `instance` in error bodies (the server puts its host name there). @default "embedded" */
   instance?: string;
 }
@@ -92,7 +106,8 @@ export function createServer(options: ServerOptions = {}): EmbeddedServer {
   const engine = new Engine({
     clock,
     retention: options.retention,
-    systemTasks: options.systemTasks ?? defaultSystemTasks(),
+    systemTasks: options.systemTasks ??
+      defaultSystemTasks({ scriptTimeoutMs: options.scriptTimeoutMs }),
   });
   const app = createRoutes(engine, options.instance);
   let stop: (() => Promise<void>) | undefined;
