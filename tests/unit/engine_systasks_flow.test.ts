@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import type { WorkflowTask } from "../../src/model/mod.ts";
 import { complete, get, poll, register, simple, start } from "./engine_support.ts";
 import { settle, systaskEngine } from "./engine_systasks_support.ts";
+import { md5, nameUuid } from "../../src/server/tasks/uuid_v3.ts";
 
 const noop = (ref: string): WorkflowTask => ({ name: ref, taskReferenceName: ref, type: "NOOP" });
 const inline = (ref: string, expression: string, input: Record<string, unknown> = {}) => ({
@@ -18,6 +19,18 @@ const inline = (ref: string, expression: string, input: Record<string, unknown> 
 });
 const summary = (tasks: { referenceTaskName?: string; status?: string }[] | undefined) =>
   (tasks ?? []).map((t) => `${t.referenceTaskName}:${t.status}`);
+
+describe("sub-workflow ids", () => {
+  it("md5 and nameUuid match RFC 1321 vectors and Java's UUID.nameUUIDFromBytes", () => {
+    const hex = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+    const enc = (s: string) => new TextEncoder().encode(s);
+    assert.equal(hex(md5(enc(""))), "d41d8cd98f00b204e9800998ecf8427e");
+    assert.equal(hex(md5(enc("abc"))), "900150983cd24fb0d6963f7d28e17f72");
+    assert.equal(hex(md5(enc("a".repeat(1000)))), "cabe45dcc9ae5b66ba86600cca6b8ba8");
+    // computed with Python's hashlib + uuid and checked against a 3.32.3 server's child id
+    assert.equal(nameUuid("subworkflow:a:b:0"), "ff31570a-b54a-3978-9af5-8057f21680d7");
+  });
+});
 
 describe("engine control-flow system tasks", () => {
   const e = systaskEngine();
@@ -215,6 +228,11 @@ describe("engine control-flow system tasks", () => {
     const sub = parent.tasks![0];
     assert.equal(sub.status, "IN_PROGRESS");
     assert.equal(sub.inputData!.subWorkflowVersion, 1);
+    assert.equal(
+      sub.subWorkflowId,
+      nameUuid(`subworkflow:${id}:${sub.taskId}:0`),
+      "the child id is derived as the server derives it",
+    );
     const child = await get(e, sub.subWorkflowId!);
     assert.equal(child.parentWorkflowId, id);
     assert.equal(child.parentWorkflowTaskId, sub.taskId);

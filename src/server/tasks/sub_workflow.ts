@@ -31,8 +31,10 @@ import {
   TerminateWorkflowError,
 } from "../system_tasks.ts";
 import { required } from "./defs_walk.ts";
+import { nameUuid } from "./uuid_v3.ts";
 
 const TERMINAL_WORKFLOW = new Set(["COMPLETED", "FAILED", "TERMINATED", "TIMED_OUT"]);
+const FAILED_WORKFLOW = new Set(["FAILED", "TERMINATED", "TIMED_OUT"]);
 
 function latestVersion(host: SystemTaskHost, name: string): number | undefined {
   const engine = host as unknown as { getWorkflowDef?(n: string): WorkflowDef | undefined };
@@ -161,10 +163,19 @@ function startChild(ctx: SystemTaskContext): void {
       priority: typeof input.priority === "number" ? input.priority : undefined,
     };
     if (def) request.workflowDef = def;
-    const childId = host.startWorkflow(request, {
-      parentWorkflowId: workflow.workflowId,
-      parentWorkflowTaskId: task.taskId,
-    });
+    // The child's id is derived from parent, task and attempt (IDGenerator.generateSubWorkflowId);
+    // a child already there under that id is attached to, unless it ended unsuccessfully.
+    let childId = nameUuid(
+      `subworkflow:${workflow.workflowId}:${task.taskId}:${task.retryCount ?? 0}`,
+    );
+    const existing = host.findWorkflow(childId);
+    if (!existing || FAILED_WORKFLOW.has(existing.status!)) {
+      childId = host.startWorkflow(request, {
+        parentWorkflowId: workflow.workflowId,
+        parentWorkflowTaskId: task.taskId,
+        workflowId: existing ? undefined : childId,
+      });
+    }
     delete task.reasonForIncompletion;
     task.subWorkflowId = childId;
     task.outputData = { ...task.outputData, subWorkflowId: childId };
