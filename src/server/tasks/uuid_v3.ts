@@ -6,72 +6,8 @@
  * @module
  */
 
-const S = [
-  7,
-  12,
-  17,
-  22,
-  7,
-  12,
-  17,
-  22,
-  7,
-  12,
-  17,
-  22,
-  7,
-  12,
-  17,
-  22,
-  5,
-  9,
-  14,
-  20,
-  5,
-  9,
-  14,
-  20,
-  5,
-  9,
-  14,
-  20,
-  5,
-  9,
-  14,
-  20,
-  4,
-  11,
-  16,
-  23,
-  4,
-  11,
-  16,
-  23,
-  4,
-  11,
-  16,
-  23,
-  4,
-  11,
-  16,
-  23,
-  6,
-  10,
-  15,
-  21,
-  6,
-  10,
-  15,
-  21,
-  6,
-  10,
-  15,
-  21,
-  6,
-  10,
-  15,
-  21,
-];
+/** Per-round shift amounts: four per round, repeated four times within each round. */
+const S = [7, 12, 17, 22, 5, 9, 14, 20, 4, 11, 16, 23, 6, 10, 15, 21];
 const K = Array.from(
   { length: 64 },
   (_, i) => Math.floor(Math.abs(Math.sin(i + 1)) * 2 ** 32) >>> 0,
@@ -98,10 +34,11 @@ export function md5(bytes: Uint8Array): Uint8Array {
       else if (i < 48) [f, g] = [b ^ c ^ d, (3 * i + 5) % 16];
       else [f, g] = [c ^ (b | ~d), (7 * i) % 16];
       const sum = (a + f + K[i] + m[g]) >>> 0;
+      const shift = S[(i >> 4) * 4 + (i % 4)];
       a = d;
       d = c;
       c = b;
-      b = (b + ((sum << S[i]) | (sum >>> (32 - S[i])))) >>> 0;
+      b = (b + ((sum << shift) | (sum >>> (32 - shift)))) >>> 0;
     }
     a0 = (a0 + a) >>> 0;
     b0 = (b0 + b) >>> 0;
