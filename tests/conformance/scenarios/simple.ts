@@ -391,8 +391,9 @@ export const simpleScenarios: Scenario[] = [
     workflows: [workflow("cf_resp_timeout", [simple("cf_rto", "r")])],
     steps: [
       work("cf_rto", "r", hold()),
-      { await: { ref: "r", status: "SCHEDULED" } },
-      { await: { ref: "r", status: "SCHEDULED" } },
+      // The retry can show up a moment before the first attempt reads TIMED_OUT.
+      { await: { ref: "r", retryCount: 0, status: "TIMED_OUT" } },
+      { await: { ref: "r", retryCount: 1 } },
       { observe: "timed out and retried" },
       work("cf_rto", "r", complete({ second: true })),
       ...settleOn("COMPLETED", "completed"),
