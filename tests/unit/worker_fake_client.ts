@@ -41,6 +41,8 @@ export class FakeTaskClient implements RunnerTaskClient {
   /** Fail this many updates (v1 and v2, heartbeats included) with `failStatus`. */
   failUpdates: number = 0;
   failStatus: number = 503;
+  /** Hand each task only to polls of its own taskType (off: any poll takes any task). */
+  routeByType: boolean = false;
   /** Reject results larger than this many JSON characters with 413. */
   maxResultChars: number = Infinity;
 
@@ -77,14 +79,15 @@ export class FakeTaskClient implements RunnerTaskClient {
   }
 
   async batchPoll(
-    _taskType: string,
+    taskType: string,
     options: { count?: number; timeoutMs?: number; signal?: AbortSignal } = {},
   ): Promise<Task[]> {
     this.calls.push({ kind: "poll", at: Date.now(), count: options.count });
-    if (this.queue.length === 0) {
-      await delay(Math.min(options.timeoutMs ?? 100, 20), options.signal);
-    }
-    return this.queue.splice(0, options.count ?? 1).map((task) => this.#handOut(task));
+    const mine = (task: Task) => !this.routeByType || task.taskType === taskType;
+    if (!this.queue.some(mine)) await delay(Math.min(options.timeoutMs ?? 100, 20), options.signal);
+    const taken = this.queue.filter(mine).slice(0, options.count ?? 1);
+    for (const task of taken) this.queue.splice(this.queue.indexOf(task), 1);
+    return taken.map((task) => this.#handOut(task));
   }
 
   updateTask(result: TaskResult): Promise<string> {
