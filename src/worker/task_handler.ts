@@ -132,6 +132,7 @@ export class TaskHandler extends EventTarget {
   /** Listeners ever added and not removed, by type (a superset: `once` ones stay counted). */
   readonly #listeners = new Map<string, Set<unknown>>();
   #prepared: Promise<Prepared> | undefined;
+  #stopped: Promise<void> | undefined;
   #state: "new" | "running" | "draining" | "stopped" = "new";
 
   /**
@@ -237,17 +238,13 @@ export class TaskHandler extends EventTarget {
     if (!Number.isFinite(drainMs) || drainMs < 0) {
       throw new TypeError(`stop: drainMs must be a number >= 0, got ${String(drainMs)}`);
     }
-    if (this.#state === "stopped" || this.#state === "new") {
-      this.#state = "stopped";
-      return;
-    }
-    this.#state = "stopped";
+    if (this.#stopped) return await this.#stopped; // a second stop() waits for the first
     const deadline = Date.now() + drainMs;
-    try {
-      await Promise.all(this.#runners.map((runner) => runner.stop(deadline)));
-    } finally {
-      this.#closePools();
-    }
+    this.#state = "stopped";
+    this.#stopped = Promise.all(this.#runners.map((runner) => runner.stop(deadline)))
+      .then(() => {})
+      .finally(() => this.#closePools());
+    await this.#stopped;
   }
 
   /** `await using handler = new TaskHandler(...)` stops it (default drain) on scope exit. */

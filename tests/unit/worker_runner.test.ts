@@ -302,4 +302,23 @@ describe("TaskHandler.stop and drain", () => {
     await delay(100);
     assert.equal(fake.polls().length, 0);
   });
+
+  it("a second stop() waits for the first to finish draining", async () => {
+    const fake = new FakeTaskClient();
+    fake.add();
+    let started = false;
+    const w = workerTask({ taskDefName: name() }, async () => {
+      started = true;
+      await delay(300);
+      return 1;
+    });
+    const handler = handlerFor([w], fake);
+    await handler.start();
+    await until(() => started, 5000, "the start");
+    const first = handler.stop({ drainMs: 5000 });
+    await handler.stop({ drainMs: 0 });
+    assert.equal(fake.results.length, 1);
+    assert.equal(fake.results[0].status, "COMPLETED");
+    await first;
+  });
 });
