@@ -163,6 +163,12 @@ describe("engine control-flow system tasks", () => {
       "body__4:COMPLETED",
     ]);
     assert.deepEqual(wf.tasks!.map((t) => t.iteration), [4, 3, 4]);
+    const pruned = e.server.engine.workflow(wf.workflowId!).tasks!.length;
+    assert.equal(pruned, 3, "pruned iterations leave the execution");
+    const indexed = [...e.server.engine.tasks.values()].filter((t) =>
+      t.workflowInstanceId === wf.workflowId
+    );
+    assert.equal(indexed.length, 3, "and the task index");
     assert.deepEqual(wf.tasks![0].outputData, {
       iteration: 4,
       "3": { body: { result: 6 } },
@@ -296,6 +302,21 @@ describe("engine control-flow system tasks", () => {
     assert.equal(wf.status, "COMPLETED");
     const other = await settle(e, wf.tasks![0].outputData!.workflowId as string);
     assert.deepEqual(other.output, { result: "got vee" });
+    await register(e, {
+      name: "sf_starter_bad",
+      tasks: [{
+        name: "st",
+        taskReferenceName: "st",
+        type: "START_WORKFLOW",
+        inputParameters: { startWorkflow: { input: {} } },
+        optional: true,
+      }],
+    });
+    const bad = await settle(e, await start(e, "sf_starter_bad"));
+    assert.equal(
+      bad.tasks![0].reasonForIncompletion,
+      "startWorkflow validation failed. 'name' -> Workflow name cannot be null or empty. ",
+    );
   });
 
   it("TERMINATE ends the workflow with its status, reason and output, cancelling the rest", async () => {

@@ -66,6 +66,11 @@ export function defTasks(workflow: Workflow): WorkflowTask[] {
   return workflow.workflowDefinition?.tasks ?? [];
 }
 
+/** Drops a task execution from the host's task index (the embedded engine keeps one). */
+export function forgetTask(host: SystemTaskHost, taskId: string): void {
+  (host as unknown as { tasks?: Map<string, unknown> }).tasks?.delete(taskId);
+}
+
 /** A registered task definition, when the host keeps them (the embedded engine does). */
 export function registeredTaskDef(host: SystemTaskHost, name: string): TaskDef | undefined {
   return (host as unknown as { taskDefs?: Map<string, TaskDef> }).taskDefs?.get(name);

@@ -238,8 +238,29 @@ export const startWorkflowTask: SystemTaskType = {
       task.reasonForIncompletion = reason;
       task.endTime = host.now();
     };
-    if (!raw || typeof raw !== "object" || Array.isArray(raw)) {
-      fail("Missing 'startWorkflow' in the task input: a StartWorkflowRequest is expected");
+    if (raw === undefined || raw === null) {
+      fail("Missing 'startWorkflow' in input data.");
+      return;
+    }
+    if (typeof raw !== "object" || Array.isArray(raw)) {
+      fail(`Error reading StartWorkflowRequest. Cannot read ${JSON.stringify(raw)} as a request`);
+      return;
+    }
+    // the server's bean validation of the request (StartWorkflowRequest's constraints)
+    const given = raw as Partial<StartWorkflowRequest>;
+    const violations: string[] = [];
+    if (given.name === undefined || given.name === null) {
+      violations.push("'name' -> Workflow name cannot be null or empty. ");
+    }
+    const priority = given.priority;
+    if (typeof priority === "number" && priority < 0) {
+      violations.push(`'priority' -> priority: ${priority} should be minimum 0. `);
+    }
+    if (typeof priority === "number" && priority > 99) {
+      violations.push(`'priority' -> priority: ${priority} should be maximum 99. `);
+    }
+    if (violations.length) {
+      fail(`startWorkflow validation failed. ${violations.join("")}`);
       return;
     }
     const request = { ...(raw as StartWorkflowRequest) };
