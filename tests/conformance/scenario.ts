@@ -477,6 +477,20 @@ class ScenarioRun {
       : { status: reply.status, body: this.#normalizer.value(message) };
   }
 
+  #signalResponse(body: unknown): unknown {
+    const response = { ...(body as Record<string, unknown>) };
+    const tasks = response.tasks;
+    delete response.tasks;
+    const view = this.#normalizer.value(response) as Record<string, unknown>;
+    if (Array.isArray(tasks)) {
+      view.tasks = tasks.map((t: Task) => ({
+        ref: this.#normalizer.value(t.referenceTaskName),
+        status: t.status,
+      }));
+    }
+    return view;
+  }
+
   async #op(step: Op & { of?: Selector; label?: string }): Promise<void> {
     const id = await this.#select(step.of);
     const d = this.#driver;
@@ -536,6 +550,11 @@ class ScenarioRun {
           body: this.#forward(step.output ?? {}),
           query: { returnStrategy: step.returnStrategy },
         });
+        if (reply.status === 200) {
+          // The SignalResponse: what the caller learns about the workflow it signalled.
+          this.observations.push({ label, status: 200, body: this.#signalResponse(reply.body) });
+          return;
+        }
         break;
       case "updateByRef":
       case "updateByRefSync":
@@ -544,6 +563,15 @@ class ScenarioRun {
           `/tasks/${id}/${step.ref}/${step.status}${step.op === "updateByRefSync" ? "/sync" : ""}`,
           { body: this.#forward(step.output ?? {}), query: { workerid: d.workerId } },
         );
+        if (step.op === "updateByRefSync" && reply.status === 200) {
+          // The sync variant answers with the workflow as the update left it.
+          const workflow = reply.body as Workflow;
+          this.observations.push({
+            label,
+            workflow: this.#normalizer.workflow({ workflow, children: {} }),
+          });
+          return;
+        }
         break;
       case "status":
         reply = await d.call("GET", `/workflow/${id}/status`, {

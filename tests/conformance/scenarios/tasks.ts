@@ -425,6 +425,37 @@ export const waitScenarios: Scenario[] = [
       { op: "signal", status: "COMPLETED", label: "signal with nothing waiting" },
     ],
   },
+  {
+    name: "wait_signal_sync_strategies",
+    description: "signal/sync answers per returnStrategy: the blocking task, and nothing left",
+    covers: ["WAIT", "INLINE", "op:signal"],
+    workflows: [
+      workflow("cf_wait_strat", [
+        system("WAIT", "w1"),
+        system("WAIT", "w2"),
+        inline("after", "'done'"),
+      ]),
+    ],
+    steps: [
+      { await: { ref: "w1" } },
+      { op: "signalSync", status: "COMPLETED", output: { a: 1 }, returnStrategy: "BLOCKING_TASK" },
+      { await: { ref: "w2" } },
+      {
+        op: "signalSync",
+        status: "COMPLETED",
+        output: { b: 2 },
+        returnStrategy: "BLOCKING_WORKFLOW",
+        label: "last signal",
+      },
+      ...settleOn("COMPLETED", "completed"),
+      {
+        op: "signalSync",
+        status: "COMPLETED",
+        returnStrategy: "TARGET_WORKFLOW",
+        label: "nothing waiting",
+      },
+    ],
+  },
 ];
 
 export const humanScenarios: Scenario[] = [
