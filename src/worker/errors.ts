@@ -1,10 +1,12 @@
 /**
  * The error a task handler throws to fail its task for good: the server marks the task
  * FAILED_WITH_TERMINAL_ERROR and does not retry it, whatever the task definition's retryCount.
- * Any other thrown error fails the task as FAILED, and the retry policy applies.
+ * Any other thrown error fails the task as FAILED, and the retry policy applies. Part of the SDK's
+ * one error family: it is a `ConductorError` with code `NON_RETRYABLE`.
  *
  * @module
  */
+import { ConductorError } from "../http/errors.ts";
 
 /**
  * Thrown by a handler to fail its task without retries (FAILED_WITH_TERMINAL_ERROR).
@@ -18,9 +20,19 @@
  * });
  * ```
  */
-export class NonRetryableError extends Error {
+export class NonRetryableError extends ConductorError {
   /** Always `"NonRetryableError"`; the guard also checks it, across realms and bundles. */
-  override readonly name: "NonRetryableError" = "NonRetryableError";
+  override name: string = "NonRetryableError";
+
+  /**
+   * Creates the error.
+   *
+   * @param message Why the task cannot succeed; it becomes the task's reasonForIncompletion.
+   * @param options The underlying error, if any.
+   */
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, { code: "NON_RETRYABLE", cause: options.cause });
+  }
 }
 
 /**

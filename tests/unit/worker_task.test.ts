@@ -1,7 +1,13 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import * as v from "valibot";
-import { inProgress, NonRetryableError, type Task, workerTask } from "../../mod.ts";
+import {
+  inProgress,
+  isConductorError,
+  NonRetryableError,
+  type Task,
+  workerTask,
+} from "../../mod.ts";
 import { runHandler } from "../../src/worker/execute.ts";
 
 const task = (inputData: Record<string, unknown>, extra: Partial<Task> = {}): Task => ({
@@ -55,6 +61,16 @@ describe("workerTask: what a handler's answer becomes", () => {
     const outcome = await run(bad, {});
     assert.equal(outcome.status, "FAILED_WITH_TERMINAL_ERROR");
     assert.equal(outcome.reasonForIncompletion, "card declined");
+  });
+
+  it("counts a NonRetryableError from another copy of the SDK (same name) as terminal", async () => {
+    const foreign = new Error("no such account");
+    foreign.name = "NonRetryableError";
+    const bad = workerTask({ taskDefName: "foreign" }, () => {
+      throw foreign;
+    });
+    assert.equal((await run(bad, {})).status, "FAILED_WITH_TERMINAL_ERROR");
+    assert.ok(isConductorError(new NonRetryableError("x")), "one error family");
   });
 
   it("fails FAILED_WITH_TERMINAL_ERROR naming the fields a schema rejects", async () => {
