@@ -162,6 +162,28 @@ describe("INLINE and SWITCH scripts in the engine", () => {
     );
   });
 
+  it("DECISION (deprecated) picks by caseValueParam or caseExpression; an empty case falls back", async () => {
+    const noop = (ref: string) => ({ name: ref, taskReferenceName: ref, type: "NOOP" });
+    await register(e, {
+      name: "st_decision",
+      tasks: [{
+        name: "d",
+        taskReferenceName: "d",
+        type: "DECISION",
+        caseExpression: "$.n > 1 ? 'big' : 'small'",
+        inputParameters: { n: "${workflow.input.n}" },
+        decisionCases: { big: [noop("big")], small: [] },
+        defaultCase: [noop("fallback")],
+      }],
+    });
+    for (const [n, ref, value] of [[5, "big", "big"], [0, "fallback", "small"]] as const) {
+      const wf = await settle(e, await start(e, "st_decision", { n }));
+      assert.equal(wf.status, "COMPLETED");
+      assert.deepEqual(wf.tasks!.map((t) => t.referenceTaskName), ["d", ref]);
+      assert.deepEqual(wf.tasks![0].outputData, { caseOutput: [value] });
+    }
+  });
+
   it("SWITCH javascript picks the case named by the stringified result, else the default", async () => {
     const noop = (ref: string) => ({ name: ref, taskReferenceName: ref, type: "NOOP" });
     await register(e, {

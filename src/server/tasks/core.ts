@@ -1,6 +1,6 @@
 /**
  * The core system task types of issue 7 (SWITCH, FORK_JOIN, JOIN, FORK_JOIN_DYNAMIC, DO_WHILE,
- * SUB_WORKFLOW, START_WORKFLOW, TERMINATE, HUMAN, INLINE, JSON_JQ_TRANSFORM, HTTP, DYNAMIC),
+ * SUB_WORKFLOW, START_WORKFLOW, TERMINATE, HUMAN, INLINE, JSON_JQ_TRANSFORM, HTTP, DYNAMIC, DECISION),
  * built with shared options.
  *
  * @module
@@ -14,7 +14,7 @@ import { createHttpTask } from "./http.ts";
 import { createInlineTask } from "./inline.ts";
 import { createJqTransformTask } from "./jq_transform.ts";
 import { startWorkflowTask, subWorkflowTask } from "./sub_workflow.ts";
-import { createSwitchTask } from "./switch.ts";
+import { createDecisionTask, createSwitchTask } from "./switch.ts";
 import { terminateTask } from "./terminate.ts";
 
 /** Options of {@link coreSystemTasks}. */
@@ -48,5 +48,6 @@ export function coreSystemTasks(options: CoreTaskOptions = {}): SystemTaskType[]
     startWorkflowTask,
     createHttpTask(),
     dynamicTask,
+    createDecisionTask(options),
   ];
 }

@@ -13,7 +13,12 @@
  */
 import type { Task } from "../../model/mod.ts";
 import { javaString } from "../expressions.ts";
-import type { SystemTaskContext, SystemTaskHost, SystemTaskType } from "../system_tasks.ts";
+import {
+  type SystemTaskContext,
+  type SystemTaskHost,
+  type SystemTaskType,
+  TerminateWorkflowError,
+} from "../system_tasks.ts";
 import type { ScriptTaskOptions } from "./inline.ts";
 import { required } from "./defs_walk.ts";
 import { finish, preloadSandbox, sandboxOrLater } from "./lazy.ts";
@@ -34,22 +39,52 @@ type Evaluation = { ok: true; value: string } | { ok: false; message: string } |
  * ```
  */
 export function createSwitchTask(options: ScriptTaskOptions = {}): SystemTaskType {
+  return caseTask("SWITCH", options);
+}
+
+/**
+ * The deprecated DECISION type: `caseExpression` (a script) or `caseValueParam` (an input key)
+ * picks the case; output `{caseOutput: [v]}`; a matching empty case falls back to the default;
+ * a script error ends the workflow (`Error while evaluating script: <expression>`).
+ *
+ * @example
+ * ```ts
+ * import { defaultSystemTasks } from "@conductor-edge/sdk/server";
+ * // the default registry holds this type
+ * console.log(defaultSystemTasks().get("DECISION")?.type); // "DECISION"
+ * ```
+ */
+export function createDecisionTask(options: ScriptTaskOptions = {}): SystemTaskType {
+  return caseTask("DECISION", options);
+}
+
+function caseTask(kind: "SWITCH" | "DECISION", options: ScriptTaskOptions): SystemTaskType {
   const pending = new WeakSet<Task>();
   const evaluate = (task: Task, ctx?: SystemTaskContext): Evaluation => {
     const wt = task.workflowTask!;
-    const evaluator = wt.evaluatorType ?? "value-param";
     const input = task.inputData ?? {};
-    const expression = wt.expression ?? "";
+    let evaluator: string;
+    let expression: string;
+    if (kind === "DECISION") {
+      const script = wt.caseExpression;
+      evaluator = script && script.trim() !== "" ? "javascript" : "value-param";
+      expression = evaluator === "javascript" ? script! : wt.caseValueParam ?? "";
+    } else {
+      evaluator = wt.evaluatorType ?? "value-param";
+      expression = wt.expression ?? "";
+    }
     if (evaluator === "value-param") return { ok: true, value: javaString(input[expression]) };
     if (!SCRIPT_EVALUATORS.has(evaluator)) {
-      return { ok: false, message: `No evaluator registered for type: ${evaluator}` };
+      throw new TerminateWorkflowError(`No evaluator registered for type: ${evaluator}`);
     }
     const sandbox = ctx ? sandboxOrLater(ctx) : scriptSandbox();
     if (!sandbox) return undefined;
     const outcome = sandbox.evaluate(expression, input, { timeoutMs: options.scriptTimeoutMs });
-    return outcome.ok
-      ? { ok: true, value: javaString(outcome.value) }
-      : { ok: false, message: outcome.message };
+    if (outcome.ok) return { ok: true, value: javaString(outcome.value) };
+    if (kind === "DECISION") {
+      throw new TerminateWorkflowError(`Error while evaluating script: ${expression}`);
+    }
+    return { ok: false, message: outcome.message };
   };
 
   /** Applies an evaluation; answers the case's first executions to schedule. */
@@ -67,8 +102,14 @@ export function createSwitchTask(options: ScriptTaskOptions = {}): SystemTaskTyp
     }
     const wt = task.workflowTask!;
     task.inputData = { ...task.inputData, case: result.value };
-    task.outputData = { evaluationResult: [result.value], selectedCase: result.value };
-    const selected = wt.decisionCases?.[result.value] ?? wt.defaultCase;
+    let selected = wt.decisionCases?.[result.value];
+    if (kind === "DECISION") {
+      task.outputData = { caseOutput: [result.value] };
+      if (!selected?.length) selected = wt.defaultCase;
+    } else {
+      task.outputData = { evaluationResult: [result.value], selectedCase: result.value };
+      selected ??= wt.defaultCase;
+    }
     if (!selected?.length) return [];
     task.inputData.hasChildren = "true";
     const mapped = host.mapTask(workflow, selected[0], task.retryCount ?? 0);
@@ -83,25 +124,30 @@ export function createSwitchTask(options: ScriptTaskOptions = {}): SystemTaskTyp
   };
 
   return {
-    type: "SWITCH",
+    type: kind,
     async: false,
     initialStatus: "IN_PROGRESS",
     validate(task) {
-      if (SCRIPT_EVALUATORS.has(task.evaluatorType ?? "")) preloadSandbox();
+      if (SCRIPT_EVALUATORS.has(task.evaluatorType ?? "") || task.caseExpression) preloadSandbox();
       const errors: string[] = [];
-      if (task.evaluatorType == null) errors.push(required("evaluatorType", "SWITCH", task));
-      else if (task.expression == null) errors.push(required("expression", "SWITCH", task));
+      if (kind === "DECISION") {
+        if (task.caseValueParam == null && task.caseExpression == null) {
+          errors.push(required("caseValueParam or caseExpression", "DECISION", task));
+        }
+      } else if (task.evaluatorType == null) {
+        errors.push(required("evaluatorType", "SWITCH", task));
+      } else if (task.expression == null) errors.push(required("expression", "SWITCH", task));
       // the server reads a missing decisionCases as an empty map
       if (Object.keys(task.decisionCases ?? {}).length === 0) {
         errors.push(
-          `decisionCases should have atleast one task for taskType: SWITCH taskName: ${task.name}`,
+          `decisionCases should have atleast one task for taskType: ${kind} taskName: ${task.name}`,
         );
       }
       return errors;
     },
     map({ host, workflow, workflowTask, retryCount }) {
       const task = host.createTask(workflow, workflowTask, { retryCount });
-      task.taskDefName = "SWITCH";
+      task.taskDefName = kind;
       const result = evaluate(task);
       if (!result) {
         pending.add(task);
