@@ -1425,32 +1425,52 @@ export class Engine implements SystemTaskHost {
     }
   }
 
+  /** WorkflowExecutorOps.retry(WorkflowModel): one pass over the tasks in order. */
   #retryOne(wf: Workflow): void {
     const id = wf.workflowId!;
-    const latest = new Map<string, Task>();
-    for (const t of wf.tasks!) latest.set(t.referenceTaskName!, t);
-    const failedStates = new Set<TaskStatus>([
-      "FAILED",
-      "FAILED_WITH_TERMINAL_ERROR",
-      "TIMED_OUT",
-      "CANCELED",
-    ]);
-    const candidates = [...latest.values()].filter((t) => failedStates.has(t.status!));
-    if (candidates.length === 0 && wf.status !== "TIMED_OUT") {
+    const retriable = new Map<string, Task>();
+    const reopen = (t: Task) => {
+      t.status = "IN_PROGRESS";
+      t.executed = false;
+      t.endTime = 0;
+    };
+    for (const t of wf.tasks!) {
+      const type = t.taskType ?? "";
+      switch (t.status) {
+        case "FAILED":
+          if (
+            (type === "JOIN" || type === "EXCLUSIVE_JOIN") && this.#joinOnFailedPermissive(wf, t)
+          ) {
+            reopen(t);
+            break;
+          }
+          retriable.set(t.referenceTaskName!, t);
+          break;
+        case "FAILED_WITH_TERMINAL_ERROR":
+        case "TIMED_OUT":
+          retriable.set(t.referenceTaskName!, t);
+          break;
+        case "CANCELED":
+          // a cancelled JOIN or loop picks up where it was, same attempt
+          if (type === "JOIN" || type === "DO_WHILE") reopen(t);
+          else retriable.set(t.referenceTaskName!, t);
+          break;
+        default:
+          retriable.delete(t.referenceTaskName!);
+      }
+    }
+    if (retriable.size === 0 && wf.status !== "TIMED_OUT") {
       throw conflict(
         `There are no retryable tasks! Use restart if you want to attempt entire workflow execution again.`,
       );
     }
     const fresh: Task[] = [];
-    for (const t of candidates) {
-      t.retried = true;
-      const type = t.workflowTask?.type ?? "SIMPLE";
-      if (type === "JOIN" || type === "EXCLUSIVE_JOIN" || type === "DO_WHILE") {
-        t.status = "IN_PROGRESS";
+    for (const t of [...retriable.values()].sort((a, b) => a.seq! - b.seq!)) {
+      const type = t.taskType ?? "";
+      if (type === "DO_WHILE" || type === "JOIN" || type === "EXCLUSIVE_JOIN" || type === "FORK") {
+        reopen(t);
         t.retried = false;
-        t.executed = false;
         t.retryCount = (t.retryCount ?? 0) + 1;
-        t.endTime = 0;
         continue;
       }
       const copy = this.createTask(wf, t.workflowTask!, {
@@ -1460,6 +1480,8 @@ export class Engine implements SystemTaskHost {
       });
       copy.retriedTaskId = t.taskId;
       copy.domain = t.domain;
+      t.retried = true;
+      t.executed = true;
       fresh.push(copy);
     }
     const now = this.now();
@@ -1469,6 +1491,15 @@ export class Engine implements SystemTaskHost {
     this.#ended.delete(id);
     if (fresh.length) this.#schedule(wf, fresh);
     this.decide(id);
+  }
+
+  /** Whether a failed JOIN waits on a permissive task that failed (it then just reopens). */
+  #joinOnFailedPermissive(wf: Workflow, join: Task): boolean {
+    const joinOn = (join.inputData?.joinOn ?? []) as string[];
+    return joinOn.some((ref) => {
+      const t = wf.tasks!.findLast((x) => x.referenceTaskName === ref);
+      return !!t && !!t.workflowTask?.permissive && !SUCCESSFUL_TASK.has(t.status!);
+    });
   }
 
   /** Restarts an ended workflow from the beginning, same id. */
