@@ -331,6 +331,102 @@ export const operatorScenarios: Scenario[] = [
     ],
   },
   {
+    name: "op_retry_inside_do_while",
+    description: "retry of a workflow failed inside a DO_WHILE resumes the loop in place",
+    covers: ["DO_WHILE", "SIMPLE", "op:retry", "retry:in-place"],
+    taskDefs: [taskDef("cf_loop_retry")],
+    workflows: [
+      workflow("cf_retry_loop", [
+        {
+          name: "lr",
+          taskReferenceName: "lr",
+          type: "DO_WHILE",
+          loopCondition: "$.lr['iteration'] < 2",
+          loopOver: [simple("cf_loop_retry", "body")],
+          inputParameters: {},
+        },
+      ]),
+    ],
+    steps: [
+      work("cf_loop_retry", "body__1", complete({ i: 1 })),
+      work("cf_loop_retry", "body__2", failTerminal("second round broke")),
+      ...settleOn("FAILED", "failed"),
+      { op: "retry" },
+      { await: { ref: "body__2", status: "SCHEDULED" } },
+      { observe: "retried" },
+      work("cf_loop_retry", "body__2", complete({ i: 2 })),
+      ...settleOn("COMPLETED", "completed"),
+    ],
+  },
+  {
+    name: "op_retry_fork_branch",
+    description: "retry of a workflow failed in a fork branch reschedules that branch",
+    covers: ["FORK_JOIN", "JOIN", "SIMPLE", "op:retry", "retry:in-place"],
+    taskDefs: [taskDef("cf_fb_ok"), taskDef("cf_fb_bad")],
+    workflows: [
+      workflow("cf_retry_fork", [
+        {
+          name: "fork",
+          taskReferenceName: "fork",
+          type: "FORK_JOIN",
+          forkTasks: [[simple("cf_fb_ok", "ok")], [simple("cf_fb_bad", "bad")]],
+        },
+        { name: "join", taskReferenceName: "join", type: "JOIN", joinOn: ["ok", "bad"] },
+      ]),
+    ],
+    racy: {
+      paths: ["0.workflow.tasks.3.status"],
+      reason: "the real server's async JOIN races the cancellation: CANCELED or left IN_PROGRESS",
+    },
+    steps: [
+      work("cf_fb_ok", "ok", complete({ fine: 1 })),
+      work("cf_fb_bad", "bad", failTerminal("branch broke")),
+      ...settleOn("FAILED", "failed"),
+      { op: "retry" },
+      { await: { ref: "bad", retryCount: 1 } },
+      work("cf_fb_bad", "bad", complete({ fixed: 1 })),
+      ...settleOn("COMPLETED", "completed"),
+    ],
+  },
+  {
+    name: "op_test_endpoint_sub_workflow",
+    description:
+      "the test endpoint mocks the tasks of a child workflow through subWorkflowTestRequest",
+    covers: ["SUB_WORKFLOW", "SIMPLE", "op:test", "test:subWorkflowTestRequest"],
+    workflows: [
+      workflow("cf_testep_parent", [
+        {
+          name: "child",
+          taskReferenceName: "child",
+          type: "SUB_WORKFLOW",
+          subWorkflowParam: { name: "cf_testep_child", version: 1 },
+          inputParameters: { x: "${workflow.input.x}" },
+        },
+        simple("cf_after_child", "after", { fromChild: "${child.output.made}" }),
+      ]),
+      workflow("cf_testep_child", [simple("cf_child_work", "cw", { x: "${workflow.input.x}" })], {
+        outputParameters: { made: "${cw.output.made}" },
+      }),
+    ],
+    start: false,
+    steps: [
+      {
+        test: {
+          input: { x: 3 },
+          taskRefToMockOutput: { after: [{ status: "COMPLETED", output: { done: true } }] },
+          subWorkflowTestRequest: {
+            child: {
+              name: "cf_testep_child",
+              version: 1,
+              taskRefToMockOutput: { cw: [{ status: "COMPLETED", output: { made: "in child" } }] },
+            },
+          },
+        },
+        observe: "test result",
+      },
+    ],
+  },
+  {
     name: "op_retry_optional_and_fail_mix",
     description: "retry picks the latest failed attempt of each ref, not the earlier ones",
     covers: ["SIMPLE", "op:retry"],
