@@ -44,11 +44,6 @@ export interface NotYetInEngine {
 /** Task types / operator APIs the embedded engine does not implement yet (see the README). */
 export const notYetInEngine: NotYetInEngine[] = [
   {
-    covers: "retry:in-place",
-    reason: "retry resets a JOIN/DO_WHILE in place with retryCount unchanged, and the workflow " +
-      "output is the last task's output again",
-  },
-  {
     covers: "test:subWorkflowTestRequest",
     reason: "the test endpoint's mocks for a child workflow (subWorkflowTestRequest)",
   },
