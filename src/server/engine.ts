@@ -1037,9 +1037,19 @@ export class Engine implements SystemTaskHost {
     this.#enforceRetention();
     this.#notify(wf);
     for (const listener of this.#endedListeners) listener(wf);
-    // issue 7: a child's end wakes its parent's SUB_WORKFLOW task (updateParentWorkflowTask)
+    // issue 7: a child's end updates its parent's SUB_WORKFLOW task at once and decides the
+    // parent (updateParentWorkflowTask + expediteLazyWorkflowEvaluation)
     const parentTask = wf.parentWorkflowTaskId && this.tasks.get(wf.parentWorkflowTaskId);
-    if (parentTask && !isTerminalTask(parentTask.status)) this.executeLater(parentTask, 0);
+    const parent = parentTask && this.workflows.get(parentTask.workflowInstanceId!);
+    if (
+      parentTask && parent && !isTerminalTask(parentTask.status) &&
+      !isTerminalWorkflow(parent.status)
+    ) {
+      const type = this.systemTasks.get(parentTask.workflowTask?.type ?? parentTask.taskType);
+      if (type?.execute?.({ host: this, workflow: parent, task: parentTask })) {
+        this.decide(parent.workflowId!);
+      }
+    }
   }
 
   /** Records a FAILED or FAILED_WITH_TERMINAL_ERROR task in the workflow's failed lists. */

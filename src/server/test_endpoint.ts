@@ -42,12 +42,22 @@ export function runWorkflowTest(engine: Engine, request: WorkflowTestRequest): W
     ...request,
     taskToDomain: { ...(request.taskToDomain ?? {}), "*": domain },
   });
+  return testOn(engine, request, id);
+}
+
+/** The mock loop on a started workflow; sub-workflows recurse with `subWorkflowTestRequest`. */
+function testOn(engine: Engine, request: WorkflowTestRequest, id: string): Workflow {
   const mocks: Record<string, TaskMock[]> = structuredClone(request.taskRefToMockOutput ?? {});
   for (let i = 0; i < 20_000; i++) {
     const wf = engine.workflow(id);
     const pending = wf.tasks!.filter((t) => !isTerminalTask(t.status));
     if (pending.some((t) => !OPERATORS.has(t.taskType!) && !(t.referenceTaskName! in mocks))) break;
     for (const task of pending) {
+      // issue 7: a running child gets its own mocks first (its end then updates this task)
+      const childRequest = request.subWorkflowTestRequest?.[task.referenceTaskName!];
+      if (task.taskType === "SUB_WORKFLOW" && task.subWorkflowId && childRequest) {
+        testOn(engine, childRequest, task.subWorkflowId);
+      }
       const list = mocks[task.referenceTaskName!];
       if (!list?.length || OPERATORS.has(task.taskType!)) {
         delete mocks[task.referenceTaskName!];

@@ -115,9 +115,22 @@ function mappedInput(
   };
 }
 
+/** SUB_WORKFLOW tasks whose child is being started (a child may end before start returns). */
+const starting = new WeakSet<Task>();
+
 function startChild(ctx: SystemTaskContext): void {
+  const { task } = ctx;
+  if (task.status !== "SCHEDULED" || starting.has(task)) return;
+  starting.add(task);
+  try {
+    launch(ctx);
+  } finally {
+    starting.delete(task);
+  }
+}
+
+function launch(ctx: SystemTaskContext): void {
   const { host, workflow, task } = ctx;
-  if (task.status !== "SCHEDULED") return;
   // a retry copy made without the mapper gets the mapper's input here
   if (!("subWorkflowName" in (task.inputData ?? {})) && task.workflowTask) {
     try {
@@ -208,7 +221,7 @@ export const subWorkflowTask: SystemTaskType = {
   execute(ctx) {
     const { host, task } = ctx;
     if (!task.subWorkflowId) {
-      if (task.status !== "SCHEDULED") return false;
+      if (task.status !== "SCHEDULED" || starting.has(task)) return false;
       startChild(ctx);
       return !!task.subWorkflowId || (task.status as string) === "FAILED";
     }
