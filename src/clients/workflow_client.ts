@@ -18,7 +18,7 @@ import type {
   WorkflowSummary,
   WorkflowTestRequest,
 } from "../model/mod.ts";
-import { integer, object, segment, toTransport } from "./shared.ts";
+import { integer, nonEmptyArray, object, segment, toTransport } from "./shared.ts";
 
 /**
  * Options of {@link WorkflowClient.executeWorkflow}.
@@ -432,6 +432,38 @@ export class WorkflowClient {
       }`,
       query: { includeClosed, includeTasks },
     })) ?? [];
+  }
+
+  /**
+   * Lists executions of a workflow for several correlation ids in one call.
+   *
+   * @param name The workflow name.
+   * @param correlationIds The correlation ids.
+   * @param options `includeClosed` (ended ones too), `includeTasks`.
+   * @returns The executions per correlation id.
+   */
+  async getWorkflowsByCorrelationIds(
+    name: string,
+    correlationIds: string[],
+    options: CallOptions & {
+      /** Include ended executions. @default false */
+      includeClosed?: boolean;
+      /** Include their tasks. @default false */
+      includeTasks?: boolean;
+    } = {},
+  ): Promise<Record<string, Workflow[]>> {
+    const { includeClosed, includeTasks, ...call } = options;
+    nonEmptyArray(correlationIds, "correlationIds")
+      .forEach((id, i) => segment(id, `correlationIds[${i}]`));
+    // A read, though a POST: repeating it is harmless.
+    return (await this.transport.request<Record<string, Workflow[]>>({
+      ...call,
+      method: "POST",
+      path: `/workflow/${segment(name, "name")}/correlated`,
+      query: { includeClosed, includeTasks },
+      body: correlationIds,
+      idempotent: true,
+    })) ?? {};
   }
 
   /**

@@ -69,6 +69,17 @@ describe("WorkflowClient", () => {
     assert.deepEqual(found.map((w) => w.workflowId), [id]);
   });
 
+  it("finds executions for several correlation ids in one call", async () => {
+    const [c1, c2] = [uniqueName("corr"), uniqueName("corr")];
+    const a = fx.track(await workflows.startWorkflowByName(oneTask, {}, { correlationId: c1 }));
+    const b = fx.track(await workflows.startWorkflowByName(oneTask, {}, { correlationId: c2 }));
+    const found = await workflows.getWorkflowsByCorrelationIds(oneTask, [c1, c2], {
+      includeClosed: true,
+    });
+    assert.deepEqual(found[c1]?.map((w) => w.workflowId), [a]);
+    assert.deepEqual(found[c2]?.map((w) => w.workflowId), [b]);
+  });
+
   it("reads the status, with output and variables when asked", async () => {
     const name = await fx.workflowDef("wf_status", [
       setVariable("v", { color: "blue" }),
