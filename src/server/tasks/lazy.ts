@@ -37,9 +37,22 @@ export function decideWhenSettled(ctx: SystemTaskContext, promise: Promise<unkno
 export function sandboxOrLater(ctx: SystemTaskContext): ScriptSandbox | undefined {
   const sandbox = scriptSandbox();
   if (sandbox) return sandbox;
-  decideWhenSettled(ctx, loadScriptSandbox());
+  if (loadFailure) return loadFailure;
+  decideWhenSettled(
+    ctx,
+    loadScriptSandbox().catch((e) => {
+      // Where WebAssembly cannot be compiled (or the package is missing), scripts fail with
+      // the reason instead of waiting forever; later tasks fail the same way at once.
+      const message = `Error evaluating the script: the script sandbox could not be loaded (${
+        (e as Error)?.message ?? e
+      })`;
+      loadFailure = { evaluate: () => ({ ok: false, timedOut: false, message }) };
+    }),
+  );
   return undefined;
 }
+
+let loadFailure: ScriptSandbox | undefined;
 
 /** Starts loading the sandbox in the background (at registration of a definition using it). */
 export function preloadSandbox(): void {
