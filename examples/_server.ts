@@ -46,8 +46,7 @@ export async function exampleServer(
   const server = createServer();
   const configuration = new Configuration({
     serverUrl: "http://embedded/api",
-    // The engine's handler takes a Request; the client calls fetch(url, init).
-    fetch: (input: RequestInfo | URL, init?: RequestInit) => server.fetch(new Request(input, init)),
+    fetch: server.fetch,
   });
   log("No CONDUCTOR_SERVER_URL set: running the embedded Conductor engine in-process");
   return {

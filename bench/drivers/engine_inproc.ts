@@ -15,7 +15,7 @@ import { type Fetch, rawWorker } from "./raw.ts";
 const n = Number(process.env.BENCH_N ?? 2000);
 const server = createServer();
 const base = "http://embedded/api";
-const fetchIn: Fetch = (input, init) => server.fetch(new Request(input, init));
+const fetchIn: Fetch = server.fetch;
 const json = { "content-type": "application/json" };
 
 async function call(method: string, path: string, body?: unknown): Promise<string> {

@@ -76,8 +76,11 @@ export interface ListenOptions {
 
 /** A running embedded engine. */
 export interface EmbeddedServer {
-  /** The fetch handler: pass it as a client's `fetch` to talk to the engine with no socket. */
-  fetch(request: Request): Promise<Response>;
+  /**
+   * The fetch handler, with `fetch`'s own signature: pass it as a client's `fetch` to talk to the
+   * engine with no socket, or call it like `fetch` (`server.fetch("http://embedded/health")`).
+   */
+  fetch(input: Request | URL | string, init?: RequestInit): Promise<Response>;
   /** Serves the API on a port (Deno.serve, Bun.serve or node:http, whichever exists). */
   listen(options?: ListenOptions): Promise<{ url: string }>;
   /** Stops the listener, wakes long polls and stops timers. */
@@ -111,7 +114,10 @@ export function createServer(options: ServerOptions = {}): EmbeddedServer {
   });
   const app = createRoutes(engine, options.instance);
   let stop: (() => Promise<void>) | undefined;
-  const fetch = async (request: Request): Promise<Response> => await app.fetch(request);
+  const fetch = async (input: Request | URL | string, init?: RequestInit): Promise<Response> =>
+    await app.fetch(
+      input instanceof Request && init === undefined ? input : new Request(input, init),
+    );
   return {
     fetch,
     async listen(opts = {}) {
