@@ -24,6 +24,8 @@ import {
   startFaultServer,
 } from "./client_fault_server.ts";
 import { rejection } from "../integration/client_support.ts";
+import { retryAfterMs } from "../../src/http/transport.ts";
+import { jwtExpiry } from "../../src/http/auth.ts";
 
 const KEY = "key-id-1234";
 const SECRET = "s3cr3t-value-never-shown";
@@ -153,6 +155,25 @@ describe("client transport: retries", () => {
   });
 });
 
+describe("client transport: parsing", () => {
+  it("reads Retry-After as seconds or as an HTTP date", () => {
+    assert.equal(retryAfterMs("2"), 2000);
+    assert.equal(retryAfterMs("0"), 0);
+    assert.equal(retryAfterMs(null), undefined);
+    assert.equal(retryAfterMs("soon"), undefined);
+    const inAMinute = new Date(Date.now() + 60_000).toUTCString();
+    const ms = retryAfterMs(inAMinute)!;
+    assert.ok(ms > 55_000 && ms <= 60_000, `got ${ms}`);
+    assert.equal(retryAfterMs(new Date(0).toUTCString()), 0);
+  });
+
+  it("reads a JWT's exp, and nothing from an opaque token", () => {
+    assert.equal(jwtExpiry(fakeJwt(1_900_000_000)), 1_900_000_000_000);
+    assert.equal(jwtExpiry("opaque-token"), undefined);
+    assert.equal(jwtExpiry("a.%%%.c"), undefined);
+  });
+});
+
 describe("client transport: timeouts and signals", () => {
   it("fails with a TimeoutError when the server is slower than requestTimeoutMs, without retrying", async () => {
     const server = await serve(() => ({ status: 200, body: {}, delayMs: 1500 }));
@@ -161,6 +182,20 @@ describe("client transport: timeouts and signals", () => {
     );
     assert.ok(isTimeoutError(error), String(error));
     assert.match((error as Error).message, /GET \/slow timed out after 100 ms/);
+    assert.equal(server.seen.length, 1);
+  });
+
+  it("stops waiting between retries when the caller's signal aborts", async () => {
+    const server = await serve(() => ({ status: 503 }));
+    const controller = new AbortController();
+    const reason = new Error("shutting down");
+    const t = transport(server, {
+      retry: { maxRetries: 5, baseDelayMs: 60_000, maxDelayMs: 60_000 },
+    });
+    const pending = rejection(t.request({ method: "GET", path: "/x", signal: controller.signal }));
+    while (server.seen.length === 0) await new Promise((r) => setTimeout(r, 5));
+    controller.abort(reason);
+    assert.equal(await pending, reason);
     assert.equal(server.seen.length, 1);
   });
 
