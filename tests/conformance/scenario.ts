@@ -99,6 +99,21 @@ export type Step =
   | {
     start: { name: string; version?: number; input?: Record<string, unknown> };
     as: string;
+  }
+  | {
+    /**
+     * Runs the first workflow definition through the synchronous execute endpoint and records
+     * its answer; the execution is known as `as` afterwards. Only for runs that settle without
+     * time passing (finished, or blocked on a signal WAIT), since the call itself blocks.
+     */
+    execute: {
+      input?: Record<string, unknown>;
+      waitUntilTaskRef?: string;
+      waitForSeconds?: number;
+      returnStrategy?: string;
+    };
+    as: string;
+    label: string;
   };
 
 /** A conformance scenario. */
@@ -315,6 +330,7 @@ class ScenarioRun {
     }
     if ("settle" in step) return await this.#driver.target.wait(step.settle);
     if ("register" in step) return await this.#register(step.register, step.label);
+    if ("execute" in step) return await this.#execute(step);
     if ("start" in step) {
       const start = this.#forward(step.start);
       const id = await this.#driver.ok("POST", "/workflow", {
@@ -475,6 +491,30 @@ class ScenarioRun {
     return message === undefined
       ? { status: reply.status }
       : { status: reply.status, body: this.#normalizer.value(message) };
+  }
+
+  async #execute(step: Extract<Step, { execute: unknown }>): Promise<void> {
+    const main = this.#forward(this.#scenario.workflows[0]);
+    const { input, ...query } = step.execute;
+    const reply = await this.#driver.call(
+      "POST",
+      `/workflow/execute/${main.name}/${main.version ?? 1}`,
+      {
+        body: { name: main.name, version: main.version ?? 1, input: this.#forward(input ?? {}) },
+        query,
+      },
+    );
+    const body = reply.body as { targetWorkflowId?: string; workflowId?: string } | undefined;
+    const id = body?.targetWorkflowId ?? body?.workflowId;
+    if (id) {
+      this.#workflows.set(step.as, id);
+      this.#normalizer.name(id, `wf:${step.as}`);
+    }
+    this.observations.push(
+      reply.status === 200
+        ? { label: step.label, status: 200, body: this.#signalResponse(reply.body) }
+        : { label: step.label, ...this.#reply(reply) },
+    );
   }
 
   #signalResponse(body: unknown): unknown {

@@ -427,6 +427,43 @@ export const operatorScenarios: Scenario[] = [
     ],
   },
   {
+    name: "op_execute_sync_completes",
+    description: "the synchronous execute endpoint answers with the finished workflow",
+    covers: ["INLINE", "op:execute"],
+    workflows: [
+      workflow("cf_exec_done", [inline("calc", "$.a * 2", { a: "${workflow.input.a}" })]),
+    ],
+    start: false,
+    steps: [
+      { execute: { input: { a: 21 } }, as: "run", label: "execute" },
+      { observe: "executed", of: "run" },
+      {
+        execute: { input: { a: 1 }, returnStrategy: "BLOCKING_WORKFLOW" },
+        as: "run2",
+        label: "execute blocking workflow",
+      },
+    ],
+  },
+  {
+    name: "op_execute_sync_blocks_on_wait",
+    description: "the synchronous execute endpoint returns when the workflow waits for a signal",
+    covers: ["WAIT", "INLINE", "op:execute", "op:signal"],
+    workflows: [
+      workflow("cf_exec_wait", [
+        inline("before", "'before'"),
+        system("WAIT", "w"),
+        inline("after", "$.s", { s: "${w.output.said}" }),
+      ]),
+    ],
+    start: false,
+    steps: [
+      { execute: { returnStrategy: "BLOCKING_TASK" }, as: "run", label: "execute" },
+      { op: "signal", status: "COMPLETED", output: { said: "go" }, of: "run" },
+      { await: { status: "COMPLETED" }, of: "run" },
+      { observe: "signalled", of: "run" },
+    ],
+  },
+  {
     name: "op_retry_optional_and_fail_mix",
     description: "retry picks the latest failed attempt of each ref, not the earlier ones",
     covers: ["SIMPLE", "op:retry"],
