@@ -49,7 +49,10 @@ export interface WorkflowView {
   tasks: TaskView[];
 }
 
-/** Task types the engine runs itself; every other task type is a worker (SIMPLE) task. */
+/**
+ * Task types the server runs itself; every other task type is a worker (SIMPLE) task. Kept here,
+ * not imported from src/server, so the suite stays independent of the engine it judges.
+ */
 export const SYSTEM_TASK_TYPES: ReadonlySet<string> = new Set([
   "SWITCH",
   "DECISION",

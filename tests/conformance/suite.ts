@@ -40,7 +40,18 @@ export function startSuite(scenarios: Scenario[], target: ConformanceTarget): Su
   }
   const queue = [...ordered];
   const worker = async (): Promise<void> => {
-    const { baseUrl } = await fixture;
+    let baseUrl: string;
+    try {
+      ({ baseUrl } = await fixture);
+    } catch (error) {
+      // Without the fixture nothing can run: every scenario reports why instead of hanging.
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        resolvers.get(next.name)?.({
+          error: new Error("the HTTP fixture did not start", { cause: error }),
+        });
+      }
+      return;
+    }
     for (let next = queue.shift(); next; next = queue.shift()) {
       const scenario = next;
       let outcome: Outcome;
@@ -53,6 +64,6 @@ export function startSuite(scenarios: Scenario[], target: ConformanceTarget): Su
     }
   };
   const workers = Array.from({ length: Math.max(1, target.concurrency) }, worker);
-  const done = Promise.all(workers).then(async () => await (await fixture).close());
+  const done = Promise.all(workers).then(() => fixture.then((f) => f.close(), () => {}));
   return { outcomes, done };
 }
