@@ -6,13 +6,29 @@
  */
 import type { Task, TaskDef, TaskResult } from "../model/mod.ts";
 
-/** Options every call takes. */
+/**
+ * Options every call takes.
+ *
+ * @example
+ * ```ts
+ * import { type RunnerCallOptions } from "@conductor-edge/sdk";
+ * const options: RunnerCallOptions = { signal: AbortSignal.timeout(5000) };
+ * ```
+ */
 export interface CallOptions {
   /** Aborts the request. */
   signal?: AbortSignal;
 }
 
-/** The task calls a runner makes. */
+/**
+ * The task calls a runner makes.
+ *
+ * @example
+ * ```ts
+ * import { OrkesClients, type RunnerTaskClient } from "@conductor-edge/sdk";
+ * const client: RunnerTaskClient = new OrkesClients().getTaskClient();
+ * ```
+ */
 export interface RunnerTaskClient {
   /** `GET /tasks/poll/batch/{taskType}`: up to `count` tasks, waiting up to `timeoutMs`. */
   batchPoll(
@@ -32,7 +48,15 @@ export interface RunnerTaskClient {
   getTask(taskId: string, options?: CallOptions): Promise<Task>;
 }
 
-/** The metadata calls a handler makes to register task definitions. */
+/**
+ * The metadata calls a handler makes to register task definitions.
+ *
+ * @example
+ * ```ts
+ * import { OrkesClients, type RunnerMetadataClient } from "@conductor-edge/sdk";
+ * const metadata: RunnerMetadataClient = new OrkesClients().getMetadataClient();
+ * ```
+ */
 export interface RunnerMetadataClient {
   /** `POST /metadata/taskdefs` (upsert). */
   registerTaskDefs(defs: TaskDef[], options?: CallOptions): Promise<unknown>;

@@ -7,7 +7,15 @@
  */
 import type { OutcomeStatus } from "./execute.ts";
 
-/** Fields every task event carries. */
+/**
+ * Fields every task event carries.
+ *
+ * @example
+ * ```ts
+ * import { type TaskEventDetail } from "@conductor-edge/sdk";
+ * const detail: TaskEventDetail = { taskType: "greet", taskId: "t1", workflowInstanceId: "w1" };
+ * ```
+ */
 export interface TaskEventDetail {
   /** The task type. */
   taskType: string;
@@ -17,7 +25,19 @@ export interface TaskEventDetail {
   workflowInstanceId: string;
 }
 
-/** The events a `TaskHandler` dispatches, by name, with their `detail`. */
+/**
+ * The events a `TaskHandler` dispatches, by name, with their `detail`.
+ *
+ * @example
+ * ```ts
+ * import { TaskHandler, type TaskHandlerEventMap } from "@conductor-edge/sdk";
+ * const handler = new TaskHandler({ workers: [] });
+ * handler.addEventListener("taskCompleted", (e) => {
+ *   const detail: TaskHandlerEventMap["taskCompleted"] = e.detail;
+ *   console.log(detail.taskType, detail.durationMs);
+ * });
+ * ```
+ */
 export interface TaskHandlerEventMap {
   /** A poll answered: how many tasks were asked for and how many came. */
   poll: { taskType: string; requested: number; received: number; durationMs: number };

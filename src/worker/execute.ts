@@ -12,10 +12,26 @@ import { isNonRetryableError } from "./errors.ts";
 import { isTaskInProgress } from "./in_progress.ts";
 import { describeIssues, type StandardSchema } from "./schema.ts";
 
-/** The statuses a handler run can end in. */
+/**
+ * The statuses a handler run can end in.
+ *
+ * @example
+ * ```ts
+ * import { type OutcomeStatus } from "@conductor-edge/sdk";
+ * const status: OutcomeStatus = "FAILED_WITH_TERMINAL_ERROR";
+ * ```
+ */
 export type OutcomeStatus = "COMPLETED" | "FAILED" | "FAILED_WITH_TERMINAL_ERROR" | "IN_PROGRESS";
 
-/** What a handler run produced: the body of the TaskResult to report. Structured-cloneable. */
+/**
+ * What a handler run produced: the body of the TaskResult to report. Structured-cloneable.
+ *
+ * @example
+ * ```ts
+ * import { type TaskOutcome } from "@conductor-edge/sdk";
+ * const outcome: TaskOutcome = { status: "COMPLETED", outputData: { result: 1 }, logs: [] };
+ * ```
+ */
 export interface TaskOutcome {
   /** The status to report. */
   status: OutcomeStatus;

@@ -6,7 +6,16 @@
  * @module
  */
 
-/** What {@link inProgress} takes. */
+/**
+ * What {@link inProgress} takes.
+ *
+ * @example
+ * ```ts
+ * import { inProgress, type InProgressOptions } from "@conductor-edge/sdk";
+ * const options: InProgressOptions = { callbackAfterSeconds: 10, output: { checked: 1 } };
+ * inProgress(options);
+ * ```
+ */
 export interface InProgressOptions {
   /** Seconds until the task is handed out again. Whole seconds, >= 0. */
   callbackAfterSeconds: number;
@@ -14,7 +23,16 @@ export interface InProgressOptions {
   output?: Record<string, unknown>;
 }
 
-/** A handler's IN_PROGRESS answer; make one with {@link inProgress}. */
+/**
+ * A handler's IN_PROGRESS answer; make one with {@link inProgress}.
+ *
+ * @example
+ * ```ts
+ * import { inProgress, type TaskInProgress } from "@conductor-edge/sdk";
+ * const answer: TaskInProgress = inProgress({ callbackAfterSeconds: 10 });
+ * console.log(answer.callbackAfterSeconds); // 10
+ * ```
+ */
 export interface TaskInProgress {
   /** Marks the object as an IN_PROGRESS answer (a string key, so copies of the SDK agree). */
   readonly "~taskInProgress": true;
@@ -50,7 +68,16 @@ export function inProgress(options: InProgressOptions): TaskInProgress {
   };
 }
 
-/** Whether a handler's answer is an IN_PROGRESS answer (works across copies of this SDK). */
+/**
+ * Whether a handler's answer is an IN_PROGRESS answer (works across copies of this SDK).
+ *
+ * @example
+ * ```ts
+ * import { inProgress, isTaskInProgress } from "@conductor-edge/sdk";
+ * isTaskInProgress(inProgress({ callbackAfterSeconds: 1 })); // true
+ * isTaskInProgress({ callbackAfterSeconds: 1 }); // false
+ * ```
+ */
 export function isTaskInProgress(value: unknown): value is TaskInProgress {
   return typeof value === "object" && value !== null &&
     (value as Partial<TaskInProgress>)["~taskInProgress"] === true;

@@ -6,10 +6,26 @@
  * @module
  */
 
-/** Where in the input an issue was found: keys and indexes, plain or wrapped in `{ key }`. */
+/**
+ * Where in the input an issue was found: keys and indexes, plain or wrapped in `{ key }`.
+ *
+ * @example
+ * ```ts
+ * import { type SchemaIssuePath } from "@conductor-edge/sdk";
+ * const path: SchemaIssuePath = ["user", { key: "email" }];
+ * ```
+ */
 export type SchemaIssuePath = ReadonlyArray<PropertyKey | { readonly key: PropertyKey }>;
 
-/** One problem a schema found in a value. */
+/**
+ * One problem a schema found in a value.
+ *
+ * @example
+ * ```ts
+ * import { type SchemaIssue } from "@conductor-edge/sdk";
+ * const issue: SchemaIssue = { message: "Invalid email", path: ["email"] };
+ * ```
+ */
 export interface SchemaIssue {
   /** What is wrong, in the schema library's words. */
   readonly message: string;
@@ -17,7 +33,15 @@ export interface SchemaIssue {
   readonly path?: SchemaIssuePath | undefined;
 }
 
-/** What a Standard Schema's `validate` answers. */
+/**
+ * What a Standard Schema's `validate` answers.
+ *
+ * @example
+ * ```ts
+ * import { type SchemaResult } from "@conductor-edge/sdk";
+ * const ok: SchemaResult<number> = { value: 1 };
+ * ```
+ */
 export type SchemaResult<Output> =
   | { readonly value: Output; readonly issues?: undefined }
   | { readonly issues: ReadonlyArray<SchemaIssue> };

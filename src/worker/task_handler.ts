@@ -24,7 +24,20 @@ import {
   resolveWorkerOptions,
 } from "./worker_task.ts";
 
-/** What a {@link TaskHandler} is built from. */
+/**
+ * What a {@link TaskHandler} is built from.
+ *
+ * @example
+ * ```ts
+ * import { Configuration, TaskHandler, type TaskHandlerOptions, workerTask } from "@conductor-edge/sdk";
+ * const options: TaskHandlerOptions = {
+ *   configuration: new Configuration({ serverUrl: "http://localhost:8080/api" }),
+ *   workers: [workerTask({ taskDefName: "greet" }, () => "hi")],
+ *   env: { CONDUCTOR_WORKER_ALL_CONCURRENCY: "4" },
+ * };
+ * new TaskHandler(options);
+ * ```
+ */
 export interface TaskHandlerOptions {
   /** The server and credentials. @default `new Configuration()` (from the environment) */
   configuration?: Configuration;
@@ -51,7 +64,16 @@ export interface TaskHandlerOptions {
   metadataClient?: RunnerMetadataClient;
 }
 
-/** What {@link TaskHandler.stop} takes. */
+/**
+ * What {@link TaskHandler.stop} takes.
+ *
+ * @example
+ * ```ts
+ * import { type StopOptions, TaskHandler } from "@conductor-edge/sdk";
+ * const options: StopOptions = { drainMs: 10_000 };
+ * await new TaskHandler({ workers: [] }).stop(options);
+ * ```
+ */
 export interface StopOptions {
   /**
    * How long tasks in flight may go on finishing and reporting. At the deadline they are
@@ -61,7 +83,15 @@ export interface StopOptions {
   drainMs?: number;
 }
 
-/** What {@link TaskHandler.drain} takes. */
+/**
+ * What {@link TaskHandler.drain} takes.
+ *
+ * @example
+ * ```ts
+ * import { type DrainOptions } from "@conductor-edge/sdk";
+ * const options: DrainOptions = { maxTasks: 20, deadlineMs: 15_000, signal: AbortSignal.timeout(20_000) };
+ * ```
+ */
 export interface DrainOptions {
   /** Take at most this many tasks (over all workers). @default Infinity */
   maxTasks?: number;
@@ -75,7 +105,22 @@ export interface DrainOptions {
   signal?: AbortSignal;
 }
 
-/** What a {@link TaskHandler.drain} did. */
+/**
+ * What a {@link TaskHandler.drain} did.
+ *
+ * @example
+ * ```ts
+ * import { type DrainSummary } from "@conductor-edge/sdk";
+ * const summary: DrainSummary = {
+ *   received: 2,
+ *   reported: { COMPLETED: 2 },
+ *   cancelled: 0,
+ *   lost: 0,
+ *   interrupted: false,
+ *   durationMs: 120,
+ * };
+ * ```
+ */
 export interface DrainSummary {
   /** Tasks taken from the server. */
   received: number;
@@ -93,7 +138,16 @@ export interface DrainSummary {
   durationMs: number;
 }
 
-/** A listener for one of the handler's events. */
+/**
+ * A listener for one of the handler's events.
+ *
+ * @example
+ * ```ts
+ * import { TaskHandler, type TaskHandlerListener } from "@conductor-edge/sdk";
+ * const onFailed: TaskHandlerListener<"taskFailed"> = (e) => console.error(e.detail.reason);
+ * new TaskHandler({ workers: [] }).addEventListener("taskFailed", onFailed);
+ * ```
+ */
 export type TaskHandlerListener<K extends keyof TaskHandlerEventMap> = (
   event: CustomEvent<TaskHandlerEventMap[K]>,
 ) => void;
@@ -272,13 +326,13 @@ export class TaskHandler extends EventTarget {
    * ```ts
    * import { Configuration, TaskHandler, workerTask } from "@conductor-edge/sdk";
    * const greet = workerTask({ taskDefName: "greet" }, (input: { name: string }) => `Hello ${input.name}`);
-   * export default {
-   *   async scheduled(_event: unknown, env: Record<string, string>): Promise<void> {
-   *     const handler = new TaskHandler({ configuration: Configuration.fromEnv(env), env, workers: [greet] });
-   *     const summary = await handler.drain({ maxTasks: 50, deadlineMs: 20_000 });
-   *     console.log(summary.received, summary.reported);
-   *   },
-   * };
+   * // A Cloudflare Workers cron trigger: `export default { scheduled }`.
+   * async function scheduled(_event: unknown, env: Record<string, string>): Promise<void> {
+   *   const handler = new TaskHandler({ configuration: Configuration.fromEnv(env), env, workers: [greet] });
+   *   const summary = await handler.drain({ maxTasks: 50, deadlineMs: 20_000 });
+   *   console.log(summary.received, summary.reported);
+   * }
+   * console.log(typeof scheduled); // "function"
    * ```
    */
   async drain(options: DrainOptions = {}): Promise<DrainSummary> {

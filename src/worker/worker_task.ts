@@ -14,10 +14,27 @@ import type { TaskInProgress } from "./in_progress.ts";
 import type { SchemaInput, SchemaOutput, StandardSchema } from "./schema.ts";
 import { isStandardSchema } from "./schema.ts";
 
-/** Where a handler runs: on the runner's event loop, or in a pool of Web Workers. */
+/**
+ * Where a handler runs: on the runner's event loop, or in a pool of Web Workers.
+ *
+ * @example
+ * ```ts
+ * import { type WorkerIsolation } from "@conductor-edge/sdk";
+ * const isolation: WorkerIsolation = "worker";
+ * ```
+ */
 export type WorkerIsolation = "inline" | "worker";
 
-/** The settings of a worker. Each can be overridden from the environment (see `TaskHandler`). */
+/**
+ * The settings of a worker. Each can be overridden from the environment (see `TaskHandler`).
+ *
+ * @example
+ * ```ts
+ * import { type WorkerOptions, workerTask } from "@conductor-edge/sdk";
+ * const options: WorkerOptions = { taskDefName: "resize", concurrency: 4, leaseExtend: true };
+ * export const resize = workerTask(options, (input: { url: string }) => ({ resized: input.url }));
+ * ```
+ */
 export interface WorkerOptions {
   /** The task type to poll (the task definition's name). Required. */
   taskDefName: string;
@@ -95,7 +112,16 @@ export interface WorkerOptions {
   paused?: boolean;
 }
 
-/** The options with every default filled in. */
+/**
+ * The options with every default filled in.
+ *
+ * @example
+ * ```ts
+ * import { type ResolvedWorkerOptions, TaskHandler, workerTask } from "@conductor-edge/sdk";
+ * const handler = new TaskHandler({ workers: [workerTask({ taskDefName: "a" }, () => 1)] });
+ * const settings: readonly ResolvedWorkerOptions[] = handler.workerOptions; // filled after start()
+ * ```
+ */
 export interface ResolvedWorkerOptions extends
   Required<
     Omit<WorkerOptions, "domain" | "workerId" | "taskDef" | "timeoutMs" | "inputSchema" | "module">
@@ -112,12 +138,27 @@ export interface ResolvedWorkerOptions extends
   module: string | undefined;
 }
 
-/** The value a handler returning `R` completes with (its IN_PROGRESS answers left out). */
+/**
+ * The value a handler returning `R` completes with (its IN_PROGRESS answers left out).
+ *
+ * @example
+ * ```ts
+ * import { type CompletedValue, type TaskInProgress } from "@conductor-edge/sdk";
+ * type V = CompletedValue<Promise<string | TaskInProgress>>; // string
+ * ```
+ */
 export type CompletedValue<R> = Exclude<Awaited<R>, TaskInProgress>;
 
 /**
  * The task output a handler's return type gives: an object as it is, anything else wrapped as
  * `{ result }`.
+ *
+ * @example
+ * ```ts
+ * import { type OutputOf } from "@conductor-edge/sdk";
+ * type A = OutputOf<number>; // { result: number }
+ * type B = OutputOf<Promise<{ id: string }>>; // { id: string }
+ * ```
  */
 export type OutputOf<R> = [CompletedValue<R>] extends [void | undefined] ? Record<string, never>
   : CompletedValue<R> extends readonly unknown[] ? { result: CompletedValue<R> }
@@ -127,6 +168,12 @@ export type OutputOf<R> = [CompletedValue<R>] extends [void | undefined] ? Recor
 /**
  * What calling a worker definition takes: the reference name, then the task's inputs, each a
  * value or a `${...}` reference typed like the input field.
+ *
+ * @example
+ * ```ts
+ * import { type WorkerTaskArgs } from "@conductor-edge/sdk";
+ * const args: WorkerTaskArgs<{ name: string }> = { taskRefName: "greet_ref", name: "${workflow.input.name}" };
+ * ```
  */
 export type WorkerTaskArgs<I> =
   & { taskRefName: string }
@@ -134,12 +181,30 @@ export type WorkerTaskArgs<I> =
     : I extends Record<string, unknown> ? Input<I>
     : Record<string, unknown>);
 
-/** The function a worker runs. */
+/**
+ * The function a worker runs.
+ *
+ * @example
+ * ```ts
+ * import { type WorkerFunction } from "@conductor-edge/sdk";
+ * const fn: WorkerFunction<{ n: number }, number> = (input, ctx) => input.n + ctx.retryCount;
+ * ```
+ */
 export type WorkerFunction<I, R> = (input: I, ctx: TaskContext) => R;
 
 /**
  * A worker: call it to get a workflow task, hand it to a `TaskHandler` to run it.
  * `I` is the task input type, `O` the task output type.
+ *
+ * @example
+ * ```ts
+ * import { type WorkerDefinition, workerTask } from "@conductor-edge/sdk";
+ * const double: WorkerDefinition<{ n: number }, { result: number }> = workerTask(
+ *   { taskDefName: "double" },
+ *   (input: { n: number }) => input.n * 2,
+ * );
+ * console.log(double.taskDefName, double({ taskRefName: "d", n: 2 }).output("result"));
+ * ```
  */
 export interface WorkerDefinition<I = Record<string, unknown>, O = Record<string, unknown>> {
   /** A SIMPLE workflow task running this worker, with the given reference name and inputs. */
@@ -155,7 +220,15 @@ export interface WorkerDefinition<I = Record<string, unknown>, O = Record<string
   readonly inputSchema: StandardSchema | undefined;
 }
 
-/** A worker definition of any input and output type. */
+/**
+ * A worker definition of any input and output type.
+ *
+ * @example
+ * ```ts
+ * import { type AnyWorkerDefinition, workerTask } from "@conductor-edge/sdk";
+ * export const workers: AnyWorkerDefinition[] = [workerTask({ taskDefName: "a" }, () => 1)];
+ * ```
+ */
 // deno-lint-ignore no-explicit-any
 export type AnyWorkerDefinition = WorkerDefinition<any, any>;
 
@@ -234,13 +307,30 @@ export function workerTask(
   return typed;
 }
 
-/** Whether a value is a worker definition (from any copy of this SDK). */
+/**
+ * Whether a value is a worker definition (from any copy of this SDK).
+ *
+ * @example
+ * ```ts
+ * import { isWorkerDefinition, workerTask } from "@conductor-edge/sdk";
+ * isWorkerDefinition(workerTask({ taskDefName: "a" }, () => 1)); // true
+ * ```
+ */
 export function isWorkerDefinition(value: unknown): value is AnyWorkerDefinition {
   return typeof value === "function" &&
     (value as unknown as Record<symbol, unknown>)[DEFINITION] === true;
 }
 
-/** Every worker defined so far in this process, in definition order (for annotation scanning). */
+/**
+ * Every worker defined so far in this process, in definition order (for annotation scanning).
+ *
+ * @example
+ * ```ts
+ * import { definedWorkers, workerTask } from "@conductor-edge/sdk";
+ * workerTask({ taskDefName: "scanned" }, () => 1);
+ * console.log(definedWorkers().some((w) => w.taskDefName === "scanned")); // true
+ * ```
+ */
 export function definedWorkers(): readonly AnyWorkerDefinition[] {
   return [...registry];
 }
