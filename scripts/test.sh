@@ -64,8 +64,10 @@ for phase in $phases; do
       extra=()
       # The conformance suite holds the in-process engine to the real server's goldens.
       [ "$phase" = embedded ] && extra=(tests/conformance)
-      # The webhook adapter's runtime tests (workerd, Deno, Bun, Node) need the engine on a socket.
-      [ "$phase" = embedded-port ] && extra=(tests/runtimes/hono_{workerd,deno,bun,node}.test.ts)
+      # The runtime tests (workerd, Deno, Bun, Node: the webhook adapter and the client smoke)
+      # need the engine on a socket.
+      [ "$phase" = embedded-port ] &&
+        extra=(tests/runtimes/hono_{workerd,deno,bun,node}.test.ts tests/runtimes/client_smoke.test.ts)
       CONDUCTOR_TEST_SERVER=$phase run_both "$phase" tests/integration tests/examples "${extra[@]}"
       ;;
     real)
