@@ -187,11 +187,13 @@ function checkUrl(url: string, field: string): string {
   } catch {
     parsed = undefined;
   }
-  if (!parsed || (parsed.protocol !== "http:" && parsed.protocol !== "https:")) {
+  if (
+    !parsed || (parsed.protocol !== "http:" && parsed.protocol !== "https:") || parsed.search ||
+    parsed.hash
+  ) {
     throw new ConductorError(
-      `${field} must be an absolute http(s) URL such as "http://localhost:8080/api", got ${
-        JSON.stringify(url)
-      }`,
+      `${field} must be an absolute http(s) URL without query or fragment, such as ` +
+        `"http://localhost:8080/api", got ${JSON.stringify(url)}`,
       { code: "INVALID_CONFIGURATION" },
     );
   }

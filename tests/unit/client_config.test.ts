@@ -34,6 +34,10 @@ describe("client configuration", () => {
         isConductorError(e) && /serverUrl must be an absolute http\(s\) URL/.test(e.message),
     );
     assert.throws(
+      () => new Configuration({ serverUrl: "http://h:8080/api?debug=1", env: {} }),
+      /serverUrl must be an absolute http\(s\) URL without query or fragment/,
+    );
+    assert.throws(
       () => Configuration.fromEnv({ CONDUCTOR_SERVER_URL: "not a url" }),
       /CONDUCTOR_SERVER_URL must be an absolute http\(s\) URL/,
     );
