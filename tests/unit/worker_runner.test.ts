@@ -321,4 +321,22 @@ describe("TaskHandler.stop and drain", () => {
     assert.equal(fake.results[0].status, "COMPLETED");
     await first;
   });
+
+  it("await using stops the handler when the scope ends, letting the task finish", async () => {
+    const fake = new FakeTaskClient();
+    fake.add();
+    let started = false;
+    const w = workerTask({ taskDefName: name() }, async () => {
+      started = true;
+      await delay(200);
+      return "done";
+    });
+    {
+      await using handler = handlerFor([w], fake);
+      await handler.start();
+      await until(() => started, 5000, "the start");
+    }
+    assert.equal(fake.results.length, 1);
+    assert.deepEqual(fake.results[0].outputData, { result: "done" });
+  });
 });
