@@ -42,7 +42,10 @@ export interface TaskContext {
   readonly signal: AbortSignal;
   /** The task as polled. */
   readonly task: Readonly<Task>;
-  /** Adds a line to the task's execution log, shipped with the result. */
+  /**
+   * Adds a line to the task's execution log, shipped with the result (Conductor keeps the first
+   * 10 lines of one update).
+   */
   log(message: string): void;
 }
 

@@ -49,7 +49,10 @@ export interface TaskHandlerOptions {
    * @default true when `workers` is not given, else false
    */
   scanForAnnotatedWorkers?: boolean;
-  /** Modules to import before scanning, so their `workerTask` definitions exist. */
+  /**
+   * Modules to import before scanning, so their `workerTask` definitions exist: absolute URLs
+   * (`new URL("./workers.ts", import.meta.url)`) or package specifiers, not relative paths.
+   */
   importModules?: readonly (string | URL)[];
   /**
    * Where `CONDUCTOR_WORKER_*` overrides are read (edge bindings, tests).
@@ -418,7 +421,20 @@ export class TaskHandler extends EventTarget {
 
   async #doPrepare(): Promise<Prepared> {
     const o = this.#options;
-    for (const spec of o.importModules ?? []) await import(String(spec));
+    for (const spec of o.importModules ?? []) {
+      const specifier = String(spec);
+      if (/^\.\.?\//.test(specifier)) {
+        throw new TypeError(
+          `TaskHandler: importModules entry ${
+            JSON.stringify(specifier)
+          } is relative, so it would ` +
+            `resolve against the SDK's own folder: pass new URL(${
+              JSON.stringify(specifier)
+            }, import.meta.url)`,
+        );
+      }
+      await import(specifier);
+    }
     const scan = o.scanForAnnotatedWorkers ?? o.workers === undefined;
     const definitions = [...new Set([...(o.workers ?? []), ...(scan ? definedWorkers() : [])])];
     if (definitions.length === 0) {

@@ -68,4 +68,16 @@ describe("worker settings from CONDUCTOR_WORKER_* variables", () => {
     assert.equal(handler.workerOptions[0].domain, "edge");
     await handler.stop({ drainMs: 0 });
   });
+
+  it("refuses a relative importModules entry, saying how to write it", async () => {
+    const handler = new TaskHandler({
+      importModules: ["./workers.ts"],
+      taskClient: new FakeTaskClient(),
+      env: {},
+    });
+    await assert.rejects(
+      handler.start(),
+      /importModules entry "\.\/workers\.ts" is relative.*new URL/,
+    );
+  });
 });
