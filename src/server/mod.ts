@@ -122,7 +122,12 @@ export function createServer(options: ServerOptions = {}): EmbeddedServer {
     fetch,
     async listen(opts = {}) {
       if (stop) throw new Error("this embedded server is already listening");
-      const served = await listen(fetch, opts.hostname ?? "127.0.0.1", opts.port ?? 0);
+      // Runtimes call a handler with extra arguments (Bun passes its server): hand over only the request.
+      const served = await listen(
+        async (request: Request) => await app.fetch(request),
+        opts.hostname ?? "127.0.0.1",
+        opts.port ?? 0,
+      );
       stop = served.stop;
       return { url: served.url };
     },
