@@ -30,9 +30,60 @@ const DEFAULT_RESPONSE_TIMEOUT_S = 3600;
 const MIN_RETRY_MS = 500;
 
 /**
- * A timer chain per task (no shared interval); `stop()` ends it. Errors of heartbeats and
- * checks are retried sooner, never thrown: the runner learns of them through the lease's
- * expiry time.
+ * Wakes the {@link TaskWatch}es of one runner with a single timer, armed for the earliest due
+ * watch: a task that ends before its first heartbeat or check (most do) costs no timer at all.
+ * `close()` ends the timer; the runner calls it when it stops.
+ */
+export class WatchClock {
+  readonly #watches = new Set<TaskWatch>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #armedAt = Infinity;
+
+  /** Starts waking `watch` when it is due. */
+  add(watch: TaskWatch): void {
+    this.#watches.add(watch);
+    this.arm(watch.nextDue);
+  }
+
+  /** Stops waking `watch` (the timer may still fire once, finding nothing due). */
+  delete(watch: TaskWatch): void {
+    this.#watches.delete(watch);
+  }
+
+  /** Makes sure the timer fires by `at` (epoch ms). */
+  arm(at: number): void {
+    if (at === Infinity || at >= this.#armedAt) return;
+    clearTimeout(this.#timer);
+    this.#armedAt = at;
+    this.#timer = setTimeout(() => this.#fire(), Math.max(0, at - Date.now()));
+  }
+
+  /** Ends the timer and forgets every watch. */
+  close(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#armedAt = Infinity;
+    this.#watches.clear();
+  }
+
+  #fire(): void {
+    this.#timer = undefined;
+    this.#armedAt = Infinity;
+    const now = Date.now();
+    let next = Infinity;
+    for (const watch of this.#watches) {
+      const due = watch.nextDue;
+      if (due <= now) watch.tick(); // re-arms the clock itself when its round trip ends
+      else next = Math.min(next, due);
+    }
+    this.arm(next);
+  }
+}
+
+/**
+ * The heartbeats and status checks of one task, woken by the runner's {@link WatchClock}.
+ * Errors of heartbeats and checks are retried sooner, never thrown: the runner learns of them
+ * through the lease's expiry time.
  */
 export class TaskWatch {
   readonly #task: Task;
@@ -43,14 +94,16 @@ export class TaskWatch {
   #renewedAt: number;
   #nextHeartbeat: number;
   #nextCheck: number;
+  readonly #clock: WatchClock;
   #failures = 0;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #busy = false;
   #stopped = false;
   #gone = false;
 
-  constructor(task: Task, options: TaskWatchOptions) {
+  constructor(task: Task, options: TaskWatchOptions, clock: WatchClock) {
     this.#task = task;
     this.#options = options;
+    this.#clock = clock;
     const seconds = task.responseTimeoutSeconds ?? DEFAULT_RESPONSE_TIMEOUT_S;
     this.#responseTimeoutMs = seconds > 0 ? seconds * 1000 : Infinity;
     this.#heartbeatEveryMs = options.leaseExtend ? 0.8 * this.#responseTimeoutMs : Infinity;
@@ -60,7 +113,12 @@ export class TaskWatch {
     this.#renewedAt = Date.now();
     this.#nextHeartbeat = this.#renewedAt + this.#heartbeatEveryMs;
     this.#nextCheck = this.#renewedAt + this.#checkEveryMs;
-    this.#schedule();
+    clock.add(this);
+  }
+
+  /** When it next wants to run (epoch ms); Infinity while a round trip runs or once stopped. */
+  get nextDue(): number {
+    return this.#busy || this.#stopped ? Infinity : Math.min(this.#nextHeartbeat, this.#nextCheck);
   }
 
   /** When the server will consider the task timed out unless the lease is renewed. */
@@ -76,17 +134,20 @@ export class TaskWatch {
   /** Ends the watch; no request starts after this. */
   stop(): void {
     this.#stopped = true;
-    clearTimeout(this.#timer);
+    this.#clock.delete(this);
   }
 
-  #schedule(): void {
-    if (this.#stopped) return;
-    const at = Math.min(this.#nextHeartbeat, this.#nextCheck);
-    if (at === Infinity) return;
-    this.#timer = setTimeout(() => this.#tick(), Math.max(0, at - Date.now()));
+  /** Sends the heartbeat and/or status check that are due (called by the clock). */
+  tick(): void {
+    if (this.#busy || this.#stopped) return;
+    this.#busy = true;
+    this.#round().finally(() => {
+      this.#busy = false;
+      this.#clock.arm(this.nextDue);
+    });
   }
 
-  async #tick(): Promise<void> {
+  async #round(): Promise<void> {
     const { client, workerId } = this.#options;
     const taskId = this.#task.taskId ?? "";
     const now = Date.now();
@@ -123,7 +184,6 @@ export class TaskWatch {
         else this.#nextCheck = Math.min(this.#nextCheck, Date.now() + MIN_RETRY_MS * 4);
       }
     }
-    this.#schedule();
   }
 
   #markGone(status: TaskStatus | "NOT_FOUND"): void {

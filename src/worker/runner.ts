@@ -12,7 +12,7 @@ import type { Task, TaskResult, TaskStatus } from "../model/mod.ts";
 import { httpStatus, type RunnerTaskClient } from "./client.ts";
 import type { Emit, TaskEventDetail } from "./events.ts";
 import type { OutcomeStatus, TaskOutcome } from "./execute.ts";
-import { TaskWatch } from "./lease.ts";
+import { TaskWatch, WatchClock } from "./lease.ts";
 import type { ResolvedWorkerOptions } from "./worker_task.ts";
 
 /** Runs a handler on a task; never throws. Inline or in the Web Worker pool. */
@@ -73,6 +73,8 @@ export class TaskRunner {
   readonly #cutoff = new AbortController();
   readonly #tasks = new Set<(kind: AbortKind) => void>();
   readonly #inFlight = new Set<Promise<void>>();
+  /** One timer for the heartbeats and status checks of every task in flight. */
+  readonly #clock = new WatchClock();
   #wakers = new Set<() => void>();
   #active = 0;
   #paused: boolean;
@@ -151,6 +153,7 @@ export class TaskRunner {
     } finally {
       clearTimeout(deadline);
       clearTimeout(cutoff);
+      this.#clock.close();
     }
   }
 
@@ -293,7 +296,7 @@ export class TaskRunner {
         serverStatus = status;
         abort("gone");
       },
-    });
+    }, this.#clock);
     const started = Date.now();
     try {
       this.#emit("taskStarted", detail);
