@@ -13,6 +13,7 @@ import type { TaskContext } from "./context.ts";
 import type { TaskInProgress } from "./in_progress.ts";
 import type { SchemaInput, SchemaOutput, StandardSchema } from "./schema.ts";
 import { isStandardSchema } from "./schema.ts";
+import { hasWebWorkers } from "./pool.ts";
 
 /**
  * Where a handler runs: on the runner's event loop, or in a pool of Web Workers.
@@ -411,7 +412,9 @@ export function resolveWorkerOptions(
     module = String(o.module);
     if (!URL.canParse(module)) fail("module", "an absolute URL such as import.meta.url", module);
   }
-  if (o.isolation === "worker" && module === undefined) {
+  // Where there is no Worker the module is never loaded, and workerd has no import.meta.url:
+  // TaskHandler refuses isolation "worker" there with the reason, which this would hide.
+  if (o.isolation === "worker" && module === undefined && hasWebWorkers()) {
     fail(
       "module",
       `the worker's module URL (module: import.meta.url) when isolation is "worker"`,
