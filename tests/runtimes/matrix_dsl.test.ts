@@ -1,0 +1,139 @@
+/**
+ * Runtime matrix, row "config, transport, clients, DSL, executor" and column checks of "Web
+ * Worker isolation": the same scenario (tests/runtimes/matrix_scenario.ts) on Deno, Bun, Node
+ * (>= 20) and in workerd, each a separate process against the test server. A workflow built with
+ * the DSL is registered, read back, and executed synchronously through the WorkflowExecutor while
+ * a TaskHandler serves its worker task; on Deno and Bun one step runs in a Web Worker
+ * (`isolation: "worker"`), on Node and workerd asking for that is a clear error.
+ *
+ * Node and workerd run a bundle `bun build` makes first (once per file). The four runtimes run at
+ * the same time (each uses its own names and task domain). The server must be reachable over a
+ * socket (`CONDUCTOR_TEST_SERVER=real` or `embedded-port`); scripts/test.sh runs this file in both
+ * of those phases.
+ */
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { bundle, exec, npmBin, serveWorkerd } from "../_support/runtimes.ts";
+import { testServer, testServerKind } from "../_support/server.ts";
+import type { MatrixReport } from "./matrix_scenario.ts";
+
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+
+const lastJsonLine = (stdout: string): MatrixReport =>
+  JSON.parse(stdout.trim().split("\n").pop() ?? "");
+
+/** Checks one runtime's report: the definition, the run's outcome, and the isolation cell. */
+function assertMatrix(report: MatrixReport, runtime: RegExp, hasWorker: boolean): void {
+  assert.match(report.runtime, runtime);
+  assert.equal(report.hasWorker, hasWorker);
+  assert.match(report.registered.name, /^ce_matrix_[0-9a-f]{8}$/);
+  assert.equal(report.registered.version, 1);
+  assert.deepEqual(report.registered.types, [
+    "SET_VARIABLE",
+    "SIMPLE",
+    "SWITCH",
+    "INLINE",
+    "JSON_JQ_TRANSFORM",
+    ...(hasWorker ? ["SIMPLE"] : []),
+  ]);
+  assert.equal(report.run.status, "COMPLETED", JSON.stringify(report.run));
+  assert.deepEqual(report.run.output, {
+    runtime: report.runtime,
+    branch: "odd",
+    doubled: 42,
+    tripled: 63,
+    total: 105,
+    ...(hasWorker ? { isolated: { inPool: true, n: 21 } } : {}),
+  });
+  assert.deepEqual(report.run.refs, [
+    "remember",
+    "double",
+    "parity",
+    "odd",
+    "triple",
+    "sum",
+    ...(hasWorker ? ["isolated"] : []),
+  ]);
+  assert.equal(report.received, hasWorker ? 2 : 1);
+}
+
+/** The clear error where there is no Worker: what is missing, where, and what to use instead. */
+function assertIsolationError(message: string | undefined, names: RegExp): void {
+  assert.match(
+    message ?? "",
+    /^worker "ce_matrix_isolated": isolation "worker" needs the Web Worker API/,
+  );
+  assert.match(message ?? "", names);
+  assert.match(message ?? "", /use isolation "inline"/);
+}
+
+describe("runtime matrix: DSL, executor and Web Worker isolation on every runtime", () => {
+  let dir: string;
+  const runs = new Map<string, Promise<MatrixReport>>();
+
+  before(async () => {
+    if (testServerKind() === "embedded") {
+      throw new Error(
+        "the runtime tests need a server on a socket: run them with CONDUCTOR_TEST_SERVER=real " +
+          "(scripts/test.sh does) or CONDUCTOR_TEST_SERVER=embedded-port",
+      );
+    }
+    const apiUrl = (await testServer()).apiUrl;
+    const env = { CONDUCTOR_SERVER_URL: apiUrl };
+    dir = mkdtempSync(join(tmpdir(), "ce-matrix-dsl-"));
+    const [main] = await Promise.all([
+      bundle(here("./matrix_main.ts"), "node", join(dir, "main.mjs")),
+      bundle(here("./matrix_worker.ts"), "browser", join(dir, "worker.js")),
+    ]);
+    const workerd = async (): Promise<MatrixReport> => {
+      const edge = await serveWorkerd(dir, { CONDUCTOR_SERVER_URL: apiUrl });
+      try {
+        const response = await fetch(`${edge.url}/matrix`);
+        const body = await response.json();
+        assert.equal(response.status, 200, JSON.stringify(body));
+        return body as MatrixReport;
+      } finally {
+        edge.stop();
+      }
+    };
+    // All four at once; each test below awaits its own.
+    runs.set(
+      "deno",
+      exec(npmBin("deno"), ["run", "-A", here("./matrix_main.ts")], env).then(lastJsonLine),
+    );
+    runs.set("bun", exec(npmBin("bun"), ["run", here("./matrix_main.ts")], env).then(lastJsonLine));
+    runs.set("node", exec("node", [main], env).then(lastJsonLine));
+    runs.set("workerd", workerd());
+    for (const run of runs.values()) run.catch(() => {}); // reported by the test that awaits it
+  });
+  after(async () => {
+    await Promise.allSettled(runs.values());
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("Deno: DSL workflow registered and executed; the isolated step ran in a Web Worker", async () => {
+    assertMatrix(await runs.get("deno")!, /^Deno\/2\./, true);
+  });
+
+  it("Bun: DSL workflow registered and executed; the isolated step ran in a Web Worker", async () => {
+    assertMatrix(await runs.get("bun")!, /^Bun\/1\./, true);
+  });
+
+  it('Node >= 20 (bundled): DSL workflow registered and executed; isolation "worker" is a clear error', async () => {
+    const version = (await exec("node", ["--version"])).trim();
+    assert.ok(Number(version.slice(1).split(".")[0]) >= 20, `node ${version} is older than 20`);
+    const report = await runs.get("node")!;
+    assertMatrix(report, /^Node\.js\/\d+/, false);
+    assertIsolationError(report.isolationError, /\bNode\b/);
+  });
+
+  it('workerd (bundled, configured from bindings): DSL workflow executed in a request; isolation "worker" is a clear error', async () => {
+    const report = await runs.get("workerd")!;
+    assertMatrix(report, /^Cloudflare-Workers$/, false);
+    assertIsolationError(report.isolationError, /\bCloudflare workerd\b/);
+  });
+});
