@@ -1,0 +1,94 @@
+/**
+ * Runtime matrix, row "embedded engine (`./server`)": tests/runtimes/matrix_engine_main.ts starts
+ * the engine inside a Deno, a Bun and a Node (>= 20) process, then runs the matrix scenario
+ * (a DSL workflow with a worker task, SWITCH, INLINE in the QuickJS sandbox and JSON_JQ_TRANSFORM
+ * in jq's WebAssembly build, executed synchronously) against it in-process and on a loopback
+ * port. Node runs a bundle of it that `bun build --target node` makes first (once), so the
+ * engine's lazily loaded WebAssembly modules are proven to load from a bundle.
+ *
+ * Each child runs its own engine: this file needs no test server, whatever
+ * `CONDUCTOR_TEST_SERVER` says. scripts/test.sh runs it in the embedded phase (and, with the
+ * rest of tests/runtimes, in the real-server phase).
+ */
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { bundle, exec, npmBin } from "../_support/runtimes.ts";
+import type { EngineReport } from "./matrix_engine_main.ts";
+import type { MatrixReport } from "./matrix_scenario.ts";
+
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+
+const lastJsonLine = (stdout: string): EngineReport =>
+  JSON.parse(stdout.trim().split("\n").pop() ?? "");
+
+/** The run the embedded engine answered matches the real server's (tests/runtimes/matrix_dsl). */
+function assertRun(report: MatrixReport, runtime: RegExp, hasWorker: boolean): void {
+  assert.match(report.runtime, runtime);
+  assert.equal(report.hasWorker, hasWorker);
+  assert.deepEqual(report.registered.types, [
+    "SET_VARIABLE",
+    "SIMPLE",
+    "SWITCH",
+    "INLINE",
+    "JSON_JQ_TRANSFORM",
+    ...(hasWorker ? ["SIMPLE"] : []),
+  ]);
+  assert.equal(report.run.status, "COMPLETED", JSON.stringify(report.run));
+  assert.deepEqual(report.run.output, {
+    runtime: report.runtime,
+    branch: "odd",
+    doubled: 42,
+    tripled: 63,
+    total: 105,
+    ...(hasWorker ? { isolated: { inPool: true, n: 21 } } : {}),
+  });
+  assert.equal(report.received, hasWorker ? 2 : 1);
+}
+
+function assertEngine(report: EngineReport, runtime: RegExp, hasWorker: boolean): void {
+  assertRun(report.inProcess, runtime, hasWorker);
+  assert.match(report.url, /^http:\/\/127\.0\.0\.1:\d+\/api$/);
+  assertRun(report.listening, runtime, hasWorker);
+}
+
+describe("runtime matrix: the embedded engine on Deno, Bun and Node", () => {
+  let dir: string;
+  const runs = new Map<string, Promise<EngineReport>>();
+
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), "ce-matrix-engine-"));
+    const main = here("./matrix_engine_main.ts");
+    // All three at once; each test below awaits its own.
+    runs.set("deno", exec(npmBin("deno"), ["run", "-A", main]).then(lastJsonLine));
+    runs.set("bun", exec(npmBin("bun"), ["run", main]).then(lastJsonLine));
+    runs.set(
+      "node",
+      bundle(main, "node", join(dir, "engine.mjs"))
+        .then((file) => exec("node", [file]))
+        .then(lastJsonLine),
+    );
+    for (const run of runs.values()) run.catch(() => {}); // reported by the test that awaits it
+  });
+  after(async () => {
+    await Promise.allSettled(runs.values());
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("Deno: in-process and listening", async () => {
+    assertEngine(await runs.get("deno")!, /^Deno\/2\./, true);
+  });
+
+  it("Bun: in-process and listening", async () => {
+    assertEngine(await runs.get("bun")!, /^Bun\/1\./, true);
+  });
+
+  it("Node >= 20 (bundled with bun build --target node): in-process and listening", async () => {
+    const version = (await exec("node", ["--version"])).trim();
+    assert.ok(Number(version.slice(1).split(".")[0]) >= 20, `node ${version} is older than 20`);
+    assertEngine(await runs.get("node")!, /^Node\.js\/\d+/, false);
+  });
+});
