@@ -6,9 +6,11 @@
 # all of them, in this order):
 #   unit  library and engine tests (src/, tests/unit/), no external server
 #   embedded       the integration suite against the embedded engine in-process (its fetch handler),
-#                  and the conformance suite (tests/conformance/) against the real server's goldens
+#                  the conformance suite (tests/conformance/) against the real server's goldens, and
+#                  the engine itself in Deno, Bun and Node (tests/runtimes/matrix_engine)
 #   embedded-port  the integration suite against the embedded engine on a loopback port, and
-#                  the webhook adapter in workerd, Deno, Bun and Node (tests/runtimes/hono_*)
+#                  the webhook adapter, client smoke and DSL/executor matrix in workerd, Deno, Bun
+#                  and Node (tests/runtimes/hono_*, client_smoke, matrix_dsl)
 #   real  the integration suite (tests/integration/), the runtime smoke tests
 #         (tests/runtimes/: Deno, Bun, Node, workerd) and the conformance suite
 #         (tests/conformance/: goldens still hold) against the real Conductor OSS server,
@@ -69,11 +71,13 @@ for phase in $phases; do
     embedded|embedded-port)
       extra=()
       # The conformance suite holds the in-process engine to the real server's goldens.
-      [ "$phase" = embedded ] && extra=(tests/conformance)
+      # The runtime matrix's engine cell starts its own engine in Deno, Bun and Node.
+      [ "$phase" = embedded ] && extra=(tests/conformance tests/runtimes/matrix_engine.test.ts)
       # The runtime tests (workerd, Deno, Bun, Node: the webhook adapter and the client smoke)
       # need the engine on a socket.
       [ "$phase" = embedded-port ] &&
-        extra=(tests/runtimes/hono_{workerd,deno,bun,node}.test.ts tests/runtimes/client_smoke.test.ts)
+        extra=(tests/runtimes/hono_{workerd,deno,bun,node}.test.ts tests/runtimes/client_smoke.test.ts
+          tests/runtimes/matrix_dsl.test.ts)
       CONDUCTOR_TEST_SERVER=$phase run_both "$phase" tests/integration tests/examples "${extra[@]}"
       ;;
     real)
