@@ -49,7 +49,7 @@ interface Vm {
   evalCode(code: string, filename?: string): VmResult;
   callFunction(fn: Handle, self: Handle, ...args: Handle[]): VmResult;
   newString(s: string): Handle;
-  setProp(target: Handle, key: string, value: Handle): void;
+  getProp(target: Handle, key: string): Handle;
   getString(h: Handle): string;
   dump(h: Handle): unknown;
   dispose(): void;
@@ -65,8 +65,11 @@ interface QuickJsModule {
   newRuntime(): Runtime;
 }
 
-/** Wraps the error constructors so errors made by the script (not by the engine) are marked. */
-const PRELUDE = `(() => {
+/**
+ * Wraps the error constructors so errors made by the script (not by the engine) are marked; only
+ * run when a script failed, to word its error (scripts have no I/O, so a second run is safe).
+ */
+const MARK_ERRORS = `(() => {
   const mark = (e) => { try { Object.defineProperty(e, "__byScript", { value: true }); } catch (_) {} return e; };
   for (const n of ["Error", "TypeError", "RangeError", "SyntaxError", "ReferenceError", "EvalError", "URIError"]) {
     const C = globalThis[n];
@@ -76,6 +79,11 @@ const PRELUDE = `(() => {
     });
     Object.defineProperty(globalThis, n, { value: P, writable: true, configurable: true });
   }
+})();
+`;
+
+/** Binds `$` and converts results as the server converts GraalJS values. */
+const HELPERS = `(() => {
   const conv = (v, depth) => {
     if (depth > 200) throw new RangeError("result nested too deeply");
     if (v === undefined || v === null || typeof v === "symbol") return null;
@@ -88,11 +96,11 @@ const PRELUDE = `(() => {
     return out;
   };
   const parse = JSON.parse, stringify = JSON.stringify;
-  return [
-    (json) => { globalThis.$ = parse(json); },
-    (v) => stringify(conv(v, 0)),
-    (e) => e !== null && typeof e === "object" && e.__byScript === true,
-  ];
+  return {
+    bind: (json) => { globalThis.$ = parse(json); },
+    out: (v) => stringify(conv(v, 0)),
+    marked: (e) => e !== null && typeof e === "object" && e.__byScript === true,
+  };
 })()`;
 
 /** GraalJS words some engine errors differently from QuickJS. */
@@ -124,6 +132,14 @@ class QuickJsSandbox implements ScriptSandbox {
   constructor(readonly module: QuickJsModule) {}
 
   evaluate(script: string, input: unknown, options: EvaluateOptions = {}): ScriptOutcome {
+    const json = JSON.stringify(input ?? null);
+    const first = this.#run(script, json, options, false);
+    if (first.ok || first.timedOut) return first;
+    // a failure: run again with the error constructors marked, to word it as the server does
+    return this.#run(script, json, options, true);
+  }
+
+  #run(script: string, json: string, options: EvaluateOptions, mark: boolean): ScriptOutcome {
     const timeoutMs = options.timeoutMs ?? DEFAULT_SCRIPT_TIMEOUT_MS;
     const runtime = this.module.newRuntime();
     runtime.setMemoryLimit(64 * 1024 * 1024);
@@ -136,28 +152,25 @@ class QuickJsSandbox implements ScriptSandbox {
     });
     const vm = runtime.newContext();
     const handles: Handle[] = [];
-    let isByScript: Handle | undefined;
+    let helpers: Handle | undefined;
+    const keep = (h: Handle): Handle => {
+      handles.push(h);
+      return h;
+    };
     const take = (r: VmResult): Handle => {
       if (r.error) {
-        handles.push(r.error);
+        keep(r.error);
         throw new ScriptFailure(r.error);
       }
-      handles.push(r.value!);
-      return r.value!;
+      return keep(r.value!);
     };
     try {
-      const helpers = take(vm.evalCode(PRELUDE, "prelude"));
-      const bind = take(vm.evalCode("(h) => h[0]", "prelude"));
-      const exporter = take(vm.evalCode("(h) => h[1]", "prelude"));
-      const marked = take(vm.evalCode("(h) => h[2]", "prelude"));
-      const setInput = take(vm.callFunction(bind, vm.undefined, helpers));
-      const toJson = take(vm.callFunction(exporter, vm.undefined, helpers));
-      isByScript = take(vm.callFunction(marked, vm.undefined, helpers));
-      const json = vm.newString(JSON.stringify(input ?? null));
-      handles.push(json);
-      take(vm.callFunction(setInput, vm.undefined, json));
+      helpers = take(vm.evalCode(mark ? MARK_ERRORS + HELPERS : HELPERS, "prelude"));
+      const bind = keep(vm.getProp(helpers, "bind"));
+      take(vm.callFunction(bind, vm.undefined, keep(vm.newString(json))));
       const result = take(vm.evalCode(script, "inline"));
-      const text = vm.getString(take(vm.callFunction(toJson, vm.undefined, result)));
+      const out = keep(vm.getProp(helpers, "out"));
+      const text = vm.getString(take(vm.callFunction(out, vm.undefined, result)));
       return { ok: true, value: text === undefined ? null : JSON.parse(text) };
     } catch (e) {
       if (timedOut) {
@@ -173,12 +186,11 @@ class QuickJsSandbox implements ScriptSandbox {
         return { ok: false, timedOut: false, message: describeError(String(e), true, false) };
       }
       let byScript = true;
-      if (isByScript) {
-        const r = vm.callFunction(isByScript, vm.undefined, e.handle);
-        if (r.value) {
-          byScript = vm.dump(r.value) === true;
-          r.value.dispose();
-        } else r.error?.dispose();
+      if (mark && helpers) {
+        const marked = keep(vm.getProp(helpers, "marked"));
+        const r = vm.callFunction(marked, vm.undefined, e.handle);
+        if (r.value) byScript = vm.dump(keep(r.value)) === true;
+        else if (r.error) keep(r.error);
       }
       return {
         ok: false,
