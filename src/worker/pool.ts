@@ -63,6 +63,7 @@ export class WorkerPool {
           `lacks (Node and Cloudflare workerd have no global Worker); use isolation "inline"`,
       );
     }
+    checkDenoReadAccess([module, entry.href], taskDefName);
     this.#module = module;
     this.#taskDefName = taskDefName;
     this.#size = size;
@@ -172,6 +173,27 @@ export class WorkerPool {
     if (this.#slots.length > this.#size) {
       this.#kill(slot);
       this.#slots.splice(this.#slots.indexOf(slot), 1);
+    }
+  }
+}
+
+/**
+ * On Deno, a Worker cannot load a local module without read access, and would fail every task
+ * it is handed: say so once, at start, with the flag to add.
+ */
+function checkDenoReadAccess(urls: string[], taskDefName: string): void {
+  const deno = (globalThis as {
+    Deno?: { permissions?: { querySync?(d: { name: "read"; path: string }): { state: string } } };
+  }).Deno;
+  if (!deno?.permissions?.querySync) return;
+  for (const url of urls) {
+    if (!url.startsWith("file:")) continue;
+    const path = decodeURIComponent(new URL(url).pathname);
+    if (deno.permissions.querySync({ name: "read", path }).state !== "granted") {
+      throw new Error(
+        `worker "${taskDefName}": isolation "worker" on Deno needs read access to ${path} ` +
+          `(run with --allow-read, or --allow-read=${path})`,
+      );
     }
   }
 }

@@ -1,5 +1,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
 import { workerTask } from "../../mod.ts";
 import { crashy, spin, stuck, terminal, where } from "./worker_pool_fixture.ts";
 import { FakeTaskClient, handlerFor, runUntilResults, until } from "./worker_fake_client.ts";
@@ -73,5 +76,19 @@ describe('isolation: "worker" (the Web Worker pool)', () => {
     } finally {
       globalThis.Worker = saved;
     }
+  });
+
+  it("on Deno without read access, refuses to start and names the flag", () => {
+    const main = fileURLToPath(new URL("./worker_deno_permissions_main.ts", import.meta.url));
+    const deno = fileURLToPath(new URL("../../node_modules/.bin/deno", import.meta.url));
+    const out = execFileSync(deno, ["run", "--allow-env", "--allow-net", main], {
+      encoding: "utf8",
+      env: { ...process.env, NO_COLOR: "1" },
+      timeout: 60_000,
+    });
+    assert.match(
+      out,
+      /isolation "worker" on Deno needs read access to .*worker_pool_fixture\.ts \(run with --allow-read/,
+    );
   });
 });
