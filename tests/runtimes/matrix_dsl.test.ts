@@ -21,14 +21,22 @@ import { bundle, exec, npmBin, serveWorkerd } from "../_support/runtimes.ts";
 import { testServer, testServerKind } from "../_support/server.ts";
 import type { MatrixReport } from "./matrix_scenario.ts";
 
+const SECRET = "matrix-secret-never-shown";
+
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
 const lastJsonLine = (stdout: string): MatrixReport =>
   JSON.parse(stdout.trim().split("\n").pop() ?? "");
 
 /** Checks one runtime's report: the definition, the run's outcome, and the isolation cell. */
-function assertMatrix(report: MatrixReport, runtime: RegExp, hasWorker: boolean): void {
+function assertMatrix(
+  report: MatrixReport,
+  runtime: RegExp,
+  hasWorker: boolean,
+  configuration: MatrixReport["configuration"],
+): void {
   assert.match(report.runtime, runtime);
+  assert.deepEqual(report.configuration, configuration);
   assert.equal(report.hasWorker, hasWorker);
   assert.match(report.registered.name, /^ce_matrix_[0-9a-f]{8}$/);
   assert.equal(report.registered.version, 1);
@@ -73,6 +81,7 @@ function assertIsolationError(message: string | undefined, names: RegExp): void 
 
 describe("runtime matrix: DSL, executor and Web Worker isolation on every runtime", () => {
   let dir: string;
+  let apiUrl: string;
   const runs = new Map<string, Promise<MatrixReport>>();
 
   before(async () => {
@@ -82,15 +91,21 @@ describe("runtime matrix: DSL, executor and Web Worker isolation on every runtim
           "(scripts/test.sh does) or CONDUCTOR_TEST_SERVER=embedded-port",
       );
     }
-    const apiUrl = (await testServer()).apiUrl;
-    const env = { CONDUCTOR_SERVER_URL: apiUrl };
+    apiUrl = (await testServer()).apiUrl;
+    const env = { CONDUCTOR_SERVER_URL: apiUrl, CONDUCTOR_AUTH_KEY: "", CONDUCTOR_AUTH_SECRET: "" };
     dir = mkdtempSync(join(tmpdir(), "ce-matrix-dsl-"));
     const [main] = await Promise.all([
       bundle(here("./matrix_main.ts"), "node", join(dir, "main.mjs")),
       bundle(here("./matrix_worker.ts"), "browser", join(dir, "worker.js")),
     ]);
     const workerd = async (): Promise<MatrixReport> => {
-      const edge = await serveWorkerd(dir, { CONDUCTOR_SERVER_URL: apiUrl });
+      // With an application key in the bindings too: the transport asks POST /token, which a
+      // server without auth (Conductor OSS, the embedded engine) answers 404, and goes on.
+      const edge = await serveWorkerd(dir, {
+        CONDUCTOR_SERVER_URL: apiUrl,
+        CONDUCTOR_AUTH_KEY: "matrix-key",
+        CONDUCTOR_AUTH_SECRET: SECRET,
+      });
       try {
         const response = await fetch(`${edge.url}/matrix`);
         const body = await response.json();
@@ -110,30 +125,37 @@ describe("runtime matrix: DSL, executor and Web Worker isolation on every runtim
     runs.set("workerd", workerd());
     for (const run of runs.values()) run.catch(() => {}); // reported by the test that awaits it
   });
+  /** What the command-line children read from the process environment. */
+  const fromProcess = () => ({ serverUrl: apiUrl, hasCredentials: false });
+
   after(async () => {
     await Promise.allSettled(runs.values());
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it("Deno: DSL workflow registered and executed; the isolated step ran in a Web Worker", async () => {
-    assertMatrix(await runs.get("deno")!, /^Deno\/2\./, true);
+    assertMatrix(await runs.get("deno")!, /^Deno\/2\./, true, fromProcess());
   });
 
   it("Bun: DSL workflow registered and executed; the isolated step ran in a Web Worker", async () => {
-    assertMatrix(await runs.get("bun")!, /^Bun\/1\./, true);
+    assertMatrix(await runs.get("bun")!, /^Bun\/1\./, true, fromProcess());
   });
 
   it('Node >= 20 (bundled): DSL workflow registered and executed; isolation "worker" is a clear error', async () => {
     const version = (await exec("node", ["--version"])).trim();
     assert.ok(Number(version.slice(1).split(".")[0]) >= 20, `node ${version} is older than 20`);
     const report = await runs.get("node")!;
-    assertMatrix(report, /^Node\.js\/\d+/, false);
+    assertMatrix(report, /^Node\.js\/\d+/, false, fromProcess());
     assertIsolationError(report.isolationError, /\bNode\b/);
   });
 
   it('workerd (bundled, configured from bindings): DSL workflow executed in a request; isolation "worker" is a clear error', async () => {
     const report = await runs.get("workerd")!;
-    assertMatrix(report, /^Cloudflare-Workers$/, false);
+    assertMatrix(report, /^Cloudflare-Workers$/, false, {
+      serverUrl: apiUrl,
+      hasCredentials: true,
+    });
+    assert.ok(!JSON.stringify(report).includes(SECRET), "the secret reached the report");
     assertIsolationError(report.isolationError, /\bCloudflare workerd\b/);
   });
 });

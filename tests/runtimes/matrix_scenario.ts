@@ -31,6 +31,8 @@ export interface MatrixReport {
   runtime: string;
   /** The registered definition as read back: name, version, task types in order. */
   registered: { name: string; version?: number; types: string[] };
+  /** The server URL and whether credentials were set, as the configuration read them. */
+  configuration: { serverUrl: string; hasCredentials: boolean };
   /** The run that `executor.execute(...)` answered. */
   run: { status?: string; output?: Record<string, unknown>; refs: string[] };
   /** Tasks the TaskHandler took from the server. */
@@ -162,6 +164,10 @@ export async function matrixScenario(
     const report: MatrixReport = {
       runtime,
       registered,
+      configuration: {
+        serverUrl: configuration.serverUrl,
+        hasCredentials: configuration.hasCredentials,
+      },
       run: {
         status: done.status,
         output: done.output,
