@@ -123,6 +123,42 @@ describe("engine control-flow system tasks", () => {
     assert.deepEqual(wf.tasks!.at(-1)!.inputData!.joinOn, ["_sf_each_0", "_sf_each_1"]);
   });
 
+  it("FORK_JOIN_DYNAMIC with forkTaskWorkflow forks one sub-workflow per input", async () => {
+    await register(e, {
+      name: "sf_dyn_child",
+      tasks: [inline("twice", "$.v * 2", { v: "${workflow.input.v}" })],
+    });
+    await register(e, {
+      name: "sf_dyn_subs",
+      tasks: [{
+        name: "dyn",
+        taskReferenceName: "dyn",
+        type: "FORK_JOIN_DYNAMIC",
+        inputParameters: {
+          forkTaskWorkflow: "sf_dyn_child",
+          forkTaskWorkflowVersion: "1",
+          forkTaskInputs: [{ v: 1 }, { v: 2 }],
+        },
+      }, { name: "dj", taskReferenceName: "dj", type: "JOIN" }],
+    });
+    const wf = await settle(e, await start(e, "sf_dyn_subs"));
+    assert.equal(wf.status, "COMPLETED");
+    assert.deepEqual(summary(wf.tasks), [
+      "dyn:COMPLETED",
+      "_dyn_0:COMPLETED",
+      "_dyn_1:COMPLETED",
+      "dj:COMPLETED",
+    ]);
+    assert.deepEqual(wf.tasks!.slice(1, 3).map((t) => t.taskType), [
+      "SUB_WORKFLOW",
+      "SUB_WORKFLOW",
+    ]);
+    const joined = wf.tasks![3].outputData as Record<string, { result: number }>;
+    assert.deepEqual([joined._dyn_0.result, joined._dyn_1.result], [2, 4]);
+    assert.deepEqual(wf.tasks![1].inputData!.workflowInput, { v: 1, __index: 0 });
+    assert.equal(wf.tasks![1].inputData!.v, undefined, "inputs only under workflowInput");
+  });
+
   it("a dynamic fork whose inputs are not a map fails the workflow with the server's reason", async () => {
     await register(e, {
       name: "sf_dyn_bad",

@@ -171,7 +171,8 @@ function dynamicBranches(
           : { input: item };
       params.__index = i;
       const taskName = subWorkflow ?? name!;
-      const ref = multi ? `_${wt.taskReferenceName}_${taskName}_${i}` : `_${taskName}_${i}`;
+      // the ref is built from forkTaskName (else the fork's ref), even for sub-workflows
+      const ref = multi ? `_${wt.taskReferenceName}_${name}_${i}` : `_${name}_${i}`;
       const task: WorkflowTask = {
         name: taskName,
         taskReferenceName: ref,

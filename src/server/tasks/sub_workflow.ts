@@ -100,8 +100,8 @@ function mappedInput(
       ? v
       : Number.parseInt(String(v), 10);
   }
+  // only these keys: the resolved input parameters go under workflowInput (as on the server)
   return {
-    ...workflowInput,
     subWorkflowName: name,
     priority: resolved.priority ?? null,
     subWorkflowVersion: version,
