@@ -18,41 +18,18 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { bundle, exec, npmBin } from "../_support/runtimes.ts";
 import type { EngineReport } from "./matrix_engine_main.ts";
-import type { MatrixReport } from "./matrix_scenario.ts";
+import { assertMatrixRun } from "./matrix_assert.ts";
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
 const lastJsonLine = (stdout: string): EngineReport =>
   JSON.parse(stdout.trim().split("\n").pop() ?? "");
 
-/** The run the embedded engine answered matches the real server's (tests/runtimes/matrix_dsl). */
-function assertRun(report: MatrixReport, runtime: RegExp, hasWorker: boolean): void {
-  assert.match(report.runtime, runtime);
-  assert.equal(report.hasWorker, hasWorker);
-  assert.deepEqual(report.registered.types, [
-    "SET_VARIABLE",
-    "SIMPLE",
-    "SWITCH",
-    "INLINE",
-    "JSON_JQ_TRANSFORM",
-    ...(hasWorker ? ["SIMPLE"] : []),
-  ]);
-  assert.equal(report.run.status, "COMPLETED", JSON.stringify(report.run));
-  assert.deepEqual(report.run.output, {
-    runtime: report.runtime,
-    branch: "odd",
-    doubled: 42,
-    tripled: 63,
-    total: 105,
-    ...(hasWorker ? { isolated: { inPool: true, n: 21 } } : {}),
-  });
-  assert.equal(report.received, hasWorker ? 2 : 1);
-}
-
+/** Both runs the engine answered match what the real server answers (tests/runtimes/matrix_dsl). */
 function assertEngine(report: EngineReport, runtime: RegExp, hasWorker: boolean): void {
-  assertRun(report.inProcess, runtime, hasWorker);
+  assertMatrixRun(report.inProcess, runtime, hasWorker);
   assert.match(report.url, /^http:\/\/127\.0\.0\.1:\d+\/api$/);
-  assertRun(report.listening, runtime, hasWorker);
+  assertMatrixRun(report.listening, runtime, hasWorker);
 }
 
 describe("runtime matrix: the embedded engine on Deno, Bun and Node", () => {
