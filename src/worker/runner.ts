@@ -401,7 +401,9 @@ export class TaskRunner {
     const signal = this.#cutoff.signal;
     let downgraded = false;
     for (let attempt = 1;; attempt++) {
-      const v2 = this.#useV2 && this.#wantsMore();
+      // Retries go by POST /tasks: a failed update-v2 may still have handed over a task whose
+      // answer was lost, and repeating update-v2 could strand another one the same way.
+      const v2 = attempt === 1 && this.#useV2 && this.#wantsMore();
       // update-v2 may hand over a task: hold a unit of a drain's budget for it meanwhile.
       const held = v2 && this.#budget ? 1 : 0;
       if (this.#budget) this.#budget.remaining -= held;

@@ -124,6 +124,18 @@ describe("TaskRunner: results always land", () => {
     assert.deepEqual(fake.results[0].outputData, { result: "done" });
   });
 
+  it("retries a failed update-v2 by POST /tasks, so a lost answer cannot strand a second task", async () => {
+    const fake = new FakeTaskClient();
+    fake.failUpdates = 1;
+    fake.add();
+    const handler = handlerFor([workerTask({ taskDefName: name() }, () => "done")], fake);
+    await runUntilResults(handler, fake, 1);
+    const kinds = fake.calls.filter((c) => c.kind === "update" || c.kind === "updateV2").map((c) =>
+      c.kind
+    );
+    assert.deepEqual(kinds, ["updateV2", "update"]);
+  });
+
   it("reports FAILED with the server's refusal when a result is refused (413)", async () => {
     const fake = new FakeTaskClient();
     fake.maxResultChars = 400;
