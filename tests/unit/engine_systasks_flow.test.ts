@@ -411,6 +411,54 @@ describe("engine control-flow system tasks", () => {
     );
   });
 
+  it("EVENT publishes to a conductor queue and completes with the server's output", async () => {
+    const ev = (ref: string, sink: string, extra: Partial<WorkflowTask> = {}): WorkflowTask => ({
+      name: ref,
+      taskReferenceName: ref,
+      type: "EVENT",
+      sink,
+      inputParameters: {},
+      ...extra,
+    });
+    await register(e, {
+      name: "sf_event",
+      tasks: [
+        ev("e1", "conductor", { inputParameters: { a: 1, w: "${workflow.input.w}" } }),
+        ev("e2", "conductor:myq"),
+        ev("e3", "sqs:nope", { optional: true }),
+      ],
+    });
+    const id = await start(e, "sf_event", { w: "dub" }, { correlationId: "c9" });
+    const wf = await settle(e, id);
+    assert.equal(wf.status, "COMPLETED");
+    assert.deepEqual(wf.tasks![0].inputData, {
+      a: 1,
+      w: "dub",
+      sink: "conductor",
+      asyncComplete: false,
+    });
+    assert.deepEqual(wf.tasks![0].outputData, {
+      a: 1,
+      w: "dub",
+      sink: "conductor",
+      asyncComplete: false,
+      workflowInstanceId: id,
+      workflowType: "sf_event",
+      workflowVersion: 1,
+      correlationId: "c9",
+      taskToDomain: null,
+      event_produced: "conductor:sf_event:e1",
+    });
+    assert.equal(wf.tasks![1].outputData!.event_produced, "conductor:sf_event:myq");
+    assert.equal(wf.tasks![2].status, "COMPLETED_WITH_ERRORS");
+    assert.equal(
+      wf.tasks![2].reasonForIncompletion,
+      `Error loading queue:sqs:nope, for task:${
+        wf.tasks![2].taskId
+      }, error: Unknown queue type sqs`,
+    );
+  });
+
   it("HUMAN waits until updated by reference", async () => {
     await register(e, {
       name: "sf_human",
