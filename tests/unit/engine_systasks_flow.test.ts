@@ -459,6 +459,37 @@ describe("engine control-flow system tasks", () => {
     );
   });
 
+  it("EXCLUSIVE_JOIN after a DECISION takes the output of the case that ran", async () => {
+    await register(e, {
+      name: "sf_exclusive",
+      tasks: [{
+        name: "d",
+        taskReferenceName: "d",
+        type: "DECISION",
+        caseValueParam: "c",
+        inputParameters: { c: "${workflow.input.c}" },
+        decisionCases: { a: [inline("ia", "'A'")], b: [inline("ib", "'B'")] },
+      }, {
+        name: "ej",
+        taskReferenceName: "ej",
+        type: "EXCLUSIVE_JOIN",
+        joinOn: ["ia", "ib"],
+      }, inline("after", "$.v", { v: "${ej.output.result}" })],
+    });
+    const wf = await settle(e, await start(e, "sf_exclusive", { c: "b" }));
+    assert.equal(wf.status, "COMPLETED");
+    assert.deepEqual(summary(wf.tasks), [
+      "d:COMPLETED",
+      "ib:COMPLETED",
+      "ej:COMPLETED",
+      "after:COMPLETED",
+    ]);
+    // checked against 3.32.3: DECISION keeps only case/hasChildren as input
+    assert.deepEqual(wf.tasks![0].inputData, { case: "b", hasChildren: "true" });
+    assert.deepEqual(wf.tasks![2].outputData, { result: "B" });
+    assert.deepEqual(wf.output, { result: "B" });
+  });
+
   it("HUMAN waits until updated by reference", async () => {
     await register(e, {
       name: "sf_human",

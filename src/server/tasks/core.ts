@@ -1,6 +1,6 @@
 /**
  * The core system task types of issue 7 (SWITCH, FORK_JOIN, JOIN, FORK_JOIN_DYNAMIC, DO_WHILE,
- * SUB_WORKFLOW, START_WORKFLOW, TERMINATE, HUMAN, INLINE, JSON_JQ_TRANSFORM, HTTP, DYNAMIC, DECISION, EVENT),
+ * SUB_WORKFLOW, START_WORKFLOW, TERMINATE, HUMAN, INLINE, JSON_JQ_TRANSFORM, HTTP, DYNAMIC, DECISION, EVENT, EXCLUSIVE_JOIN),
  * built with shared options.
  *
  * @module
@@ -9,7 +9,7 @@ import type { SystemTaskType } from "../system_tasks.ts";
 import { createDoWhileTask } from "./do_while.ts";
 import { dynamicTask } from "./dynamic.ts";
 import { eventTask } from "./event.ts";
-import { forkJoinDynamicTask, forkJoinTask, joinTaskType } from "./fork.ts";
+import { exclusiveJoinTask, forkJoinDynamicTask, forkJoinTask, joinTaskType } from "./fork.ts";
 import { humanTask } from "./human.ts";
 import { createHttpTask } from "./http.ts";
 import { createInlineTask } from "./inline.ts";
@@ -51,5 +51,6 @@ export function coreSystemTasks(options: CoreTaskOptions = {}): SystemTaskType[]
     dynamicTask,
     createDecisionTask(options),
     eventTask,
+    exclusiveJoinTask,
   ];
 }

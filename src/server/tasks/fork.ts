@@ -145,6 +145,67 @@ export const joinTaskType: SystemTaskType = {
   },
 };
 
+/**
+ * The EXCLUSIVE_JOIN type: completes with the output of the first `joinOn` task found terminal
+ * (else of the first terminal `defaultExclusiveJoinTask`), failing when that one failed.
+ */
+export const exclusiveJoinTask: SystemTaskType = {
+  type: "EXCLUSIVE_JOIN",
+  async: false,
+  initialStatus: "IN_PROGRESS",
+  map({ host, workflow, workflowTask, retryCount }) {
+    const input: Record<string, unknown> = { joinOn: [...(workflowTask.joinOn ?? [])] };
+    if (workflowTask.defaultExclusiveJoinTask) {
+      input.defaultExclusiveJoinTask = [...workflowTask.defaultExclusiveJoinTask];
+    }
+    const task = host.createTask(workflow, workflowTask, { retryCount, input });
+    task.taskDefName = "EXCLUSIVE_JOIN";
+    return [task];
+  },
+  execute({ host, workflow, task }) {
+    if (task.status !== "IN_PROGRESS") return false;
+    let joinOn = (task.inputData?.joinOn ?? []) as string[];
+    if ((task.iteration ?? 0) > 0) joinOn = joinOn.map((r) => `${r}__${task.iteration}`);
+    let found = false;
+    let failed = false;
+    let reason = "";
+    let chosen: Task | undefined;
+    for (const ref of joinOn) {
+      chosen = latest(workflow, ref);
+      if (!chosen || chosen.status === "SKIPPED") continue;
+      found = TERMINAL.has(chosen.status!);
+      const all = joinOn.every((r) => TERMINAL.has(latest(workflow, r)?.status ?? ""));
+      failed = !SUCCESSFUL.has(chosen.status!) && (!chosen.workflowTask?.permissive || all);
+      if (failed) {
+        reason += joinOn.map((r) => latest(workflow, r)).filter((t) =>
+          t && !SUCCESSFUL.has(t.status!)
+        ).map((t) => t!.reasonForIncompletion ?? null).join(" ");
+      }
+      break;
+    }
+    if (!found) {
+      for (const ref of (task.inputData?.defaultExclusiveJoinTask ?? []) as string[]) {
+        chosen = latest(workflow, ref);
+        if (!chosen || chosen.status === "SKIPPED") continue;
+        found = TERMINAL.has(chosen.status!);
+        failed = !SUCCESSFUL.has(chosen.status!);
+        if (failed) reason += `${chosen.reasonForIncompletion ?? null} `;
+        break;
+      }
+    }
+    if (!found && !failed) return false;
+    if (failed) {
+      task.reasonForIncompletion = reason;
+      task.status = "FAILED";
+    } else {
+      task.outputData = { ...(chosen?.outputData ?? {}) };
+      task.status = "COMPLETED";
+    }
+    task.endTime = host.now();
+    return true;
+  },
+};
+
 /** The branches of a dynamic fork and their inputs, from the resolved task input. */
 function dynamicBranches(
   ctx: MapContext,

@@ -101,7 +101,10 @@ function caseTask(kind: "SWITCH" | "DECISION", options: ScriptTaskOptions): Syst
       return [];
     }
     const wt = task.workflowTask!;
-    task.inputData = { ...task.inputData, case: result.value };
+    // DecisionTaskMapper keeps only case/hasChildren as input; SwitchTaskMapper keeps the rest
+    task.inputData = kind === "DECISION"
+      ? { case: result.value }
+      : { ...task.inputData, case: result.value };
     let selected = wt.decisionCases?.[result.value];
     if (kind === "DECISION") {
       task.outputData = { caseOutput: [result.value] };
