@@ -624,6 +624,14 @@ export class Engine implements SystemTaskHost {
     if (wf.status === "PAUSED") return false;
     const tasks = wf.tasks!;
     const toSchedule = new Map<string, Task[]>();
+    // Optional failures turned COMPLETED_WITH_ERRORS in this pass: the server saves that change
+    // only if the workflow goes on; when this very decide completes it, the task stays as it
+    // failed and the failed lists stay empty (observed on 3.32.3).
+    const softened: [Task, TaskStatus][] = [];
+    const completeWith = (end: () => void) => {
+      end();
+      for (const [t, status] of softened) t.status = status;
+    };
     if (tasks.length === 0) {
       const first = this.#firstTask(wf);
       if (!first) {
@@ -642,7 +650,10 @@ export class Engine implements SystemTaskHost {
           task.retried = true;
           continue;
         }
-        if (task.workflowTask?.optional) task.status = "COMPLETED_WITH_ERRORS";
+        if (task.workflowTask?.optional) {
+          softened.push([task, task.status!]);
+          task.status = "COMPLETED_WITH_ERRORS";
+        }
       }
       if (isTerminalTask(task.status)) {
         task.executed = true;
@@ -659,7 +670,7 @@ export class Engine implements SystemTaskHost {
     // issue 7: a successful TERMINATE ends the workflow whatever else is pending
     const terminate = tasks.find((t) => t.taskType === "TERMINATE" && t.status === "COMPLETED");
     if (terminate) {
-      this.#endByTerminateTask(wf, terminate);
+      completeWith(() => this.#endByTerminateTask(wf, terminate));
       return false;
     }
     const fresh: Task[] = [];
@@ -684,7 +695,7 @@ export class Engine implements SystemTaskHost {
           failedPermissive,
         );
       }
-      this.#endWorkflow(wf, "COMPLETED", undefined, undefined, false);
+      completeWith(() => this.#endWorkflow(wf, "COMPLETED", undefined, undefined, false));
       return false;
     }
     // sync system tasks still in progress get another run

@@ -101,14 +101,14 @@ describe("HTTP system task", () => {
     const t = await run("sh_404", { uri: `${base}/missing`, method: "GET" }, true);
     const text =
       `java.lang.Exception: 404 Not Found on GET request for "${base}/missing": "{"error":"nope"}"`;
-    assert.equal(t.status, "COMPLETED_WITH_ERRORS");
+    assert.equal(t.status, "FAILED");
     assert.equal(t.reasonForIncompletion, `Failed to invoke HTTP task due to: ${text}`);
     assert.deepEqual(t.outputData, { response: text });
   });
 
   it("fails when no answer comes within readTimeOut of engine time", async () => {
     const t = await run("sh_slow", { uri: `${base}/hang`, method: "GET", readTimeOut: 200 }, true);
-    assert.equal(t.status, "COMPLETED_WITH_ERRORS");
+    assert.equal(t.status, "FAILED");
     assert.equal(
       t.outputData!.response,
       `java.lang.Exception: I/O error on GET request for "${base}/hang": Read timed out`,
@@ -121,7 +121,7 @@ describe("HTTP system task", () => {
     const port = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
     const t = await run("sh_refused", { uri: `http://127.0.0.1:${port}/x`, method: "GET" }, true);
-    assert.equal(t.status, "COMPLETED_WITH_ERRORS");
+    assert.equal(t.status, "FAILED");
     assert.match(
       String(t.outputData!.response),
       /^java\.lang\.Exception: I\/O error on GET request/,
