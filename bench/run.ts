@@ -420,7 +420,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     },
     importSamples: int("import-samples", 1),
     out: values.out!,
-    log: (line) => console.error(line),
+    log: (line) => console.error(`${new Date().toISOString().slice(11, 19)} ${line}`),
   };
 }
 

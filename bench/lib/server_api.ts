@@ -63,7 +63,40 @@ export async function startWorkflows(
   return ids;
 }
 
-/** Waits until all these workflows are COMPLETED or `timeoutMs` passes; returns how many are. */
+/** How many tasks of this type wait in the queue. */
+export async function queueSize(apiUrl: string, taskType: string): Promise<number> {
+  const text = await call(
+    apiUrl,
+    "GET",
+    `/tasks/queue/sizes?taskType=${encodeURIComponent(taskType)}`,
+  );
+  return Number((JSON.parse(text) as Record<string, number>)[taskType] ?? 0);
+}
+
+/**
+ * Starts workflows until `n` tasks of `taskType` wait in the queue: the real server can fail to
+ * schedule a task under load (SQLITE_BUSY ends that workflow at once), and a worker waiting for
+ * the N-th task would then wait forever. Returns the ids of every workflow started.
+ */
+export async function seedQueue(
+  apiUrl: string,
+  workflowName: string,
+  taskType: string,
+  n: number,
+): Promise<string[]> {
+  const ids = await startWorkflows(apiUrl, workflowName, n);
+  for (let round = 0; round < 5; round++) {
+    const missing = n - await queueSize(apiUrl, taskType);
+    if (missing <= 0) return ids;
+    ids.push(...await startWorkflows(apiUrl, workflowName, missing));
+  }
+  throw new Error(`could not get ${n} tasks of ${taskType} queued`);
+}
+
+/**
+ * Waits until none of these workflows is RUNNING any more, or `timeoutMs` passes; returns how
+ * many are COMPLETED.
+ */
 export async function awaitCompleted(
   apiUrl: string,
   ids: string[],
@@ -71,6 +104,7 @@ export async function awaitCompleted(
 ): Promise<number> {
   const deadline = Date.now() + timeoutMs;
   let pending = ids;
+  let completed = 0;
   for (;;) {
     const still: string[] = [];
     let next = 0;
@@ -78,12 +112,14 @@ export async function awaitCompleted(
       while (next < pending.length) {
         const id = pending[next++];
         const text = await call(apiUrl, "GET", `/workflow/${id}?includeTasks=false`);
-        if ((JSON.parse(text) as { status?: string }).status !== "COMPLETED") still.push(id);
+        const status = (JSON.parse(text) as { status?: string }).status;
+        if (status === "COMPLETED") completed++;
+        else if (status === "RUNNING" || status === "PAUSED") still.push(id);
       }
     };
     await Promise.all(Array.from({ length: Math.min(8, pending.length) }, lane));
     pending = still;
-    if (pending.length === 0 || Date.now() > deadline) return ids.length - pending.length;
+    if (pending.length === 0 || Date.now() > deadline) return completed;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
