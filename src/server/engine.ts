@@ -592,8 +592,9 @@ export class Engine implements SystemTaskHost {
       return;
     }
     this.#deciding.add(workflowId);
+    let round = 0;
     try {
-      for (let round = 0; round < 1000; round++) {
+      for (; round < 1000; round++) {
         this.#redecide.delete(workflowId);
         let again: boolean;
         try {
@@ -612,6 +613,14 @@ export class Engine implements SystemTaskHost {
       }
     } finally {
       this.#deciding.delete(workflowId);
+    }
+    if (round === 1000 && !isTerminalWorkflow(wf.status) && !this.#closed) {
+      // issue 7: a long run of sync system tasks (a loop of INLINE bodies) goes on in the next
+      // macrotask, so the event loop (and other workflows) keep moving
+      setTimeout(
+        () => !this.#closed && this.workflows.has(workflowId) && this.decide(workflowId),
+        0,
+      );
     }
     if (!isTerminalWorkflow(wf.status)) this.#armTimeouts(wf);
     wf.updateTime = this.now();

@@ -229,6 +229,29 @@ describe("engine control-flow system tasks", () => {
     });
   });
 
+  it("a DO_WHILE of 1,200 script iterations runs to the end (past one decide's round limit)", async () => {
+    await register(e, {
+      name: "sf_long_loop",
+      tasks: [{
+        name: "long",
+        taskReferenceName: "long",
+        type: "DO_WHILE",
+        inputParameters: { keepLastN: 2 },
+        loopCondition: "$.long.iteration < 1200",
+        loopOver: [inline("step", "1")],
+      }],
+    });
+    const id = await start(e, "sf_long_loop");
+    const wf = await settle(e, id, ["COMPLETED", "FAILED"], 3000);
+    assert.equal(wf.status, "COMPLETED");
+    assert.equal(wf.tasks![0].outputData!.iteration, 1200);
+    assert.deepEqual(wf.tasks!.map((t) => t.referenceTaskName), [
+      "long",
+      "step__1199",
+      "step__1200",
+    ]);
+  });
+
   it("DO_WHILE in list mode runs once per item with loopItem/loopIndex", async () => {
     await register(e, {
       name: "sf_items",
