@@ -186,6 +186,32 @@ describe("INLINE and SWITCH scripts in the engine", () => {
     }
   });
 
+  it("LAMBDA (deprecated) runs scriptExpression as a function body", async () => {
+    await register(e, {
+      name: "st_lambda",
+      tasks: [{
+        name: "l1",
+        taskReferenceName: "l1",
+        type: "LAMBDA",
+        inputParameters: { a: 2, scriptExpression: "return $.a * 21;" },
+      }, {
+        name: "l2",
+        taskReferenceName: "l2",
+        type: "LAMBDA",
+        inputParameters: { scriptExpression: "return $.x.y;" },
+        optional: true,
+      }, { name: "end", taskReferenceName: "end", type: "NOOP" }],
+    });
+    const wf = await settle(e, await start(e, "st_lambda"));
+    // as 3.32.3 answers the same definition
+    assert.deepEqual(wf.tasks![0].outputData, { result: 42 });
+    assert.equal(wf.tasks![1].status, "COMPLETED_WITH_ERRORS");
+    assert.deepEqual(wf.tasks![1].outputData, {
+      error:
+        "Error evaluating the script `TypeError: Cannot read property 'y' of undefined` at line 1",
+    });
+  });
+
   it("SWITCH javascript picks the case named by the stringified result, else the default", async () => {
     const noop = (ref: string) => ({ name: ref, taskReferenceName: ref, type: "NOOP" });
     await register(e, {

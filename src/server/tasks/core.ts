@@ -1,6 +1,6 @@
 /**
  * The core system task types of issue 7 (SWITCH, FORK_JOIN, JOIN, FORK_JOIN_DYNAMIC, DO_WHILE,
- * SUB_WORKFLOW, START_WORKFLOW, TERMINATE, HUMAN, INLINE, JSON_JQ_TRANSFORM, HTTP, DYNAMIC, DECISION, EVENT, EXCLUSIVE_JOIN),
+ * SUB_WORKFLOW, START_WORKFLOW, TERMINATE, HUMAN, INLINE, JSON_JQ_TRANSFORM, HTTP, DYNAMIC, DECISION, EVENT, EXCLUSIVE_JOIN, LAMBDA),
  * built with shared options.
  *
  * @module
@@ -12,7 +12,7 @@ import { eventTask } from "./event.ts";
 import { exclusiveJoinTask, forkJoinDynamicTask, forkJoinTask, joinTaskType } from "./fork.ts";
 import { humanTask } from "./human.ts";
 import { createHttpTask } from "./http.ts";
-import { createInlineTask } from "./inline.ts";
+import { createInlineTask, createLambdaTask } from "./inline.ts";
 import { createJqTransformTask } from "./jq_transform.ts";
 import { startWorkflowTask, subWorkflowTask } from "./sub_workflow.ts";
 import { createDecisionTask, createSwitchTask } from "./switch.ts";
@@ -52,5 +52,6 @@ export function coreSystemTasks(options: CoreTaskOptions = {}): SystemTaskType[]
     createDecisionTask(options),
     eventTask,
     exclusiveJoinTask,
+    createLambdaTask(options),
   ];
 }

@@ -70,3 +70,45 @@ export function createInlineTask(options: ScriptTaskOptions = {}): SystemTaskTyp
     },
   };
 }
+
+/**
+ * The deprecated LAMBDA type: input `scriptExpression` is a function body, run as
+ * `function scriptFun(){<body>} scriptFun();` with `$` = the task input; output `{result}`. An
+ * error or an empty expression fails the task (FAILED).
+ *
+ * @example
+ * ```ts
+ * import { defaultSystemTasks } from "@conductor-edge/sdk/server";
+ * console.log(defaultSystemTasks().get("LAMBDA")?.type); // "LAMBDA"
+ * ```
+ */
+export function createLambdaTask(options: ScriptTaskOptions = {}): SystemTaskType {
+  return {
+    type: "LAMBDA",
+    async: false,
+    initialStatus: "IN_PROGRESS",
+    validate() {
+      preloadSandbox();
+      return [];
+    },
+    execute(ctx) {
+      const input = ctx.task.inputData ?? {};
+      const body = input.scriptExpression;
+      if (typeof body !== "string" || body.trim() === "") {
+        return finish(
+          ctx,
+          "FAILED",
+          undefined,
+          "Empty 'scriptExpression' in Lambda task's input parameters. A non-empty String value must be provided.",
+        );
+      }
+      const sandbox = sandboxOrLater(ctx);
+      if (!sandbox) return false;
+      const outcome = sandbox.evaluate(`function scriptFun(){${body}} scriptFun();`, input, {
+        timeoutMs: options.scriptTimeoutMs,
+      });
+      if (outcome.ok) return finish(ctx, "COMPLETED", { result: outcome.value });
+      return finish(ctx, "FAILED", { error: outcome.message }, outcome.message);
+    },
+  };
+}
