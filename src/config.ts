@@ -22,6 +22,7 @@
  *
  * @module
  */
+import { defaultFetch } from "./http/ambient.ts";
 import { ConductorError } from "./http/errors.ts";
 
 /**
@@ -282,8 +283,7 @@ export class Configuration {
     this.#authSecret = authSecret;
     if (options.authProvider) this.authProvider = options.authProvider;
 
-    const ambient = globalThis.fetch;
-    this.fetch = options.fetch ?? ((request) => ambient(request));
+    this.fetch = options.fetch ?? defaultFetch();
     this.requestTimeoutMs = positive(options.requestTimeoutMs, 60_000, "requestTimeoutMs");
     const retry = options.retry ?? {};
     this.retry = Object.freeze({

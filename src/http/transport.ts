@@ -11,6 +11,7 @@
  */
 import type { Configuration } from "../config.ts";
 import type { ErrorResponse } from "../model/mod.ts";
+import { directFetch, type UrlFetch } from "./ambient.ts";
 import { describe, TokenManager } from "./auth.ts";
 import {
   AuthError,
@@ -87,6 +88,9 @@ export interface TransportRequest extends CallOptions {
 }
 
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
+const BASE_HEADERS = { accept: "application/json, text/plain;q=0.9, */*;q=0.5" };
+const JSON_TYPE = "application/json";
+const TEXT_TYPE = "text/plain;charset=UTF-8";
 const TOKEN_ERRORS = new Set(["EXPIRED_TOKEN", "INVALID_TOKEN"]);
 
 /**
@@ -105,6 +109,11 @@ export class Transport {
   /** The settings this transport follows. */
   readonly configuration: Configuration;
   readonly #auth: TokenManager;
+  readonly #attempts = new Attempts();
+  /** The global fetch, when the configuration uses it (see ambient.ts). */
+  readonly #direct: UrlFetch | undefined;
+  /** Headers without auth, built once: none, a JSON body, a text body. */
+  readonly #headers: Readonly<Record<"none" | "json" | "text", Record<string, string>>>;
 
   /**
    * Creates a transport with its own auth token cache.
@@ -114,6 +123,13 @@ export class Transport {
   constructor(configuration: Configuration) {
     this.configuration = configuration;
     this.#auth = new TokenManager(configuration);
+    this.#direct = directFetch(configuration.fetch);
+    const none = { ...BASE_HEADERS, ...configuration.headers };
+    this.#headers = {
+      none: Object.freeze(none),
+      json: Object.freeze({ ...none, "content-type": JSON_TYPE }),
+      text: Object.freeze({ ...none, "content-type": TEXT_TYPE }),
+    };
   }
 
   /**
@@ -140,17 +156,23 @@ export class Transport {
       signal?.throwIfAborted();
       let failure: ConductorError;
       let waitMs: number | undefined;
-      const timeout = AbortSignal.timeout(timeoutMs);
-      const merged = signal ? AbortSignal.any([signal, timeout]) : timeout;
+      // One controller per attempt, aborted by its timeout or by the caller's signal: cheaper
+      // than AbortSignal.timeout + AbortSignal.any per request (timers and dependent signals).
+      const pending = this.#attempts.start(timeoutMs, signal);
       let token: string | undefined;
       try {
-        const init = await this.#init(request, merged);
+        const init = await this.#init(request, pending.controller.signal);
         token = init.token;
-        // One Request object: any fetch takes it, and so does a bare handler
+        // The global fetch takes the URL and init (it builds the Request itself); any other
+        // fetch gets one Request, so a bare handler works too
         // (`(request: Request) => Promise<Response>`, e.g. the embedded engine's `server.fetch`).
-        const response = await config.fetch(new Request(url, init.init));
+        const response = await (this.#direct
+          ? this.#direct(url, init.init)
+          : config.fetch(new Request(url, init.init)));
         const text = await response.text();
-        if (response.ok) return this.#read<T>(request, response, text);
+        if (response.ok) {
+          return this.#read<T>(request, response, text);
+        }
 
         const body = parseBody(text);
         if (
@@ -167,7 +189,9 @@ export class Transport {
         failure = this.#httpError(request, response.status, body, token);
         if (RETRY_STATUSES.has(response.status)) {
           waitMs = retryAfterMs(response.headers.get("retry-after"));
-          if (waitMs !== undefined && waitMs > policy.maxRetryAfterMs) throw failure;
+          if (waitMs !== undefined && waitMs > policy.maxRetryAfterMs) {
+            throw failure;
+          }
         } else {
           throw failure;
         }
@@ -176,7 +200,7 @@ export class Transport {
         if (isConductorError(error)) {
           if (error.name !== "NetworkError" || !retryAllowed) throw error;
           failure = error;
-        } else if (timeout.aborted) {
+        } else if (pending.timedOut) {
           throw new TimeoutError(
             `${method} ${path} timed out after ${timeoutMs} ms ` +
               `(requestTimeoutMs); it was not retried, the server may still be working on it`,
@@ -189,6 +213,8 @@ export class Transport {
             { method, path, cause: error },
           );
         }
+      } finally {
+        this.#attempts.end(pending);
       }
       if (attempt >= maxRetries) throw failure;
       const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
@@ -216,53 +242,70 @@ export class Transport {
   }
 
   #url(request: TransportRequest): string {
-    let url = this.configuration.serverUrl + request.path;
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(request.query ?? {})) {
+    const url = this.configuration.serverUrl + request.path;
+    const query = request.query;
+    if (query === undefined) return url;
+    let search = "";
+    for (const key in query) {
+      const value = query[key];
       if (value === undefined) continue;
-      if (Array.isArray(value)) { for (const item of value) params.append(key, item); }
-      else params.append(key, String(value));
+      if (Array.isArray(value)) {
+        for (const item of value) search += `&${formEncode(key)}=${formEncode(item)}`;
+      } else {
+        search += `&${formEncode(key)}=${formEncode(String(value))}`;
+      }
     }
-    const query = params.toString();
-    if (query) url += `?${query}`;
-    return url;
+    return search === "" ? url : `${url}?${search.slice(1)}`;
   }
 
-  async #init(
+  /** The request's init: its headers (a shared object when there is no auth) and body. */
+  #init(
     request: TransportRequest,
     signal: AbortSignal,
-  ): Promise<{ init: RequestInit; token?: string }> {
-    const config = this.configuration;
-    const headers: Record<string, string> = {
-      accept: "application/json, text/plain;q=0.9, */*;q=0.5",
-      ...config.headers,
+  ): { init: RequestInit; token?: string } | Promise<{ init: RequestInit; token?: string }> {
+    let body: string | undefined;
+    let kind: "none" | "json" | "text" = "none";
+    if (request.text !== undefined) {
+      kind = "text";
+      body = request.text;
+    } else if (request.body !== undefined) {
+      kind = "json";
+      body = JSON.stringify(request.body);
+    }
+    const make = (headers: Record<string, string>, token?: string) => {
+      const init: RequestInit = { method: request.method, headers, signal };
+      if (body !== undefined) init.body = body;
+      return { init, token };
     };
-    let token: string | undefined;
-    if (config.authProvider) {
+    if (!this.configuration.authProvider && !this.#auth.active) return make(this.#headers[kind]);
+    return this.#authHeaders(request, signal).then(({ headers, token }) => {
+      // Auth headers override the configured ones; the content type overrides both.
+      const all: Record<string, string> = {
+        ...BASE_HEADERS,
+        ...this.configuration.headers,
+        ...headers,
+      };
+      if (kind !== "none") all["content-type"] = kind === "json" ? JSON_TYPE : TEXT_TYPE;
+      return make(all, token);
+    });
+  }
+
+  async #authHeaders(
+    request: TransportRequest,
+    signal: AbortSignal,
+  ): Promise<{ headers: Record<string, string>; token?: string }> {
+    const authProvider = this.configuration.authProvider;
+    if (authProvider) {
       try {
-        Object.assign(headers, await config.authProvider());
+        return { headers: await authProvider() };
       } catch (error) {
         throw new AuthError(
           `${request.method} ${request.path}: the authProvider failed (${describe(error)})`,
           { method: request.method, path: request.path, code: "AUTH_PROVIDER", cause: error },
         );
       }
-    } else {
-      const auth = await this.#auth.state(signal);
-      Object.assign(headers, auth.headers);
-      token = auth.token;
     }
-    let body: string | undefined;
-    if (request.text !== undefined) {
-      headers["content-type"] = "text/plain;charset=UTF-8";
-      body = request.text;
-    } else if (request.body !== undefined) {
-      headers["content-type"] = "application/json";
-      body = JSON.stringify(request.body);
-    }
-    const init: RequestInit = { method: request.method, headers, signal };
-    if (body !== undefined) init.body = body;
-    return { init, token };
+    return await this.#auth.state(signal);
   }
 
   #read<T>(request: TransportRequest, response: Response, text: string): T | undefined {
@@ -348,6 +391,92 @@ export class Transport {
       : new HttpError(message, options as { status: number; body?: ErrorResponse });
   }
 }
+
+/** One attempt in flight: its controller, deadline, and whether the deadline aborted it. */
+interface Attempt {
+  readonly controller: AbortController;
+  readonly at: number;
+  readonly caller: AbortSignal | undefined;
+  timedOut: boolean;
+}
+
+/**
+ * The attempts in flight of one transport, with one timer for all their timeouts (armed for the
+ * earliest, cleared when none is left) and one listener per caller signal (a worker passes the
+ * same signal to every call), instead of a timer and a dependent signal per request.
+ */
+class Attempts {
+  readonly #all = new Set<Attempt>();
+  readonly #byCaller = new WeakMap<AbortSignal, Set<Attempt>>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #armedAt = Infinity;
+
+  start(timeoutMs: number, caller: AbortSignal | undefined): Attempt {
+    const attempt: Attempt = {
+      controller: new AbortController(),
+      at: Date.now() + timeoutMs,
+      caller,
+      timedOut: false,
+    };
+    this.#all.add(attempt);
+    if (attempt.at < this.#armedAt) this.#arm(attempt.at);
+    if (caller) {
+      let attempts = this.#byCaller.get(caller);
+      if (!attempts) {
+        const mine = attempts = new Set();
+        this.#byCaller.set(caller, mine);
+        caller.addEventListener("abort", () => {
+          for (const a of mine) a.controller.abort(caller.reason);
+        }, { once: true });
+      }
+      attempts.add(attempt);
+    }
+    return attempt;
+  }
+
+  end(attempt: Attempt): void {
+    this.#all.delete(attempt);
+    if (attempt.caller) this.#byCaller.get(attempt.caller)?.delete(attempt);
+    if (this.#all.size === 0) {
+      // Nothing in flight: no timer may keep the process alive.
+      clearTimeout(this.#timer);
+      this.#timer = undefined;
+      this.#armedAt = Infinity;
+    }
+  }
+
+  #arm(at: number): void {
+    clearTimeout(this.#timer);
+    this.#armedAt = at;
+    this.#timer = setTimeout(() => this.#fire(), Math.max(0, at - Date.now()));
+  }
+
+  #fire(): void {
+    this.#timer = undefined;
+    this.#armedAt = Infinity;
+    const now = Date.now();
+    let next = Infinity;
+    for (const attempt of this.#all) {
+      if (attempt.at <= now) {
+        if (attempt.timedOut) continue;
+        attempt.timedOut = true;
+        attempt.controller.abort(
+          new DOMException("The request timed out (requestTimeoutMs).", "TimeoutError"),
+        );
+      } else {
+        next = Math.min(next, attempt.at);
+      }
+    }
+    if (next !== Infinity) this.#arm(next);
+  }
+}
+
+/** `application/x-www-form-urlencoded` like URLSearchParams, without building one. */
+function formEncode(value: string): string {
+  return SAFE.test(value) ? value : new URLSearchParams([["", value]]).toString().slice(1);
+}
+
+const SAFE = /^[A-Za-z0-9*._-]*$/;
 
 function parseBody(text: string): unknown {
   if (text === "") return "";
