@@ -16,10 +16,15 @@ export function toTransport(source: Configuration | Transport | undefined): Tran
 
 /** A path segment for the URL, after checking it is a non-empty string. */
 export function segment(value: unknown, field: string): string {
+  return encodeURIComponent(nonEmpty(value, field));
+}
+
+/** Checks a non-empty string argument (not only blanks). */
+export function nonEmpty(value: unknown, field: string): string {
   if (typeof value !== "string" || value.trim() === "") {
     throw invalid(field, "a non-empty string", value);
   }
-  return encodeURIComponent(value);
+  return value;
 }
 
 /** Checks an object argument (a request body). */

@@ -16,7 +16,15 @@ import type {
   TaskResultStatus,
   Workflow,
 } from "../model/mod.ts";
-import { integer, invalid, nonEmptyArray, object, segment, toTransport } from "./shared.ts";
+import {
+  integer,
+  invalid,
+  nonEmpty,
+  nonEmptyArray,
+  object,
+  segment,
+  toTransport,
+} from "./shared.ts";
 
 /**
  * Options of {@link TaskClient.poll}.
@@ -82,8 +90,8 @@ function status(value: TaskResultStatus): string {
 }
 
 function taskResult(result: TaskResult): TaskResult {
-  segment(object(result, "result").taskId, "result.taskId");
-  segment(result.workflowInstanceId, "result.workflowInstanceId");
+  nonEmpty(object(result, "result").taskId, "result.taskId");
+  nonEmpty(result.workflowInstanceId, "result.workflowInstanceId");
   if (result.status !== undefined) status(result.status);
   return result;
 }

@@ -49,14 +49,18 @@ export interface TaskContext {
   log(message: string): void;
 }
 
-/** Builds a context; `logs` collects what `log()` is given. */
+/**
+ * Builds a context; `logs` collects what `log()` is given. `signal` may be a function that
+ * makes the signal: it is called the first time `ctx.signal` is read.
+ */
 export function createTaskContext(
   task: Task,
   workerId: string,
-  signal: AbortSignal,
+  signal: AbortSignal | (() => AbortSignal),
   logs: TaskExecLog[],
 ): TaskContext {
   const taskId = task.taskId ?? "";
+  const makeSignal = typeof signal === "function" ? signal : () => signal;
   return {
     taskId,
     workflowInstanceId: task.workflowInstanceId ?? "",
@@ -65,7 +69,9 @@ export function createTaskContext(
     retryCount: task.retryCount ?? 0,
     pollCount: task.pollCount ?? 0,
     workerId,
-    signal,
+    get signal(): AbortSignal {
+      return makeSignal();
+    },
     task,
     log(message: string): void {
       logs.push({ log: String(message), taskId, createdTime: Date.now() });

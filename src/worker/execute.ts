@@ -68,12 +68,15 @@ export function toOutputData(value: unknown): Record<string, unknown> {
   return { result: value };
 }
 
-/** Runs `spec.handler` on `task` and returns what to report. Never throws. */
+/**
+ * Runs `spec.handler` on `task` and returns what to report. Never throws. `signal` may be a
+ * function making it on first use (`ctx.signal` calls it when read).
+ */
 export async function runHandler(
   spec: HandlerSpec,
   task: Task,
   workerId: string,
-  signal: AbortSignal,
+  signal: AbortSignal | (() => AbortSignal),
 ): Promise<TaskOutcome> {
   const logs: TaskExecLog[] = [];
   const ctx = createTaskContext(task, workerId, signal, logs);

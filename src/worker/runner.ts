@@ -10,13 +10,16 @@
  */
 import type { Task, TaskResult, TaskStatus } from "../model/mod.ts";
 import { httpStatus, type RunnerTaskClient } from "./client.ts";
-import type { Emit, TaskEventDetail } from "./events.ts";
+import type { Emit, TaskEventDetail, TaskHandlerEventMap } from "./events.ts";
 import type { OutcomeStatus, TaskOutcome } from "./execute.ts";
 import { TaskWatch, WatchClock } from "./lease.ts";
 import type { ResolvedWorkerOptions } from "./worker_task.ts";
 
-/** Runs a handler on a task; never throws. Inline or in the Web Worker pool. */
-export type TaskExecutor = (task: Task, signal: AbortSignal) => Promise<TaskOutcome>;
+/**
+ * Runs a handler on a task; never throws. Inline or in the Web Worker pool. `signal()` makes
+ * the task's AbortSignal on first call (a handler that never reads `ctx.signal` costs none).
+ */
+export type TaskExecutor = (task: Task, signal: () => AbortSignal) => Promise<TaskOutcome>;
 
 /** A shared count of tasks a one-shot drain may still take. */
 export interface TaskBudget {
@@ -46,6 +49,8 @@ export interface TaskRunnerOptions {
   execute: TaskExecutor;
   /** Reports what happens. */
   emit: Emit;
+  /** Whether anyone listens to an event; events nobody hears are not built. Default: yes. */
+  listening?: (type: keyof TaskHandlerEventMap) => boolean;
   /** Where a given-up result is written, besides the event. */
   logger: Pick<Console, "error">;
   /** One-shot mode: stop polling at the first empty poll, take at most this many tasks. */
@@ -59,12 +64,23 @@ const MAX_UPDATE_BACKOFF_MS = 10_000;
 
 type AbortKind = "gone" | "timeout" | "shutdown";
 
+/** One task's run: why it was aborted, if it was, and its signal once made. */
+interface Running {
+  kind?: AbortKind;
+  reason?: DOMException;
+  serverStatus?: string;
+  controller?: AbortController;
+  /** Ends the wait for the handler when the task is aborted. */
+  settle?: (value: "aborted") => void;
+}
+
 /** Polls and runs the tasks of one worker. */
 export class TaskRunner {
   readonly #o: ResolvedWorkerOptions & { workerId: string };
   readonly #client: RunnerTaskClient;
   readonly #execute: TaskExecutor;
   readonly #emit: Emit;
+  readonly #listening: (type: keyof TaskHandlerEventMap) => boolean;
   readonly #logger: Pick<Console, "error">;
   readonly #budget: TaskBudget | undefined;
   /** Aborted at the stop deadline: polls and the tasks still running. */
@@ -89,6 +105,7 @@ export class TaskRunner {
     this.#client = init.client;
     this.#execute = init.execute;
     this.#emit = init.emit;
+    this.#listening = init.listening ?? (() => true);
     this.#logger = init.logger;
     this.#budget = init.drain?.budget;
     this.#paused = init.options.paused;
@@ -268,18 +285,18 @@ export class TaskRunner {
       taskId: task.taskId ?? "",
       workflowInstanceId: task.workflowInstanceId ?? "",
     };
-    const controller = new AbortController();
-    let abortKind: AbortKind | undefined;
-    let serverStatus: string | undefined;
+    const run: Running = {};
     const abort = (kind: AbortKind) => {
-      if (abortKind) return;
-      abortKind = kind;
+      if (run.kind) return;
+      run.kind = kind;
       const why = kind === "gone"
-        ? `task ${detail.taskId} is ${serverStatus} on the server`
+        ? `task ${detail.taskId} is ${run.serverStatus} on the server`
         : kind === "timeout"
         ? `task ${detail.taskId} ran longer than timeoutMs (${o.timeoutMs} ms)`
         : `the worker for ${o.taskDefName} is stopping`;
-      controller.abort(new DOMException(why, kind === "timeout" ? "TimeoutError" : "AbortError"));
+      run.reason = new DOMException(why, kind === "timeout" ? "TimeoutError" : "AbortError");
+      run.controller?.abort(run.reason);
+      run.settle?.("aborted");
     };
     this.#tasks.add(abort);
     if (this.#deadline.signal.aborted) abort("shutdown");
@@ -293,27 +310,31 @@ export class TaskRunner {
       statusCheckIntervalMs: o.statusCheckIntervalMs,
       onLeaseExtended: (durationMs) => this.#emit("leaseExtended", { ...detail, durationMs }),
       onGone: (status) => {
-        serverStatus = status;
+        run.serverStatus = status;
         abort("gone");
       },
     }, this.#clock);
     const started = Date.now();
     try {
       this.#emit("taskStarted", detail);
-      const outcome = await this.#runHandler(task, controller.signal, () => abortKind);
+      const outcome = await this.#runHandler(task, run);
       const durationMs = Date.now() - started;
       if (outcome === undefined) {
         this.stats.cancelled++;
-        this.#emit("taskCancelled", {
-          ...detail,
-          serverStatus: serverStatus ?? "UNKNOWN",
-          durationMs,
-        });
+        if (this.#listening("taskCancelled")) {
+          this.#emit("taskCancelled", {
+            ...detail,
+            serverStatus: run.serverStatus ?? "UNKNOWN",
+            durationMs,
+          });
+        }
         return undefined;
       }
       if (outcome.status === "COMPLETED" || outcome.status === "IN_PROGRESS") {
-        this.#emit("taskCompleted", { ...detail, status: outcome.status, durationMs });
-      } else {
+        if (this.#listening("taskCompleted")) {
+          this.#emit("taskCompleted", { ...detail, status: outcome.status, durationMs });
+        }
+      } else if (this.#listening("taskFailed")) {
         this.#emit("taskFailed", {
           ...detail,
           status: outcome.status,
@@ -330,35 +351,40 @@ export class TaskRunner {
   }
 
   /**
-   * The handler's outcome, or, the moment the task's signal aborts, the runner's own: nothing
+   * The handler's outcome, or, the moment the task is aborted, the runner's own: nothing
    * (the server dropped the task), FAILED (timeout), or back to the queue (shutdown). A handler
-   * that ignores its signal is left behind rather than waited for.
+   * that ignores its signal is left behind rather than waited for. The task's AbortController
+   * is made only when the handler reads `ctx.signal` (most never do); it is aborted at once
+   * when made after the task was.
    */
-  async #runHandler(
-    task: Task,
-    signal: AbortSignal,
-    kind: () => AbortKind | undefined,
-  ): Promise<TaskOutcome | undefined> {
-    let onAbort: () => void = () => {};
-    const aborted = new Promise<"aborted">((resolve) => {
-      onAbort = () => resolve("aborted");
-      if (signal.aborted) onAbort();
-      else signal.addEventListener("abort", onAbort, { once: true });
-    });
-    const result = await Promise.race([this.#execute(task, signal), aborted]);
-    signal.removeEventListener("abort", onAbort);
+  async #runHandler(task: Task, run: Running): Promise<TaskOutcome | undefined> {
+    const signal = () => {
+      if (!run.controller) {
+        run.controller = new AbortController();
+        if (run.reason) run.controller.abort(run.reason);
+      }
+      return run.controller.signal;
+    };
+    const executing = this.#execute(task, signal);
+    const result = await (run.kind
+      ? Promise.race([executing, "aborted" as const]) // aborted before it started
+      : new Promise<TaskOutcome | "aborted">((resolve, reject) => {
+        run.settle = resolve;
+        executing.then(resolve, reject);
+      }));
+    run.settle = undefined;
     if (result !== "aborted") {
       // A handler that finished as its task was dropped on the server has nothing to report.
-      return kind() === "gone" ? undefined : result;
+      return run.kind === "gone" ? undefined : result;
     }
-    switch (kind()) {
+    switch (run.kind) {
       case "gone":
         return undefined;
       case "timeout":
         return {
           status: "FAILED",
           outputData: {},
-          reasonForIncompletion: String((signal.reason as Error)?.message ?? "timed out"),
+          reasonForIncompletion: String(run.reason?.message ?? "timed out"),
           logs: [],
         };
       default:
@@ -389,14 +415,14 @@ export class TaskRunner {
       workerId: this.#o.workerId,
       status: outcome.status,
       outputData: outcome.outputData,
-      ...(outcome.reasonForIncompletion === undefined
-        ? {}
-        : { reasonForIncompletion: outcome.reasonForIncompletion }),
-      ...(outcome.callbackAfterSeconds === undefined
-        ? {}
-        : { callbackAfterSeconds: outcome.callbackAfterSeconds }),
-      ...(outcome.logs.length === 0 ? {} : { logs: outcome.logs }),
     };
+    if (outcome.reasonForIncompletion !== undefined) {
+      result.reasonForIncompletion = outcome.reasonForIncompletion;
+    }
+    if (outcome.callbackAfterSeconds !== undefined) {
+      result.callbackAfterSeconds = outcome.callbackAfterSeconds;
+    }
+    if (outcome.logs.length > 0) result.logs = outcome.logs;
     const started = Date.now();
     const signal = this.#cutoff.signal;
     let downgraded = false;
@@ -423,12 +449,14 @@ export class TaskRunner {
           await this.#client.updateTask(result, { signal });
         }
         this.#count(result.status as OutcomeStatus);
-        this.#emit("taskUpdated", {
-          ...detail,
-          status: result.status as OutcomeStatus,
-          attempts: attempt,
-          durationMs: Date.now() - started,
-        });
+        if (this.#listening("taskUpdated")) {
+          this.#emit("taskUpdated", {
+            ...detail,
+            status: result.status as OutcomeStatus,
+            attempts: attempt,
+            durationMs: Date.now() - started,
+          });
+        }
         // A task handed over is ours now: it runs even if we are stopping meanwhile.
         if (!next && this.#budget) this.#budget.remaining += held;
         return next;

@@ -512,15 +512,17 @@ export class TaskHandler extends EventTarget {
     if (options.isolation === "worker") {
       const pool = new WorkerPool(options.module!, options.taskDefName, options.concurrency);
       this.#pools.push(pool);
-      execute = (task, signal) => pool.run(task, options.workerId, signal);
+      execute = (task, signal) => pool.run(task, options.workerId, signal());
     } else {
       execute = (task, signal) => runHandler(definition, task, options.workerId, signal);
     }
+    const listening = (type: string) => (this.#listeners.get(type)?.size ?? 0) > 0;
     return new TaskRunner({
       options,
       client,
       execute,
-      emit: emitterFor(this, (type) => (this.#listeners.get(type)?.size ?? 0) > 0),
+      emit: emitterFor(this, listening),
+      listening,
       logger: this.#options.logger ?? console,
       ...(budget ? { drain: { budget } } : {}),
     });
