@@ -161,7 +161,8 @@ export class Transport {
       const pending = this.#attempts.start(timeoutMs, signal);
       let token: string | undefined;
       try {
-        const init = await this.#init(request, pending.controller.signal);
+        const made = this.#init(request, pending.controller.signal);
+        const init = made instanceof Promise ? await made : made;
         token = init.token;
         // The global fetch takes the URL and init (it builds the Request itself); any other
         // fetch gets one Request, so a bare handler works too

@@ -59,22 +59,47 @@ export function createTaskContext(
   signal: AbortSignal | (() => AbortSignal),
   logs: TaskExecLog[],
 ): TaskContext {
-  const taskId = task.taskId ?? "";
-  const makeSignal = typeof signal === "function" ? signal : () => signal;
-  return {
-    taskId,
-    workflowInstanceId: task.workflowInstanceId ?? "",
-    taskDefName: task.taskDefName ?? task.taskType ?? "",
-    referenceTaskName: task.referenceTaskName,
-    retryCount: task.retryCount ?? 0,
-    pollCount: task.pollCount ?? 0,
-    workerId,
-    get signal(): AbortSignal {
-      return makeSignal();
-    },
-    task,
-    log(message: string): void {
-      logs.push({ log: String(message), taskId, createdTime: Date.now() });
-    },
-  };
+  return new Context(task, workerId, signal, logs);
+}
+
+/** A class rather than an object literal with a getter: one shape, cheap to make per task. */
+class Context implements TaskContext {
+  readonly taskId: string;
+  readonly workflowInstanceId: string;
+  readonly taskDefName: string;
+  readonly referenceTaskName: string | undefined;
+  readonly retryCount: number;
+  readonly pollCount: number;
+  readonly workerId: string;
+  readonly task: Readonly<Task>;
+  readonly #signal: AbortSignal | (() => AbortSignal);
+  readonly #logs: TaskExecLog[];
+
+  constructor(
+    task: Task,
+    workerId: string,
+    signal: AbortSignal | (() => AbortSignal),
+    logs: TaskExecLog[],
+  ) {
+    this.taskId = task.taskId ?? "";
+    this.workflowInstanceId = task.workflowInstanceId ?? "";
+    this.taskDefName = task.taskDefName ?? task.taskType ?? "";
+    this.referenceTaskName = task.referenceTaskName;
+    this.retryCount = task.retryCount ?? 0;
+    this.pollCount = task.pollCount ?? 0;
+    this.workerId = workerId;
+    this.task = task;
+    this.#signal = signal;
+    this.#logs = logs;
+    this.log = this.log.bind(this); // handlers may pass ctx.log around unbound
+  }
+
+  get signal(): AbortSignal {
+    const signal = this.#signal;
+    return typeof signal === "function" ? signal() : signal;
+  }
+
+  log(message: string): void {
+    this.#logs.push({ log: String(message), taskId: this.taskId, createdTime: Date.now() });
+  }
 }
