@@ -29,6 +29,7 @@ import type { Task } from "../src/model/mod.ts";
 import { TaskHandler, workerTask } from "../src/worker/mod.ts";
 import type { DriverParams } from "./drivers/_env.ts";
 import { rawWorker } from "./drivers/raw.ts";
+import { treeCpuSeconds } from "./lib/proc.ts";
 import { defineOneTaskWorkflow, startWorkflows } from "./lib/server_api.ts";
 import { median } from "./lib/stats.ts";
 
@@ -197,6 +198,8 @@ interface Sample {
   variant: string;
   tasksPerSecond: number;
   cpuUsPerTask: number;
+  /** The engine process's CPU over the same window (port only; /proc, 10 ms ticks). */
+  serverUsPerTask: number;
 }
 
 async function runOnce(
@@ -204,7 +207,9 @@ async function runOnce(
   serverUrl: string,
   fetchFn: AnyFetch | undefined,
   taskType: string,
+  serverPid?: number,
 ): Promise<Sample> {
+  const serverCpu = () => serverPid === undefined ? NaN : treeCpuSeconds(serverPid);
   const p: DriverParams = {
     mode: "worker",
     serverUrl,
@@ -224,6 +229,7 @@ async function runOnce(
   // would: the configuration is given no fetch of its own.
   if (fetchFn) globalThis.fetch = fetchFn as typeof fetch;
   const configuration = new Configuration({ serverUrl });
+  const server0 = serverCpu();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let finished: Promise<unknown>;
@@ -250,16 +256,18 @@ async function runOnce(
   await c.done;
   const wall = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
+  const server = serverCpu() - server0;
   stop = true;
   await finished;
   return {
     variant,
     tasksPerSecond: (n / wall) * 1000,
     cpuUsPerTask: (cpu.user + cpu.system) / n,
+    serverUsPerTask: (server * 1e6) / n,
   };
 }
 
-async function startEngine(): Promise<{ url: string; close: () => void }> {
+async function startEngine(): Promise<{ url: string; pid: number; close: () => void }> {
   const file = new URL("./embedded_server.ts", import.meta.url).pathname;
   const args = "Bun" in globalThis ? [file] : ["run", "-A", file];
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
@@ -272,7 +280,7 @@ async function startEngine(): Promise<{ url: string; close: () => void }> {
     });
     child.on("exit", (code) => reject(new Error(`embedded engine exited with ${code}`)));
   });
-  return { url, close: () => child.kill() };
+  return { url, pid: child.pid!, close: () => child.kill() };
 }
 
 const samples: Sample[] = [];
@@ -288,7 +296,7 @@ try {
         const workflow = `${taskType}_wf`;
         await defineOneTaskWorkflow(engine.url, workflow, taskType);
         await startWorkflows(engine.url, workflow, n);
-        sample = await runOnce(variant, engine.url, undefined, taskType);
+        sample = await runOnce(variant, engine.url, undefined, taskType, engine.pid);
       } else {
         sample = await runOnce(variant, "http://mock/api", mockFetch(n, taskType), taskType);
       }
@@ -305,8 +313,12 @@ const rawCpu = median(raw.map((s) => s.cpuUsPerTask));
 console.log(
   `\nworker hot path: ${runtime}, server ${flags.server}, n ${n}, ${reps} reps (medians)\n`,
 );
-console.log("| variant | tasks/s | % of raw | client CPU µs/task | CPU x raw | over raw µs/task |");
-console.log("| ------- | ------: | -------: | -----------------: | --------: | ---------------: |");
+console.log(
+  "| variant | tasks/s | % of raw | client CPU µs/task | CPU x raw | over raw µs/task | server CPU µs/task |",
+);
+console.log(
+  "| ------- | ------: | -------: | -----------------: | --------: | ---------------: | -----------------: |",
+);
 for (const variant of variants) {
   const mine = samples.filter((s) => s.variant === variant);
   const tps = median(mine.map((s) => s.tasksPerSecond));
@@ -314,7 +326,9 @@ for (const variant of variants) {
   const pct = raw.length ? `${((tps / rawTps) * 100).toFixed(0)}%` : "-";
   const times = raw.length ? (cpu / rawCpu).toFixed(2) : "-";
   const over = raw.length ? (cpu - rawCpu).toFixed(1) : "-";
+  const server = median(mine.map((s) => s.serverUsPerTask));
   console.log(
-    `| ${variant} | ${tps.toFixed(0)} | ${pct} | ${cpu.toFixed(1)} | ${times} | ${over} |`,
+    `| ${variant} | ${tps.toFixed(0)} | ${pct} | ${cpu.toFixed(1)} | ${times} | ${over} | ` +
+      `${Number.isNaN(server) ? "-" : server.toFixed(0)} |`,
   );
 }
