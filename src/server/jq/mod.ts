@@ -32,6 +32,11 @@ class WasmJq implements Jq {
   constructor(readonly lib: JqWasm) {}
 
   async run(input: unknown, query: string): Promise<JqOutcome> {
+    // jq's WebAssembly build reports its exit status (5 on an error) through process.exitCode
+    // where there is a Node-style process (Node, Bun, Deno): a failed query would otherwise make
+    // the host process exit non-zero at its end. Put back what was there.
+    const host = (globalThis as { process?: { exitCode?: number | string } }).process;
+    const exitCode = host?.exitCode;
     try {
       const text = await this.lib.raw(JSON.stringify(input ?? null), query, ["-c"]);
       const results = text.split("\n").filter((line) => line.trim() !== "").map((line) =>
@@ -40,6 +45,8 @@ class WasmJq implements Jq {
       return { ok: true, results };
     } catch (e) {
       return { ok: false, message: jqMessage(e instanceof Error ? e.message : String(e)) };
+    } finally {
+      if (host && host.exitCode !== exitCode) host.exitCode = exitCode;
     }
   }
 }
