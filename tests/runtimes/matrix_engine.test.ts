@@ -3,7 +3,8 @@
  * the engine inside a Deno, a Bun and a Node (>= 20) process, then runs the matrix scenario
  * (a DSL workflow with a worker task, SWITCH, INLINE in the QuickJS sandbox and JSON_JQ_TRANSFORM
  * in jq's WebAssembly build, executed synchronously) against it in-process and on a loopback
- * port. Node runs a bundle of it that `bun build --target node` makes first (once), so the
+ * port; then a workflow whose jq query fails must fail without changing the host process's exit
+ * code. Node runs a bundle of it that `bun build --target node` makes first (once), so the
  * engine's lazily loaded WebAssembly modules are proven to load from a bundle.
  *
  * Each child runs its own engine: this file needs no test server, whatever
@@ -30,6 +31,9 @@ function assertEngine(report: EngineReport, runtime: RegExp, hasWorker: boolean)
   assertMatrixRun(report.inProcess, runtime, hasWorker);
   assert.match(report.url, /^http:\/\/127\.0\.0\.1:\d+\/api$/);
   assertMatrixRun(report.listening, runtime, hasWorker);
+  // The child exited 0 (exec rejects otherwise), though jq exited 5 inside the engine.
+  assert.equal(report.jqError.status, "FAILED");
+  assert.match(report.jqError.reason ?? "", /matrix jq error/);
 }
 
 describe("runtime matrix: the embedded engine on Deno, Bun and Node", () => {
