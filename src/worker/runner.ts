@@ -344,7 +344,7 @@ export class TaskRunner {
       }
       return await this.#report(outcome, detail, watch);
     } finally {
-      clearTimeout(timeout);
+      if (timeout !== undefined) clearTimeout(timeout);
       watch.stop();
       this.#tasks.delete(abort);
     }
