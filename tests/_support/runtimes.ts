@@ -1,8 +1,7 @@
 /**
  * Running code on other runtimes from a test: spawn a command (asynchronously, so an embedded
  * server in the test's process keeps answering), bundle an entry with `bun build`, and serve a
- * bundle in workerd with text bindings and loopback access. Used by tests/runtimes/worker_drain;
- * the other runtime suites may move onto it.
+ * bundle in workerd with text bindings and loopback access. Shared by the suites in tests/runtimes/.
  *
  * @module
  */
@@ -54,7 +53,9 @@ export async function bundle(
   entry: string,
   target: "node" | "browser",
   outfile: string,
+  options: { minify?: boolean } = {},
 ): Promise<string> {
+  const minify = options.minify ? ["--minify"] : [];
   await exec(npmBin("bun"), [
     "build",
     entry,
@@ -62,6 +63,7 @@ export async function bundle(
     target,
     "--format",
     "esm",
+    ...minify,
     "--outfile",
     outfile,
   ]);
@@ -81,20 +83,15 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * Serves `dir/worker.js` in workerd with `bindings` as text bindings (outbound fetches may reach
- * loopback). Resolves once `GET /ready` answers "ready", which the worker must do.
+ * A workerd config serving `worker.js` (beside the config) on 127.0.0.1:`port`, with `bindings`
+ * as text bindings; outbound fetches may reach loopback (the default reaches only public
+ * addresses, and the test server listens on loopback).
  */
-export async function serveWorkerd(
-  dir: string,
-  bindings: Record<string, string>,
-): Promise<{ url: string; stop(): void }> {
-  const port = await freePort();
+export function workerdConfig(port: number, bindings: Record<string, string>): string {
   const texts = Object.entries(bindings)
     .map(([name, value]) => `(name = ${JSON.stringify(name)}, text = ${JSON.stringify(value)})`)
     .join(", ");
-  writeFileSync(
-    join(dir, "workerd.capnp"),
-    `using Workerd = import "/workerd/workerd.capnp";
+  return `using Workerd = import "/workerd/workerd.capnp";
 const config :Workerd.Config = (
   services = [
     (name = "main", worker = .main),
@@ -108,8 +105,19 @@ const main :Workerd.Worker = (
   bindings = [ ${texts} ],
   globalOutbound = "net",
 );
-`,
-  );
+`;
+}
+
+/**
+ * Serves `dir/worker.js` in workerd with `bindings` as text bindings (outbound fetches may reach
+ * loopback). Resolves once `GET /ready` answers "ready", which the worker must do.
+ */
+export async function serveWorkerd(
+  dir: string,
+  bindings: Record<string, string>,
+): Promise<{ url: string; stop(): void }> {
+  const port = await freePort();
+  writeFileSync(join(dir, "workerd.capnp"), workerdConfig(port, bindings));
   const child = spawn(npmBin("workerd"), ["serve", join(dir, "workerd.capnp")], {
     stdio: ["ignore", "ignore", "pipe"],
   });

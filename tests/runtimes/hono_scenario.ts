@@ -11,7 +11,6 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
-import { createServer as createNetServer } from "node:net";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { Configuration, OrkesClients, type Workflow } from "../../mod.ts";
@@ -23,22 +22,8 @@ export const EXAMPLE: string = fileURLToPath(
   new URL("../../examples/edge_webhook.ts", import.meta.url),
 );
 
-/** A binary from node_modules/.bin (deno, bun, workerd), found wherever the test runs from. */
-export function bin(name: string): string {
-  return fileURLToPath(new URL(`../../node_modules/.bin/${name}`, import.meta.url));
-}
-
-/** A free loopback port (the OS picks it; closed again before the runtime binds it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createNetServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
+/** A binary from node_modules/.bin, and a free loopback port: the shared runtime helpers. */
+export { freePort, npmBin as bin } from "../_support/runtimes.ts";
 
 /** A runtime serving the example. */
 export interface RunningEdge {

@@ -8,56 +8,25 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { bin, describeEdgeRuntime, EXAMPLE, freePort, serveProcess } from "./hono_scenario.ts";
+import { bundle, freePort, npmBin, workerdConfig } from "../_support/runtimes.ts";
+import { describeEdgeRuntime, EXAMPLE, serveProcess } from "./hono_scenario.ts";
 
-/** Bundles the example for workerd into `dir`; returns the bundle's path. */
-export function bundleForWorkerd(dir: string): string {
-  const outfile = join(dir, "worker.js");
-  execFileSync(bin("bun"), [
-    "build",
-    EXAMPLE,
-    "--target",
-    "browser",
-    "--format",
-    "esm",
-    "--minify",
-    "--outfile",
-    outfile,
-  ], { stdio: ["ignore", "ignore", "inherit"] });
-  return outfile;
+/** Bundles the example for workerd into `dir`, minified as wrangler would; answers the path. */
+function bundleForWorkerd(dir: string): Promise<string> {
+  return bundle(EXAMPLE, "browser", join(dir, "worker.js"), { minify: true });
 }
 
 describeEdgeRuntime("workerd", async (settings) => {
   const dir = mkdtempSync(join(tmpdir(), "hono-workerd-"));
-  bundleForWorkerd(dir);
+  await bundleForWorkerd(dir);
   const port = await freePort();
-  const bindings = Object.entries(settings)
-    .map(([name, value]) => `(name = ${JSON.stringify(name)}, text = ${JSON.stringify(value)})`)
-    .join(", ");
-  writeFileSync(
-    join(dir, "config.capnp"),
-    `using Workerd = import "/workerd/workerd.capnp";
-const config :Workerd.Config = (
-  services = [
-    (name = "main", worker = .webhook),
-    (name = "internet", network = (allow = ["public", "private", "local"])),
-  ],
-  sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = "main")],
-);
-const webhook :Workerd.Worker = (
-  modules = [(name = "worker.js", esModule = embed "worker.js")],
-  compatibilityDate = "2025-09-01",
-  bindings = [${bindings}],
-  globalOutbound = "internet",
-);
-`,
-  );
-  const edge = await serveProcess(bin("workerd"), ["serve", join(dir, "config.capnp")], port, {});
+  const config = join(dir, "workerd.capnp");
+  writeFileSync(config, workerdConfig(port, settings));
+  const edge = await serveProcess(npmBin("workerd"), ["serve", config], port, {});
   return {
     url: edge.url,
     async stop() {
@@ -68,12 +37,12 @@ const webhook :Workerd.Worker = (
 }, /^Cloudflare-Workers$/);
 
 describe("the workerd bundle of the example", () => {
-  it("stays at most 30 KB gzipped (adapter, Hono, valibot and the client)", () => {
+  it("stays at most 30 KB gzipped (adapter, Hono, valibot and the client)", async () => {
     const dir = mkdtempSync(join(tmpdir(), "hono-size-"));
     try {
-      const bundle = readFileSync(bundleForWorkerd(dir));
-      const gzipped = gzipSync(bundle, { level: 9 }).byteLength;
-      assert.ok(gzipped <= 30_000, `${bundle.byteLength} B minified, ${gzipped} B gzipped`);
+      const minified = readFileSync(await bundleForWorkerd(dir));
+      const gzipped = gzipSync(minified, { level: 9 }).byteLength;
+      assert.ok(gzipped <= 30_000, `${minified.byteLength} B minified, ${gzipped} B gzipped`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
