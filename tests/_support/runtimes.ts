@@ -11,9 +11,24 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
+import { type TestServer, testServer, testServerKind } from "./server.ts";
 
 /** The repository's root folder. */
 export const ROOT: string = fileURLToPath(new URL("../../", import.meta.url));
+
+/**
+ * The test server, which must be reachable from another process: a clear error for the default
+ * in-process `embedded` kind, else `testServer()`.
+ */
+export function socketTestServer(): Promise<TestServer> {
+  if (testServerKind() === "embedded") {
+    throw new Error(
+      "the runtime tests need a server on a socket: run them with CONDUCTOR_TEST_SERVER=real " +
+        "(scripts/test.sh does) or CONDUCTOR_TEST_SERVER=embedded-port",
+    );
+  }
+  return testServer();
+}
 
 /** A binary installed from npm (deno, bun, workerd). */
 export function npmBin(name: string): string {

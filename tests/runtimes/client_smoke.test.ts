@@ -12,8 +12,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type TestServer, testServer, testServerKind } from "../_support/server.ts";
-import { bundle, exec, npmBin, serveWorkerd } from "../_support/runtimes.ts";
+import type { TestServer } from "../_support/server.ts";
+import { bundle, exec, npmBin, serveWorkerd, socketTestServer } from "../_support/runtimes.ts";
 import type { SmokeReport } from "./client_smoke.ts";
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
@@ -38,13 +38,7 @@ describe("client smoke on every runtime", () => {
   let env: Record<string, string>;
 
   before(async () => {
-    if (testServerKind() === "embedded") {
-      throw new Error(
-        "the runtime smoke tests need a server on a socket: run them with " +
-          "CONDUCTOR_TEST_SERVER=real (scripts/test.sh does) or CONDUCTOR_TEST_SERVER=embedded-port",
-      );
-    }
-    server = await testServer();
+    server = await socketTestServer();
     env = { CONDUCTOR_SERVER_URL: server.apiUrl };
     dir = mkdtempSync(join(tmpdir(), "ce-client-smoke-"));
   });

@@ -13,8 +13,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { bundle, exec, npmBin, serveWorkerd } from "../_support/runtimes.ts";
-import { testServer, testServerKind } from "../_support/server.ts";
+import { bundle, exec, npmBin, serveWorkerd, socketTestServer } from "../_support/runtimes.ts";
 import type { DrainReport } from "./worker_drain_scenario.ts";
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
@@ -40,13 +39,7 @@ describe("workers on every runtime", () => {
   let apiUrl: string;
 
   before(async () => {
-    if (testServerKind() === "embedded") {
-      throw new Error(
-        "the runtime tests need a server on a socket: run them with CONDUCTOR_TEST_SERVER=real " +
-          "(scripts/test.sh does) or CONDUCTOR_TEST_SERVER=embedded-port",
-      );
-    }
-    apiUrl = (await testServer()).apiUrl;
+    apiUrl = (await socketTestServer()).apiUrl;
     env = { CONDUCTOR_SERVER_URL: apiUrl };
     dir = mkdtempSync(join(tmpdir(), "ce-worker-drain-"));
   });
