@@ -8,36 +8,21 @@ import type { WorkflowTask } from "../../../src/model/mod.ts";
 import type { Scenario } from "../scenario.ts";
 import {
   complete,
+  dynamicFork,
   fail,
   failTerminal,
+  fork,
   inline,
+  join,
+  loop,
   settleOn,
   simple,
+  switchTask,
   system,
   taskDef,
   work,
   workflow,
 } from "./helpers.ts";
-
-function switchTask(
-  ref: string,
-  evaluatorType: string,
-  expression: string,
-  inputParameters: Record<string, unknown>,
-  decisionCases: Record<string, WorkflowTask[]>,
-  defaultCase?: WorkflowTask[],
-): WorkflowTask {
-  return {
-    name: ref,
-    taskReferenceName: ref,
-    type: "SWITCH",
-    evaluatorType,
-    expression,
-    inputParameters,
-    decisionCases,
-    defaultCase,
-  };
-}
 
 const branches = (): Record<string, WorkflowTask[]> => ({
   a: [inline("in_a", "'branch a'")],
@@ -58,49 +43,6 @@ const valueSwitch = (name: string, description: string, value: string): Scenario
   ],
   start: { input: { which: value, v: 7 } },
   steps: settleOn("COMPLETED", "completed"),
-});
-
-const loop = (
-  ref: string,
-  loopCondition: string,
-  loopOver: WorkflowTask[],
-  extra: Partial<WorkflowTask> = {},
-): WorkflowTask => ({
-  name: ref,
-  taskReferenceName: ref,
-  type: "DO_WHILE",
-  loopCondition,
-  loopOver,
-  inputParameters: {},
-  ...extra,
-});
-
-const fork = (ref: string, forkTasks: WorkflowTask[][]): WorkflowTask => ({
-  name: ref,
-  taskReferenceName: ref,
-  type: "FORK_JOIN",
-  forkTasks,
-});
-
-const join = (ref: string, joinOn: string[]): WorkflowTask => ({
-  name: ref,
-  taskReferenceName: ref,
-  type: "JOIN",
-  joinOn,
-});
-
-const dynamicFork = (
-  ref: string,
-  inputParameters: Record<string, unknown>,
-  byParams = true,
-): WorkflowTask => ({
-  name: ref,
-  taskReferenceName: ref,
-  type: "FORK_JOIN_DYNAMIC",
-  inputParameters,
-  ...(byParams
-    ? { dynamicForkTasksParam: "dynamicTasks", dynamicForkTasksInputParamName: "dynamicTasksInput" }
-    : {}),
 });
 
 export const switchScenarios: Scenario[] = [

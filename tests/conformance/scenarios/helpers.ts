@@ -83,6 +83,11 @@ export function inline(
   };
 }
 
+/** A task of `type` with the ref as its name, and its other `fields`. */
+export function task(type: string, ref: string, fields: Partial<WorkflowTask> = {}): WorkflowTask {
+  return { name: ref, taskReferenceName: ref, type, ...fields };
+}
+
 /** A system task of `type` with the ref as its name. */
 export function system(
   type: string,
@@ -90,7 +95,68 @@ export function system(
   inputParameters: Record<string, unknown> = {},
   extra: Partial<WorkflowTask> = {},
 ): WorkflowTask {
-  return { name: ref, taskReferenceName: ref, type, inputParameters, ...extra };
+  return task(type, ref, { inputParameters, ...extra });
+}
+
+/** A SWITCH task. */
+export function switchTask(
+  ref: string,
+  evaluatorType: string,
+  expression: string,
+  inputParameters: Record<string, unknown>,
+  decisionCases: Record<string, WorkflowTask[]>,
+  defaultCase?: WorkflowTask[],
+): WorkflowTask {
+  return task("SWITCH", ref, {
+    evaluatorType,
+    expression,
+    inputParameters,
+    decisionCases,
+    defaultCase,
+  });
+}
+
+/** A DO_WHILE task. */
+export function loop(
+  ref: string,
+  loopCondition: string,
+  loopOver: WorkflowTask[],
+  extra: Partial<WorkflowTask> = {},
+): WorkflowTask {
+  return task("DO_WHILE", ref, { loopCondition, loopOver, inputParameters: {}, ...extra });
+}
+
+/** A FORK_JOIN task (its JOIN is a separate {@link join}). */
+export const fork = (ref: string, forkTasks: WorkflowTask[][]): WorkflowTask =>
+  task("FORK_JOIN", ref, { forkTasks });
+
+/** A JOIN task. */
+export const join = (ref: string, joinOn: string[]): WorkflowTask => task("JOIN", ref, { joinOn });
+
+/** A FORK_JOIN_DYNAMIC task; `byParams` names the dynamicTasks/dynamicTasksInput parameters. */
+export function dynamicFork(
+  ref: string,
+  inputParameters: Record<string, unknown>,
+  byParams = true,
+): WorkflowTask {
+  return task("FORK_JOIN_DYNAMIC", ref, {
+    inputParameters,
+    ...(byParams
+      ? {
+        dynamicForkTasksParam: "dynamicTasks",
+        dynamicForkTasksInputParamName: "dynamicTasksInput",
+      }
+      : {}),
+  });
+}
+
+/** A SUB_WORKFLOW task running version 1 of the workflow `name`. */
+export function sub(ref: string, name: string, extra: Partial<WorkflowTask> = {}): WorkflowTask {
+  return task("SUB_WORKFLOW", ref, {
+    subWorkflowParam: { name, version: 1 },
+    inputParameters: {},
+    ...extra,
+  });
 }
 
 /** Await a workflow status, then observe under `label`. */

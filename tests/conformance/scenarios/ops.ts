@@ -9,9 +9,14 @@ import {
   complete,
   fail,
   failTerminal,
+  fork,
   inline,
+  join,
+  loop,
   settleOn,
   simple,
+  sub,
+  switchTask,
   system,
   taskDef,
   work,
@@ -239,15 +244,9 @@ export const operatorScenarios: Scenario[] = [
     workflows: [
       workflow("cf_testep", [
         simple("cf_mocked", "m1", { x: "${workflow.input.x}" }),
-        {
-          name: "sw",
-          taskReferenceName: "sw",
-          type: "SWITCH",
-          evaluatorType: "value-param",
-          expression: "c",
-          inputParameters: { c: "${m1.output.choice}" },
-          decisionCases: { go: [simple("cf_mocked", "m2")] },
-        },
+        switchTask("sw", "value-param", "c", { c: "${m1.output.choice}" }, {
+          go: [simple("cf_mocked", "m2")],
+        }),
         inline("sum", "$.a + $.b", { a: "${m1.output.n}", b: "${m2.output.n}" }),
       ]),
     ],
@@ -292,14 +291,7 @@ export const operatorScenarios: Scenario[] = [
     covers: ["DO_WHILE", "WAIT", "SIMPLE", "op:test"],
     workflows: [
       workflow("cf_testep_loop", [
-        {
-          name: "lp",
-          taskReferenceName: "lp",
-          type: "DO_WHILE",
-          loopCondition: "$.lp['iteration'] < 2",
-          loopOver: [simple("cf_loop_mock", "lt")],
-          inputParameters: {},
-        },
+        loop("lp", "$.lp['iteration'] < 2", [simple("cf_loop_mock", "lt")]),
         system("WAIT", "w"),
       ]),
     ],
@@ -337,14 +329,7 @@ export const operatorScenarios: Scenario[] = [
     taskDefs: [taskDef("cf_loop_retry")],
     workflows: [
       workflow("cf_retry_loop", [
-        {
-          name: "lr",
-          taskReferenceName: "lr",
-          type: "DO_WHILE",
-          loopCondition: "$.lr['iteration'] < 2",
-          loopOver: [simple("cf_loop_retry", "body")],
-          inputParameters: {},
-        },
+        loop("lr", "$.lr['iteration'] < 2", [simple("cf_loop_retry", "body")]),
       ]),
     ],
     steps: [
@@ -365,13 +350,8 @@ export const operatorScenarios: Scenario[] = [
     taskDefs: [taskDef("cf_fb_ok"), taskDef("cf_fb_bad")],
     workflows: [
       workflow("cf_retry_fork", [
-        {
-          name: "fork",
-          taskReferenceName: "fork",
-          type: "FORK_JOIN",
-          forkTasks: [[simple("cf_fb_ok", "ok")], [simple("cf_fb_bad", "bad")]],
-        },
-        { name: "join", taskReferenceName: "join", type: "JOIN", joinOn: ["ok", "bad"] },
+        fork("fork", [[simple("cf_fb_ok", "ok")], [simple("cf_fb_bad", "bad")]]),
+        join("join", ["ok", "bad"]),
       ]),
     ],
     racy: {
@@ -395,13 +375,7 @@ export const operatorScenarios: Scenario[] = [
     covers: ["SUB_WORKFLOW", "SIMPLE", "op:test", "test:subWorkflowTestRequest"],
     workflows: [
       workflow("cf_testep_parent", [
-        {
-          name: "child",
-          taskReferenceName: "child",
-          type: "SUB_WORKFLOW",
-          subWorkflowParam: { name: "cf_testep_child", version: 1 },
-          inputParameters: { x: "${workflow.input.x}" },
-        },
+        sub("child", "cf_testep_child", { inputParameters: { x: "${workflow.input.x}" } }),
         simple("cf_after_child", "after", { fromChild: "${child.output.made}" }),
       ]),
       workflow("cf_testep_child", [simple("cf_child_work", "cw", { x: "${workflow.input.x}" })], {

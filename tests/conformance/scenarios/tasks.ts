@@ -10,23 +10,17 @@ import {
   complete,
   fail,
   failTerminal,
+  fork,
   inline,
+  join,
   settleOn,
   simple,
+  sub,
   system,
   taskDef,
   work,
   workflow,
 } from "./helpers.ts";
-
-const sub = (ref: string, name: string, extra: Partial<WorkflowTask> = {}): WorkflowTask => ({
-  name: ref,
-  taskReferenceName: ref,
-  type: "SUB_WORKFLOW",
-  subWorkflowParam: { name, version: 1 },
-  inputParameters: {},
-  ...extra,
-});
 
 const jq = (ref: string, queryExpression: string, input: Record<string, unknown>): WorkflowTask =>
   system("JSON_JQ_TRANSFORM", ref, { queryExpression, ...input });
@@ -109,22 +103,12 @@ export const subWorkflowScenarios: Scenario[] = [
     taskDefs: [taskDef("cf_sib_child"), taskDef("cf_sib_bad")],
     workflows: [
       workflow("cf_parent_sib", [
-        {
-          name: "fork",
-          taskReferenceName: "fork",
-          type: "FORK_JOIN",
-          forkTasks: [[sub("child", "cf_child_sib"), simple("cf_sib_bad", "after_child")], [
-            simple("cf_sib_bad", "bad"),
-            simple("cf_sib_bad", "after_bad"),
-          ]],
-        },
+        fork("fork", [[sub("child", "cf_child_sib"), simple("cf_sib_bad", "after_child")], [
+          simple("cf_sib_bad", "bad"),
+          simple("cf_sib_bad", "after_bad"),
+        ]]),
         // Joining on tasks that never come keeps the real server's async JOIN out of the race.
-        {
-          name: "join",
-          taskReferenceName: "join",
-          type: "JOIN",
-          joinOn: ["after_child", "after_bad"],
-        },
+        join("join", ["after_child", "after_bad"]),
       ]),
       workflow("cf_child_sib", [simple("cf_sib_child", "cw")]),
     ],
@@ -274,15 +258,10 @@ export const terminateScenarios: Scenario[] = [
     taskDefs: [taskDef("cf_tb")],
     workflows: [
       workflow("cf_term_fork", [
-        {
-          name: "fork",
-          taskReferenceName: "fork",
-          type: "FORK_JOIN",
-          forkTasks: [[simple("cf_tb", "waiting")], [
-            terminate("stop", { terminationStatus: "TERMINATED", workflowOutput: "plain" }),
-          ]],
-        },
-        { name: "join", taskReferenceName: "join", type: "JOIN", joinOn: ["waiting", "stop"] },
+        fork("fork", [[simple("cf_tb", "waiting")], [
+          terminate("stop", { terminationStatus: "TERMINATED", workflowOutput: "plain" }),
+        ]]),
+        join("join", ["waiting", "stop"]),
       ]),
     ],
     racy: {
