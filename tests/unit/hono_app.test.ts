@@ -327,7 +327,31 @@ describe("conductorWebhook: limits", () => {
     } as RequestInit);
     const res = await app.fetch(request);
     assert.equal(res.status, 413);
-    assert.ok(sent < 10, "stopped reading early");
+    // Drained to its end (nothing kept), so a sender still uploading receives the 413.
+    assert.equal(sent, 11);
+    assert.equal(task.updates, 0);
+  });
+
+  it("stops draining a refused body after 1 MiB (a flood is cut, not read)", async () => {
+    const { app, task } = setup({ maxBodyBytes: 100 });
+    const init = await signedPost({ a: 1 });
+    const chunk = new Uint8Array(64 * 1024).fill(120);
+    let pulled = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled += chunk.byteLength;
+        controller.enqueue(chunk);
+      },
+    });
+    const request = new Request("http://x/wf-1/approval", {
+      method: "POST",
+      headers: init.headers,
+      body: endless,
+      duplex: "half",
+    } as RequestInit);
+    const res = await app.fetch(request);
+    assert.equal(res.status, 413);
+    assert.ok(pulled <= 1024 * 1024 + 4 * chunk.byteLength, `pulled ${pulled} bytes`);
     assert.equal(task.updates, 0);
   });
 
