@@ -159,8 +159,15 @@ export function sub(ref: string, name: string, extra: Partial<WorkflowTask> = {}
   });
 }
 
-/** Await a workflow status, then observe under `label`. */
-export const settleOn = (status: string | string[], label: string): Step[] => [
-  { await: { status } },
+/**
+ * Await a workflow status, then observe under `label`. `timeoutMs` lengthens the wait where the
+ * real server only gets there on its ~30 s sweep.
+ */
+export const settleOn = (
+  status: string | string[],
+  label: string,
+  timeoutMs?: number,
+): Step[] => [
+  timeoutMs === undefined ? { await: { status } } : { await: { status }, timeoutMs },
   { observe: label },
 ];

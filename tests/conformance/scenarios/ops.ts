@@ -363,9 +363,11 @@ export const operatorScenarios: Scenario[] = [
       work("cf_fb_bad", "bad", failTerminal("branch broke")),
       ...settleOn("FAILED", "failed"),
       { op: "retry" },
-      { await: { ref: "bad", retryCount: 1 } },
+      // When the real server's JOIN was left IN_PROGRESS by the race above, its next look at the
+      // JOIN can wait for the ~30 s sweep: give these steps longer than the default 20 s.
+      { await: { ref: "bad", retryCount: 1 }, timeoutMs: 45_000 },
       work("cf_fb_bad", "bad", complete({ fixed: 1 })),
-      ...settleOn("COMPLETED", "completed"),
+      ...settleOn("COMPLETED", "completed", 45_000),
     ],
   },
   {
