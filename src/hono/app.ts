@@ -49,8 +49,8 @@
  *
  * @module
  */
-import { Hono } from "hono/tiny";
-import type { Context, Env } from "hono";
+import { Hono as HonoTiny } from "hono/tiny";
+import type { Context as HonoContext } from "hono";
 import type { SignalResponse, Workflow, WorkflowStatus } from "../model/mod.ts";
 import { checkContentType, parseJsonBody, readLimitedBody } from "./body.ts";
 import { WebhookError } from "./errors.ts";
@@ -71,6 +71,41 @@ import {
   verifyWebhookSignature,
 } from "./signature.ts";
 import { bindingsOf, defaultClient, type Lookup } from "./env.ts";
+
+// Hono's `Hono` and `Context` appear in the public signatures under these local names, tagged
+// @internal so that `deno doc --lint` accepts them. Re-exporting Hono's types from ./hono instead
+// would make this entry document Hono's type graph (its `Context` alone refers to some twenty
+// types Hono does not export from its root: HonoRequest, TypedResponse, ...), and no interface
+// of ours can stand in: `Hono` is a class with private members, so `app.route()` takes only a
+// real one, and the callbacks get Hono's full `Context`.
+/** @internal Hono's app class (`Hono` from `hono`). */
+type Hono<E extends WebhookEnv> = HonoTiny<E>;
+/** @internal Hono's request context (`Context` from `hono`). */
+type Context<E extends WebhookEnv> = HonoContext<E>;
+
+/**
+ * The type parameter of the webhook app and its callbacks: the bindings (`c.env`) and the
+ * variables (`c.get`) of the Hono app it serves. The same shape as Hono's `Env`: the `E` of a
+ * `Hono<E>` fits here as it is.
+ *
+ * @example
+ * ```ts
+ * import { conductorWebhook, type WebhookEnv } from "@conductor-edge/sdk/hono";
+ *
+ * interface Env extends WebhookEnv {
+ *   Bindings: { CONDUCTOR_WEBHOOK_SECRET: string; ORDERS_QUEUE: string };
+ * }
+ * const webhook = conductorWebhook<Env>({
+ *   onError: (error, c) => console.error(c.env.ORDERS_QUEUE, error),
+ * });
+ * ```
+ */
+export interface WebhookEnv {
+  /** The bindings record of an edge runtime, as `c.env` gives it. */
+  Bindings?: object;
+  /** The variables middleware sets on the context (`c.set`, `c.get`). */
+  Variables?: object;
+}
 
 /**
  * The part of the task client the adapter uses; `TaskClient` from `@conductor-edge/sdk` has it.
@@ -112,7 +147,7 @@ export type SecretSource =
   | ((env: WebhookBindings) => string | readonly string[] | undefined);
 
 /** What a resolver is given. */
-export interface WebhookRequest<E extends Env = Env> {
+export interface WebhookRequest<E extends WebhookEnv = WebhookEnv> {
   /** The Hono context (request, bindings, params). */
   c: Context<E>;
   /** The parsed JSON body. */
@@ -151,7 +186,7 @@ export interface WebhookWorkflowState {
  * Options of {@link conductorWebhook}. Only the secret (or token) is needed; everything else
  * has a default.
  */
-export interface ConductorWebhookOptions<E extends Env = Env> {
+export interface ConductorWebhookOptions<E extends WebhookEnv = WebhookEnv> {
   /**
    * HMAC-SHA256 secret(s) the sender signs with ({@link signWebhook}). Else the binding or
    * variable `CONDUCTOR_WEBHOOK_SECRET`. When a secret is set, every request must be signed.
@@ -247,7 +282,7 @@ const ACCEPT_SIGNAL_TIMEOUT_MS = 100;
  * export default app;
  * ```
  */
-export function conductorWebhook<E extends Env = Env>(
+export function conductorWebhook<E extends WebhookEnv = WebhookEnv>(
   options: ConductorWebhookOptions<E> = {},
 ): Hono<E> {
   const settings = {
@@ -395,7 +430,7 @@ export function conductorWebhook<E extends Env = Env>(
     return Response.json(answer.body, { status: answer.status });
   };
 
-  const app = new Hono<E>();
+  const app = new HonoTiny<E>();
   app.onError((error, c) => {
     if (error instanceof WebhookError) {
       if (error.cause !== undefined) options.onError?.(error.cause, c);
@@ -488,7 +523,7 @@ function replay(answer: StoredAnswer): Response {
   });
 }
 
-function prefersState(c: Context): boolean {
+function prefersState(c: HonoContext): boolean {
   const prefer = c.req.header("prefer") ?? "";
   const sync = c.req.query("sync");
   return /(^|[,;\s])return=representation\b/i.test(prefer) || sync === "true" || sync === "1";

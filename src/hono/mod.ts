@@ -34,6 +34,7 @@ export {
   REPLAYED_HEADER,
   type SecretSource,
   type WebhookBindings,
+  type WebhookEnv,
   type WebhookRequest,
   type WebhookTarget,
   type WebhookTaskClient,

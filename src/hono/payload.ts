@@ -15,10 +15,30 @@ export type WebhookTaskStatus = "COMPLETED" | "FAILED";
 /** A task output: a JSON object. */
 export type WebhookOutput = Record<string, unknown>;
 
-/** A valibot schema for the task output (sync or async). */
+// valibot's schema types appear in the public signatures under their own names, declared here
+// and tagged @internal so that `deno doc --lint` accepts them: re-exporting them from ./hono
+// would make this entry document valibot's type graph (BaseSchema, BaseIssue, OutputDataset,
+// ...), and an interface of ours would have to copy that graph to accept valibot's schemas.
+/** @internal valibot's `GenericSchema`: any synchronous schema. */
+type GenericSchema<TInput, TOutput> = v.GenericSchema<TInput, TOutput>;
+/** @internal valibot's `GenericSchemaAsync`: any schema, async checks allowed. */
+type GenericSchemaAsync<TInput, TOutput> = v.GenericSchemaAsync<TInput, TOutput>;
+
+/**
+ * A valibot schema for the task output (sync or async) whose output is a JSON object.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { conductorWebhook, type WebhookOutputSchema } from "@conductor-edge/sdk/hono";
+ *
+ * const approval: WebhookOutputSchema = v.object({ approved: v.boolean(), note: v.optional(v.string()) });
+ * const webhook = conductorWebhook({ output: approval });
+ * ```
+ */
 export type WebhookOutputSchema =
-  | v.GenericSchema<unknown, WebhookOutput>
-  | v.GenericSchemaAsync<unknown, WebhookOutput>;
+  | GenericSchema<unknown, WebhookOutput>
+  | GenericSchemaAsync<unknown, WebhookOutput>;
 
 /** The task a delivery completes, after validation. */
 export interface DeliveryTarget {

@@ -662,6 +662,36 @@ describe("conductorWebhook: resolver form", () => {
     assert.deepEqual(client.calls, ["signal wf-1/COMPLETED/1234"]);
   });
 
+  it("gives the resolver the mounting app's Hono context: typed bindings and variables", async () => {
+    // The type parameter is a Hono Env as it is (WebhookEnv has its shape), and the resolver's
+    // `c` is Hono's full Context: `c.env` and `c.var` are typed without casts.
+    type Env = { Bindings: { STEP: string }; Variables: { tenant: string } };
+    const client = new FakeTaskClient();
+    const task = client.wait("wf-1", "approval");
+    const app = new Hono<Env>();
+    app.use("*", async (c, next) => {
+      c.set("tenant", c.req.header("x-tenant") ?? "none");
+      await next();
+    });
+    app.route(
+      "/hooks",
+      conductorWebhook<Env>({
+        secret: SECRET,
+        client,
+        resolve: ({ c }) => ({
+          workflowId: "wf-1",
+          taskRefName: c.env.STEP,
+          output: { tenant: c.var.tenant },
+        }),
+      }),
+    );
+    const init = await signedPost({}, { headers: { "x-tenant": "acme" } });
+    const res = await app.request("/hooks/any", init, { STEP: "approval" });
+    assert.equal(res.status, 202);
+    assert.equal(task.status, "COMPLETED");
+    assert.deepEqual(task.output, { tenant: "acme" });
+  });
+
   it("answers 202 ignored when the resolver returns null", async () => {
     const { app, client } = setup({ resolve });
     const res = await app.request("/", await signedPost({ type: "ping" }));
