@@ -1,6 +1,7 @@
 /**
  * {@link Transport}: every request of every client goes through here. It builds the URL, adds
- * the default and auth headers, applies the per-attempt timeout merged with the caller's signal,
+ * the default and auth headers, applies the per-attempt timeout and the caller's signal (tearing
+ * down calls the server holds open, racing the others: see {@link Transport.request}),
  * retries what is safe to retry, reads the answer as the real server gives it (JSON, text ids,
  * empty 200s, 204s), and turns failures into the {@link ConductorError} family.
  *
@@ -134,7 +135,10 @@ export class Transport {
 
   /**
    * Sends a request and reads its answer: parsed JSON, text, or undefined for an empty body
-   * (204 or an empty 200).
+   * (204 or an empty 200). A call with `timeoutMs` (one the server holds open) hands fetch an
+   * AbortSignal, so its timeout or the caller's abort tears the request down; any other call ends
+   * at its timeout or abort just as promptly, but its request is left to finish and its answer is
+   * discarded (no signal reaches fetch: on Deno each costs a dependent signal and two WeakRefs).
    *
    * @param request What to send.
    * @returns The answer, typed by the caller.
@@ -152,25 +156,23 @@ export class Transport {
     const timeoutMs = request.timeoutMs ?? config.requestTimeoutMs;
     let refreshed = false;
 
+    // Calls the server holds open (long poll, sync execute) get an AbortSignal, so a timeout or
+    // an abort tears them down. Other calls get none: on Deno every signal handed to fetch costs a
+    // dependent signal and two WeakRefs (a few µs per call, which is most of a worker's hot path).
+    // Their timeout and the caller's abort still end the call at once; the request is left to
+    // finish and its answer is discarded.
+    const held = request.timeoutMs !== undefined;
+
     for (let attempt = 0;; attempt++) {
       signal?.throwIfAborted();
       let failure: ConductorError;
       let waitMs: number | undefined;
-      // One controller per attempt, aborted by its timeout or by the caller's signal: cheaper
-      // than AbortSignal.timeout + AbortSignal.any per request (timers and dependent signals).
-      const pending = this.#attempts.start(timeoutMs, signal);
+      const pending = this.#attempts.start(timeoutMs, signal, held);
       let token: string | undefined;
       try {
-        const made = this.#init(request, pending.controller.signal);
-        const init = made instanceof Promise ? await made : made;
-        token = init.token;
-        // The global fetch takes the URL and init (it builds the Request itself); any other
-        // fetch gets one Request, so a bare handler works too
-        // (`(request: Request) => Promise<Response>`, e.g. the embedded engine's `server.fetch`).
-        const response = await (this.#direct
-          ? this.#direct(url, init.init)
-          : config.fetch(new Request(url, init.init)));
-        const text = await response.text();
+        const exchange = this.#exchange(request, url, pending.controller?.signal);
+        const [response, text, sentToken] = held ? await exchange : await pending.race(exchange);
+        token = sentToken;
         if (response.ok) {
           return this.#read<T>(request, response, text);
         }
@@ -242,6 +244,24 @@ export class Transport {
     return answer;
   }
 
+  /** One round trip: the answer, its whole body, and the token it was sent with. */
+  async #exchange(
+    request: TransportRequest,
+    url: string,
+    signal: AbortSignal | undefined,
+  ): Promise<[Response, string, string | undefined]> {
+    const made = this.#init(request, signal);
+    const { init, token } = made instanceof Promise ? await made : made;
+    // The global fetch takes the URL and init (it builds the Request itself); any other fetch
+    // gets one Request, so a bare handler works too
+    // (`(request: Request) => Promise<Response>`, e.g. the embedded engine's `server.fetch`).
+    const response =
+      await (this.#direct
+        ? this.#direct(url, init)
+        : this.configuration.fetch(new Request(url, init)));
+    return [response, await response.text(), token];
+  }
+
   #url(request: TransportRequest): string {
     const url = this.configuration.serverUrl + request.path;
     const query = request.query;
@@ -262,7 +282,7 @@ export class Transport {
   /** The request's init: its headers (a shared object when there is no auth) and body. */
   #init(
     request: TransportRequest,
-    signal: AbortSignal,
+    signal: AbortSignal | undefined,
   ): { init: RequestInit; token?: string } | Promise<{ init: RequestInit; token?: string }> {
     let body: string | undefined;
     let kind: "none" | "json" | "text" = "none";
@@ -274,8 +294,9 @@ export class Transport {
       body = JSON.stringify(request.body);
     }
     const make = (headers: Record<string, string>, token?: string) => {
-      const init: RequestInit = { method: request.method, headers, signal };
+      const init: RequestInit = { method: request.method, headers };
       if (body !== undefined) init.body = body;
+      if (signal !== undefined) init.signal = signal;
       return { init, token };
     };
     if (!this.configuration.authProvider && !this.#auth.active) return make(this.#headers[kind]);
@@ -293,7 +314,7 @@ export class Transport {
 
   async #authHeaders(
     request: TransportRequest,
-    signal: AbortSignal,
+    signal: AbortSignal | undefined,
   ): Promise<{ headers: Record<string, string>; token?: string }> {
     const authProvider = this.configuration.authProvider;
     if (authProvider) {
@@ -393,17 +414,61 @@ export class Transport {
   }
 }
 
-/** One attempt in flight: its controller, deadline, and whether the deadline aborted it. */
+/**
+ * One attempt in flight: its deadline, whether the deadline passed, and how to end it early:
+ * its controller (a held-open call) or the reject of the race its answer runs in (any other).
+ */
 interface Attempt {
-  readonly controller: AbortController;
+  readonly controller: AbortController | undefined;
   readonly at: number;
   readonly caller: AbortSignal | undefined;
   timedOut: boolean;
+  /** Ends the attempt: aborts its request, or rejects its race. */
+  end(reason: unknown): void;
+  /** The answer, unless the attempt is ended first (then its reason). */
+  race<T>(answer: Promise<T>): Promise<T>;
 }
+
+class AttemptImpl implements Attempt {
+  readonly controller: AbortController | undefined;
+  readonly at: number;
+  readonly caller: AbortSignal | undefined;
+  timedOut = false;
+  #ended: unknown;
+  #reject: ((reason: unknown) => void) | undefined;
+
+  constructor(at: number, caller: AbortSignal | undefined, held: boolean) {
+    this.at = at;
+    this.caller = caller;
+    this.controller = held ? new AbortController() : undefined;
+  }
+
+  end(reason: unknown): void {
+    if (this.controller) return this.controller.abort(reason);
+    this.#ended ??= reason;
+    this.#reject?.(reason);
+  }
+
+  race<T>(answer: Promise<T>): Promise<T> {
+    if (this.#ended !== undefined) {
+      answer.catch(() => {}); // discarded
+      return Promise.reject(this.#ended);
+    }
+    return new Promise<T>((resolve, reject) => {
+      this.#reject = reject;
+      answer.then(resolve, reject);
+    });
+  }
+}
+
+const unrefTimer = (timer: unknown): void => {
+  (timer as { unref?: () => void } | undefined)?.unref?.();
+};
 
 /**
  * The attempts in flight of one transport, with one timer for all their timeouts (armed for the
- * earliest, cleared when none is left) and one listener per caller signal (a worker passes the
+ * earliest; it does not keep a process alive, and is left to lapse rather than cleared and armed
+ * again whenever nothing is in flight) and one listener per caller signal (a worker passes the
  * same signal to every call), instead of a timer and a dependent signal per request.
  */
 class Attempts {
@@ -412,13 +477,8 @@ class Attempts {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #armedAt = Infinity;
 
-  start(timeoutMs: number, caller: AbortSignal | undefined): Attempt {
-    const attempt: Attempt = {
-      controller: new AbortController(),
-      at: Date.now() + timeoutMs,
-      caller,
-      timedOut: false,
-    };
+  start(timeoutMs: number, caller: AbortSignal | undefined, held: boolean): Attempt {
+    const attempt = new AttemptImpl(Date.now() + timeoutMs, caller, held);
     this.#all.add(attempt);
     if (attempt.at < this.#armedAt) this.#arm(attempt.at);
     if (caller) {
@@ -427,7 +487,7 @@ class Attempts {
         const mine = attempts = new Set();
         this.#byCaller.set(caller, mine);
         caller.addEventListener("abort", () => {
-          for (const a of mine) a.controller.abort(caller.reason);
+          for (const a of mine) a.end(caller.reason);
         }, { once: true });
       }
       attempts.add(attempt);
@@ -438,18 +498,14 @@ class Attempts {
   end(attempt: Attempt): void {
     this.#all.delete(attempt);
     if (attempt.caller) this.#byCaller.get(attempt.caller)?.delete(attempt);
-    if (this.#all.size === 0) {
-      // Nothing in flight: no timer may keep the process alive.
-      clearTimeout(this.#timer);
-      this.#timer = undefined;
-      this.#armedAt = Infinity;
-    }
   }
 
   #arm(at: number): void {
-    clearTimeout(this.#timer);
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#armedAt = at;
     this.#timer = setTimeout(() => this.#fire(), Math.max(0, at - Date.now()));
+    // Only attempts in flight need it, and their fetches keep the process alive themselves.
+    unrefTimer(this.#timer);
   }
 
   #fire(): void {
@@ -461,9 +517,7 @@ class Attempts {
       if (attempt.at <= now) {
         if (attempt.timedOut) continue;
         attempt.timedOut = true;
-        attempt.controller.abort(
-          new DOMException("The request timed out (requestTimeoutMs).", "TimeoutError"),
-        );
+        attempt.end(new DOMException("The request timed out (requestTimeoutMs).", "TimeoutError"));
       } else {
         next = Math.min(next, attempt.at);
       }

@@ -18,6 +18,8 @@ export interface SeenRequest {
   body: string;
   /** Date.now() when it arrived. */
   at: number;
+  /** How it ended: answered, or the client closed the connection before the answer. */
+  outcome?: "answered" | "closed by the client";
 }
 
 /** How the server answers one request. */
@@ -59,6 +61,9 @@ export async function startFaultServer(
       at: Date.now(),
     };
     seen.push(request);
+    res.on("close", () => {
+      request.outcome ??= res.writableFinished ? "answered" : "closed by the client";
+    });
     const scripted = answer(request, seen.length - 1);
     if (scripted.delayMs) await new Promise((r) => setTimeout(r, scripted.delayMs));
     const body = scripted.body === undefined

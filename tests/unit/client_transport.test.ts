@@ -185,6 +185,37 @@ describe("client transport: timeouts and signals", () => {
     assert.equal(server.seen.length, 1);
   });
 
+  it("tears a call the server holds open (timeoutMs) down at its timeout", async () => {
+    const server = await serve(() => ({ status: 200, body: [], delayMs: 1500 }));
+    const started = Date.now();
+    const error = await rejection(
+      transport(server).request({ method: "GET", path: "/tasks/poll/batch/x", timeoutMs: 100 }),
+    );
+    assert.ok(isTimeoutError(error), String(error));
+    assert.ok(Date.now() - started < 1400, "it did not wait for the answer");
+    while (server.seen[0]?.outcome === undefined) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(server.seen[0].outcome, "closed by the client");
+  });
+
+  it("ends any other call at its timeout at once, discards its late answer, and goes on", async () => {
+    const server = await serve((_, i) => ({
+      status: 200,
+      body: { i },
+      delayMs: i === 0 ? 400 : 0,
+    }));
+    const t = transport(server, { requestTimeoutMs: 100 });
+    const started = Date.now();
+    const error = await rejection(
+      t.request({ method: "POST", path: "/tasks/update-v2", body: {} }),
+    );
+    assert.ok(isTimeoutError(error), String(error));
+    assert.ok(Date.now() - started < 350, "it did not wait for the answer");
+    // No AbortSignal reached fetch: the request finishes, its answer read and dropped.
+    while (server.seen[0]?.outcome === undefined) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(server.seen[0].outcome, "answered");
+    assert.deepEqual(await t.request({ method: "GET", path: "/next" }), { i: 1 });
+  });
+
   it("stops waiting between retries when the caller's signal aborts", async () => {
     const server = await serve(() => ({ status: 503 }));
     const controller = new AbortController();
