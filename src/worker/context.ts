@@ -50,19 +50,22 @@ export interface TaskContext {
 }
 
 /**
- * Builds a context; `logs` collects what `log()` is given. `signal` may be a function that
- * makes the signal: it is called the first time `ctx.signal` is read.
+ * Builds a context. `signal` may be a function that makes the signal: it is called the first
+ * time `ctx.signal` is read. What `log()` is given is collected by {@link takeLogs}.
  */
 export function createTaskContext(
   task: Task,
   workerId: string,
   signal: AbortSignal | (() => AbortSignal),
-  logs: TaskExecLog[],
 ): TaskContext {
-  return new Context(task, workerId, signal, logs);
+  return new Context(task, workerId, signal);
 }
 
-/** A class rather than an object literal with a getter: one shape, cheap to make per task. */
+/** The lines a context's `log()` collected (an empty list when none). */
+export function takeLogs(ctx: TaskContext): TaskExecLog[] {
+  return (ctx instanceof Context ? ctx.logs : undefined) ?? [];
+}
+
 class Context implements TaskContext {
   readonly taskId: string;
   readonly workflowInstanceId: string;
@@ -72,15 +75,12 @@ class Context implements TaskContext {
   readonly pollCount: number;
   readonly workerId: string;
   readonly task: Readonly<Task>;
+  /** Made by the first `log()`. */
+  logs: TaskExecLog[] | undefined;
   readonly #signal: AbortSignal | (() => AbortSignal);
-  readonly #logs: TaskExecLog[];
+  #log: ((message: string) => void) | undefined;
 
-  constructor(
-    task: Task,
-    workerId: string,
-    signal: AbortSignal | (() => AbortSignal),
-    logs: TaskExecLog[],
-  ) {
+  constructor(task: Task, workerId: string, signal: AbortSignal | (() => AbortSignal)) {
     this.taskId = task.taskId ?? "";
     this.workflowInstanceId = task.workflowInstanceId ?? "";
     this.taskDefName = task.taskDefName ?? task.taskType ?? "";
@@ -90,8 +90,6 @@ class Context implements TaskContext {
     this.workerId = workerId;
     this.task = task;
     this.#signal = signal;
-    this.#logs = logs;
-    this.log = this.log.bind(this); // handlers may pass ctx.log around unbound
   }
 
   get signal(): AbortSignal {
@@ -99,7 +97,14 @@ class Context implements TaskContext {
     return typeof signal === "function" ? signal() : signal;
   }
 
-  log(message: string): void {
-    this.#logs.push({ log: String(message), taskId: this.taskId, createdTime: Date.now() });
+  /** Bound on first read: handlers may pass `ctx.log` around unbound. */
+  get log(): (message: string) => void {
+    return this.#log ??= (message: string) => {
+      (this.logs ??= []).push({
+        log: String(message),
+        taskId: this.taskId,
+        createdTime: Date.now(),
+      });
+    };
   }
 }

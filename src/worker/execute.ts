@@ -7,7 +7,7 @@
  * @module
  */
 import type { Task, TaskExecLog } from "../model/mod.ts";
-import { createTaskContext, type TaskContext } from "./context.ts";
+import { createTaskContext, takeLogs, type TaskContext } from "./context.ts";
 import { isNonRetryableError } from "./errors.ts";
 import { isTaskInProgress } from "./in_progress.ts";
 import { describeIssues, type StandardSchema } from "./schema.ts";
@@ -78,8 +78,7 @@ export async function runHandler(
   workerId: string,
   signal: AbortSignal | (() => AbortSignal),
 ): Promise<TaskOutcome> {
-  const logs: TaskExecLog[] = [];
-  const ctx = createTaskContext(task, workerId, signal, logs);
+  const ctx = createTaskContext(task, workerId, signal);
   let input: unknown = task.inputData ?? {};
   if (spec.inputSchema) {
     const checked = await spec.inputSchema["~standard"].validate(input);
@@ -88,7 +87,7 @@ export async function runHandler(
         status: "FAILED_WITH_TERMINAL_ERROR",
         outputData: {},
         reasonForIncompletion: `input does not match the schema: ${describeIssues(checked.issues)}`,
-        logs,
+        logs: takeLogs(ctx),
       };
     }
     input = checked.value;
@@ -100,12 +99,17 @@ export async function runHandler(
         status: "IN_PROGRESS",
         outputData: jsonOutput(answer.output),
         callbackAfterSeconds: answer.callbackAfterSeconds,
-        logs,
+        logs: takeLogs(ctx),
       };
     }
-    return { status: "COMPLETED", outputData: jsonOutput(toOutputData(answer)), logs };
+    return {
+      status: "COMPLETED",
+      outputData: jsonOutput(toOutputData(answer)),
+      logs: takeLogs(ctx),
+    };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
+    const logs = takeLogs(ctx);
     if (error instanceof Error && error.stack) {
       logs.push({
         log: error.stack.slice(0, MAX_STACK_LOG),

@@ -10,8 +10,8 @@
 import { isTerminalTaskStatus, type Task, type TaskStatus } from "../model/mod.ts";
 import { httpStatus, type RunnerTaskClient } from "./client.ts";
 
-/** What a {@link TaskWatch} needs. */
-export interface TaskWatchOptions {
+/** What a {@link TaskWatch} needs: the same for every task of a worker. */
+export interface TaskWatchSettings {
   /** The calls it makes. */
   client: Pick<RunnerTaskClient, "updateTask" | "getTask">;
   /** Sent with heartbeats. */
@@ -20,6 +20,10 @@ export interface TaskWatchOptions {
   leaseExtend: boolean;
   /** How often to check the status besides heartbeats; 0 for only with heartbeats. */
   statusCheckIntervalMs: number;
+}
+
+/** Who hears what a {@link TaskWatch} finds: the task's run. */
+export interface TaskWatchListener {
   /** A heartbeat was taken. */
   onLeaseExtended(durationMs: number): void;
   /** The task is no longer running on the server (its status, or "NOT_FOUND"). */
@@ -87,7 +91,8 @@ export class WatchClock {
  */
 export class TaskWatch {
   readonly #task: Task;
-  readonly #options: TaskWatchOptions;
+  readonly #options: TaskWatchSettings;
+  readonly #listener: TaskWatchListener;
   readonly #responseTimeoutMs: number;
   readonly #heartbeatEveryMs: number;
   readonly #checkEveryMs: number;
@@ -100,9 +105,15 @@ export class TaskWatch {
   #stopped = false;
   #gone = false;
 
-  constructor(task: Task, options: TaskWatchOptions, clock: WatchClock) {
+  constructor(
+    task: Task,
+    options: TaskWatchSettings,
+    listener: TaskWatchListener,
+    clock: WatchClock,
+  ) {
     this.#task = task;
     this.#options = options;
+    this.#listener = listener;
     this.#clock = clock;
     const seconds = task.responseTimeoutSeconds ?? DEFAULT_RESPONSE_TIMEOUT_S;
     this.#responseTimeoutMs = seconds > 0 ? seconds * 1000 : Infinity;
@@ -165,7 +176,7 @@ export class TaskWatch {
         this.#renewedAt = sent;
         this.#failures = 0;
         this.#nextHeartbeat = sent + this.#heartbeatEveryMs;
-        if (!this.#stopped) this.#options.onLeaseExtended(Date.now() - sent);
+        if (!this.#stopped) this.#listener.onLeaseExtended(Date.now() - sent);
         check = true; // the server says yes to a finished task too: look
       } catch {
         this.#failures++;
@@ -190,6 +201,6 @@ export class TaskWatch {
     if (this.#stopped || this.#gone) return;
     this.#gone = true;
     this.stop();
-    this.#options.onGone(status);
+    this.#listener.onGone(status);
   }
 }

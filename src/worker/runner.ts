@@ -12,7 +12,7 @@ import type { Task, TaskResult, TaskStatus } from "../model/mod.ts";
 import { httpStatus, type RunnerTaskClient } from "./client.ts";
 import type { Emit, TaskEventDetail, TaskHandlerEventMap } from "./events.ts";
 import type { OutcomeStatus, TaskOutcome } from "./execute.ts";
-import { TaskWatch, WatchClock } from "./lease.ts";
+import { TaskWatch, type TaskWatchListener, type TaskWatchSettings, WatchClock } from "./lease.ts";
 import type { ResolvedWorkerOptions } from "./worker_task.ts";
 
 /**
@@ -64,14 +64,67 @@ const MAX_UPDATE_BACKOFF_MS = 10_000;
 
 type AbortKind = "gone" | "timeout" | "shutdown";
 
-/** One task's run: why it was aborted, if it was, and its signal once made. */
-interface Running {
+/**
+ * One task's run: its event detail, why it was aborted if it was, and its signal once made. It
+ * hears its {@link TaskWatch} itself, so a task costs no closures beyond its signal's maker.
+ */
+class Run implements TaskWatchListener {
+  readonly detail: TaskEventDetail;
   kind?: AbortKind;
   reason?: DOMException;
   serverStatus?: string;
   controller?: AbortController;
   /** Ends the wait for the handler when the task is aborted. */
   settle?: (value: "aborted") => void;
+  readonly #runner: RunShared;
+
+  constructor(task: Task, runner: RunShared) {
+    this.#runner = runner;
+    this.detail = {
+      taskType: task.taskType ?? runner.o.taskDefName,
+      taskId: task.taskId ?? "",
+      workflowInstanceId: task.workflowInstanceId ?? "",
+    };
+  }
+
+  /** The task's AbortSignal, made on first use (most handlers never read `ctx.signal`). */
+  readonly signal = (): AbortSignal => {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.reason) this.controller.abort(this.reason);
+    }
+    return this.controller.signal;
+  };
+
+  abort(kind: AbortKind): void {
+    if (this.kind) return;
+    this.kind = kind;
+    const { o } = this.#runner;
+    const taskId = this.detail.taskId;
+    const why = kind === "gone"
+      ? `task ${taskId} is ${this.serverStatus} on the server`
+      : kind === "timeout"
+      ? `task ${taskId} ran longer than timeoutMs (${o.timeoutMs} ms)`
+      : `the worker for ${o.taskDefName} is stopping`;
+    this.reason = new DOMException(why, kind === "timeout" ? "TimeoutError" : "AbortError");
+    this.controller?.abort(this.reason);
+    this.settle?.("aborted");
+  }
+
+  onLeaseExtended(durationMs: number): void {
+    this.#runner.emit("leaseExtended", { ...this.detail, durationMs });
+  }
+
+  onGone(serverStatus: TaskStatus | "NOT_FOUND"): void {
+    this.serverStatus = serverStatus;
+    this.abort("gone");
+  }
+}
+
+/** What every {@link Run} of a runner shares. */
+interface RunShared {
+  readonly o: ResolvedWorkerOptions & { workerId: string };
+  readonly emit: Emit;
 }
 
 /** Polls and runs the tasks of one worker. */
@@ -87,10 +140,12 @@ export class TaskRunner {
   readonly #deadline = new AbortController();
   /** Aborted a little after: result reports still in flight. */
   readonly #cutoff = new AbortController();
-  readonly #tasks = new Set<(kind: AbortKind) => void>();
+  readonly #tasks = new Set<Run>();
   readonly #inFlight = new Set<Promise<void>>();
   /** One timer for the heartbeats and status checks of every task in flight. */
   readonly #clock = new WatchClock();
+  readonly #watchSettings: TaskWatchSettings;
+  readonly #shared: RunShared;
   #wakers = new Set<() => void>();
   #active = 0;
   #paused: boolean;
@@ -109,6 +164,13 @@ export class TaskRunner {
     this.#logger = init.logger;
     this.#budget = init.drain?.budget;
     this.#paused = init.options.paused;
+    this.#watchSettings = {
+      client: init.client,
+      workerId: init.options.workerId,
+      leaseExtend: init.options.leaseExtend,
+      statusCheckIntervalMs: init.options.statusCheckIntervalMs,
+    };
+    this.#shared = { o: init.options, emit: init.emit };
   }
 
   /** The worker's settings. */
@@ -176,7 +238,7 @@ export class TaskRunner {
 
   #abortAll(): void {
     this.#deadline.abort();
-    for (const abort of this.#tasks) abort("shutdown");
+    for (const run of this.#tasks) run.abort("shutdown");
   }
 
   #wake(): void {
@@ -280,40 +342,14 @@ export class TaskRunner {
   async #runOne(task: Task): Promise<Task | undefined> {
     this.stats.received++;
     const o = this.#o;
-    const detail: TaskEventDetail = {
-      taskType: task.taskType ?? o.taskDefName,
-      taskId: task.taskId ?? "",
-      workflowInstanceId: task.workflowInstanceId ?? "",
-    };
-    const run: Running = {};
-    const abort = (kind: AbortKind) => {
-      if (run.kind) return;
-      run.kind = kind;
-      const why = kind === "gone"
-        ? `task ${detail.taskId} is ${run.serverStatus} on the server`
-        : kind === "timeout"
-        ? `task ${detail.taskId} ran longer than timeoutMs (${o.timeoutMs} ms)`
-        : `the worker for ${o.taskDefName} is stopping`;
-      run.reason = new DOMException(why, kind === "timeout" ? "TimeoutError" : "AbortError");
-      run.controller?.abort(run.reason);
-      run.settle?.("aborted");
-    };
-    this.#tasks.add(abort);
-    if (this.#deadline.signal.aborted) abort("shutdown");
+    const run = new Run(task, this.#shared);
+    const detail = run.detail;
+    this.#tasks.add(run);
+    if (this.#deadline.signal.aborted) run.abort("shutdown");
     const timeout = o.timeoutMs === undefined
       ? undefined
-      : setTimeout(() => abort("timeout"), o.timeoutMs);
-    const watch = new TaskWatch(task, {
-      client: this.#client,
-      workerId: o.workerId,
-      leaseExtend: o.leaseExtend,
-      statusCheckIntervalMs: o.statusCheckIntervalMs,
-      onLeaseExtended: (durationMs) => this.#emit("leaseExtended", { ...detail, durationMs }),
-      onGone: (status) => {
-        run.serverStatus = status;
-        abort("gone");
-      },
-    }, this.#clock);
+      : setTimeout(() => run.abort("timeout"), o.timeoutMs);
+    const watch = new TaskWatch(task, this.#watchSettings, run, this.#clock);
     const started = Date.now();
     try {
       this.#emit("taskStarted", detail);
@@ -346,7 +382,7 @@ export class TaskRunner {
     } finally {
       if (timeout !== undefined) clearTimeout(timeout);
       watch.stop();
-      this.#tasks.delete(abort);
+      this.#tasks.delete(run);
     }
   }
 
@@ -357,15 +393,8 @@ export class TaskRunner {
    * is made only when the handler reads `ctx.signal` (most never do); it is aborted at once
    * when made after the task was.
    */
-  async #runHandler(task: Task, run: Running): Promise<TaskOutcome | undefined> {
-    const signal = () => {
-      if (!run.controller) {
-        run.controller = new AbortController();
-        if (run.reason) run.controller.abort(run.reason);
-      }
-      return run.controller.signal;
-    };
-    const executing = this.#execute(task, signal);
+  async #runHandler(task: Task, run: Run): Promise<TaskOutcome | undefined> {
+    const executing = this.#execute(task, run.signal);
     const result = await (run.kind
       ? Promise.race([executing, "aborted" as const]) // aborted before it started
       : new Promise<TaskOutcome | "aborted">((resolve, reject) => {
