@@ -198,12 +198,19 @@ export class TaskClient {
    * @param options Signal and retry (off by default: a retry could take a second task).
    * @returns The next task, or undefined when there is none.
    */
-  async updateTaskV2(result: TaskResult, options: CallOptions = {}): Promise<Task | undefined> {
-    return await this.transport.request<Task>({
+  updateTaskV2(result: TaskResult, options: CallOptions = {}): Promise<Task | undefined> {
+    // Not async: a worker calls this once per task, and the transport's promise is the answer.
+    let body: TaskResult;
+    try {
+      body = taskResult(result);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.transport.request<Task>({
       ...options,
       method: "POST",
       path: "/tasks/update-v2",
-      body: taskResult(result),
+      body,
     });
   }
 

@@ -170,9 +170,10 @@ export class Transport {
       const pending = this.#attempts.start(timeoutMs, signal, held);
       let token: string | undefined;
       try {
-        const exchange = this.#exchange(request, url, pending.controller?.signal);
-        const [response, text, sentToken] = held ? await exchange : await pending.race(exchange);
-        token = sentToken;
+        const exchange = this.#exchange(request, url, pending);
+        const text = held ? await exchange : await pending.race(exchange);
+        const response = pending.response!;
+        token = pending.token;
         if (response.ok) {
           return this.#read<T>(request, response, text);
         }
@@ -244,22 +245,40 @@ export class Transport {
     return answer;
   }
 
-  /** One round trip: the answer, its whole body, and the token it was sent with. */
-  async #exchange(
-    request: TransportRequest,
-    url: string,
-    signal: AbortSignal | undefined,
-  ): Promise<[Response, string, string | undefined]> {
-    const made = this.#init(request, signal);
-    const { init, token } = made instanceof Promise ? await made : made;
+  /**
+   * One round trip; resolves with the whole body, and leaves the answer and the token it was
+   * sent with on the attempt.
+   */
+  async #exchange(request: TransportRequest, url: string, attempt: Attempt): Promise<string> {
+    const signal = attempt.controller?.signal;
+    let body: string | undefined;
+    let kind: "none" | "json" | "text" = "none";
+    if (request.text !== undefined) {
+      kind = "text";
+      body = request.text;
+    } else if (request.body !== undefined) {
+      kind = "json";
+      body = JSON.stringify(request.body);
+    }
+    let headers = this.#headers[kind];
+    if (this.configuration.authProvider || this.#auth.active) {
+      const auth = await this.#authHeaders(request, signal);
+      attempt.token = auth.token;
+      // Auth headers override the configured ones; the content type overrides both.
+      headers = { ...BASE_HEADERS, ...this.configuration.headers, ...auth.headers };
+      if (kind !== "none") headers["content-type"] = kind === "json" ? JSON_TYPE : TEXT_TYPE;
+    }
+    const init: RequestInit = { method: request.method, headers };
+    if (body !== undefined) init.body = body;
+    if (signal !== undefined) init.signal = signal;
     // The global fetch takes the URL and init (it builds the Request itself); any other fetch
     // gets one Request, so a bare handler works too
     // (`(request: Request) => Promise<Response>`, e.g. the embedded engine's `server.fetch`).
-    const response =
+    const response = attempt.response =
       await (this.#direct
         ? this.#direct(url, init)
         : this.configuration.fetch(new Request(url, init)));
-    return [response, await response.text(), token];
+    return await response.text();
   }
 
   #url(request: TransportRequest): string {
@@ -277,39 +296,6 @@ export class Transport {
       }
     }
     return search === "" ? url : `${url}?${search.slice(1)}`;
-  }
-
-  /** The request's init: its headers (a shared object when there is no auth) and body. */
-  #init(
-    request: TransportRequest,
-    signal: AbortSignal | undefined,
-  ): { init: RequestInit; token?: string } | Promise<{ init: RequestInit; token?: string }> {
-    let body: string | undefined;
-    let kind: "none" | "json" | "text" = "none";
-    if (request.text !== undefined) {
-      kind = "text";
-      body = request.text;
-    } else if (request.body !== undefined) {
-      kind = "json";
-      body = JSON.stringify(request.body);
-    }
-    const make = (headers: Record<string, string>, token?: string) => {
-      const init: RequestInit = { method: request.method, headers };
-      if (body !== undefined) init.body = body;
-      if (signal !== undefined) init.signal = signal;
-      return { init, token };
-    };
-    if (!this.configuration.authProvider && !this.#auth.active) return make(this.#headers[kind]);
-    return this.#authHeaders(request, signal).then(({ headers, token }) => {
-      // Auth headers override the configured ones; the content type overrides both.
-      const all: Record<string, string> = {
-        ...BASE_HEADERS,
-        ...this.configuration.headers,
-        ...headers,
-      };
-      if (kind !== "none") all["content-type"] = kind === "json" ? JSON_TYPE : TEXT_TYPE;
-      return make(all, token);
-    });
   }
 
   async #authHeaders(
@@ -334,17 +320,18 @@ export class Transport {
     const expect = request.expect ?? "json";
     if (expect === "none" || text === "") return undefined;
     if (expect === "text") return text as T;
-    const type = response.headers.get("content-type") ?? "";
-    if (type.includes("text/html")) {
-      throw new ConductorError(
-        `${request.method} ${request.path} answered with an HTML page, not JSON: ` +
-          `is CONDUCTOR_SERVER_URL pointing at the API (…/api)? It is ${this.configuration.serverUrl}`,
-        { method: request.method, path: request.path, status: response.status, code: "NOT_API" },
-      );
-    }
     try {
       return JSON.parse(text) as T;
     } catch (error) {
+      // Only now the headers: reading them costs a Headers object per answer on Deno.
+      const type = response.headers.get("content-type") ?? "";
+      if (type.includes("text/html")) {
+        throw new ConductorError(
+          `${request.method} ${request.path} answered with an HTML page, not JSON: ` +
+            `is CONDUCTOR_SERVER_URL pointing at the API (…/api)? It is ${this.configuration.serverUrl}`,
+          { method: request.method, path: request.path, status: response.status, code: "NOT_API" },
+        );
+      }
       throw new ConductorError(
         `${request.method} ${request.path} answered ${response.status} with a body that is ` +
           `not JSON (${type || "no content-type"})`,
@@ -427,6 +414,10 @@ interface Attempt {
   end(reason: unknown): void;
   /** The answer, unless the attempt is ended first (then its reason). */
   race<T>(answer: Promise<T>): Promise<T>;
+  /** The server's answer, once it came. */
+  response?: Response;
+  /** The token the request was sent with. */
+  token?: string;
 }
 
 class AttemptImpl implements Attempt {
@@ -434,6 +425,8 @@ class AttemptImpl implements Attempt {
   readonly at: number;
   readonly caller: AbortSignal | undefined;
   timedOut = false;
+  response?: Response;
+  token?: string;
   #ended: unknown;
   #reject: ((reason: unknown) => void) | undefined;
 
