@@ -466,7 +466,8 @@ const unrefTimer = (timer: unknown): void => {
  */
 class Attempts {
   readonly #all = new Set<Attempt>();
-  readonly #byCaller = new WeakMap<AbortSignal, Set<Attempt>>();
+  /** The caller signals listened to (once each, for the life of the transport). */
+  readonly #callers = new WeakSet<AbortSignal>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #armedAt = Infinity;
 
@@ -474,23 +475,17 @@ class Attempts {
     const attempt = new AttemptImpl(Date.now() + timeoutMs, caller, held);
     this.#all.add(attempt);
     if (attempt.at < this.#armedAt) this.#arm(attempt.at);
-    if (caller) {
-      let attempts = this.#byCaller.get(caller);
-      if (!attempts) {
-        const mine = attempts = new Set();
-        this.#byCaller.set(caller, mine);
-        caller.addEventListener("abort", () => {
-          for (const a of mine) a.end(caller.reason);
-        }, { once: true });
-      }
-      attempts.add(attempt);
+    if (caller && !this.#callers.has(caller)) {
+      this.#callers.add(caller);
+      caller.addEventListener("abort", () => {
+        for (const a of this.#all) if (a.caller === caller) a.end(caller.reason);
+      }, { once: true });
     }
     return attempt;
   }
 
   end(attempt: Attempt): void {
     this.#all.delete(attempt);
-    if (attempt.caller) this.#byCaller.get(attempt.caller)?.delete(attempt);
   }
 
   #arm(at: number): void {

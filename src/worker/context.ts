@@ -49,21 +49,29 @@ export interface TaskContext {
   log(message: string): void;
 }
 
+/** What makes a task's signal on first use: `ctx.signal` calls `signal()` when first read. */
+export interface SignalSource {
+  /** The task's signal. */
+  signal(): AbortSignal;
+}
+
 /**
- * Builds a context. `signal` may be a function that makes the signal: it is called the first
- * time `ctx.signal` is read. What `log()` is given is collected by {@link takeLogs}.
+ * Builds a context. `signal` may be a {@link SignalSource}, asked the first time `ctx.signal` is
+ * read. What `log()` is given is collected by {@link takeLogs}.
  */
 export function createTaskContext(
   task: Task,
   workerId: string,
-  signal: AbortSignal | (() => AbortSignal),
+  signal: AbortSignal | SignalSource,
 ): TaskContext {
   return new Context(task, workerId, signal);
 }
 
-/** The lines a context's `log()` collected (an empty list when none). */
+const NO_LOGS: TaskExecLog[] = Object.freeze([]) as unknown as TaskExecLog[];
+
+/** The lines a context's `log()` collected (a shared, frozen empty list when none). */
 export function takeLogs(ctx: TaskContext): TaskExecLog[] {
-  return (ctx instanceof Context ? ctx.logs : undefined) ?? [];
+  return (ctx instanceof Context ? ctx.logs : undefined) ?? NO_LOGS;
 }
 
 class Context implements TaskContext {
@@ -77,10 +85,10 @@ class Context implements TaskContext {
   readonly task: Readonly<Task>;
   /** Made by the first `log()`. */
   logs: TaskExecLog[] | undefined;
-  readonly #signal: AbortSignal | (() => AbortSignal);
+  readonly #signal: AbortSignal | SignalSource;
   #log: ((message: string) => void) | undefined;
 
-  constructor(task: Task, workerId: string, signal: AbortSignal | (() => AbortSignal)) {
+  constructor(task: Task, workerId: string, signal: AbortSignal | SignalSource) {
     this.taskId = task.taskId ?? "";
     this.workflowInstanceId = task.workflowInstanceId ?? "";
     this.taskDefName = task.taskDefName ?? task.taskType ?? "";
@@ -94,7 +102,9 @@ class Context implements TaskContext {
 
   get signal(): AbortSignal {
     const signal = this.#signal;
-    return typeof signal === "function" ? signal() : signal;
+    return typeof (signal as SignalSource).signal === "function"
+      ? (signal as SignalSource).signal()
+      : signal as AbortSignal;
   }
 
   /** Bound on first read: handlers may pass `ctx.log` around unbound. */

@@ -7,7 +7,7 @@
  * @module
  */
 import type { Task, TaskExecLog } from "../model/mod.ts";
-import { createTaskContext, takeLogs, type TaskContext } from "./context.ts";
+import { createTaskContext, type SignalSource, takeLogs, type TaskContext } from "./context.ts";
 import { isNonRetryableError } from "./errors.ts";
 import { isTaskInProgress } from "./in_progress.ts";
 import { describeIssues, type StandardSchema } from "./schema.ts";
@@ -70,13 +70,13 @@ export function toOutputData(value: unknown): Record<string, unknown> {
 
 /**
  * Runs `spec.handler` on `task` and returns what to report. Never throws. `signal` may be a
- * function making it on first use (`ctx.signal` calls it when read).
+ * {@link SignalSource} making it on first use (`ctx.signal` asks it when read).
  */
 export async function runHandler(
   spec: HandlerSpec,
   task: Task,
   workerId: string,
-  signal: AbortSignal | (() => AbortSignal),
+  signal: AbortSignal | SignalSource,
 ): Promise<TaskOutcome> {
   const ctx = createTaskContext(task, workerId, signal);
   let input: unknown = task.inputData ?? {};
@@ -109,7 +109,7 @@ export async function runHandler(
     };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    const logs = takeLogs(ctx);
+    const logs = [...takeLogs(ctx)];
     if (error instanceof Error && error.stack) {
       logs.push({
         log: error.stack.slice(0, MAX_STACK_LOG),

@@ -22,14 +22,6 @@ export interface TaskWatchSettings {
   statusCheckIntervalMs: number;
 }
 
-/** Who hears what a {@link TaskWatch} finds: the task's run. */
-export interface TaskWatchListener {
-  /** A heartbeat was taken. */
-  onLeaseExtended(durationMs: number): void;
-  /** The task is no longer running on the server (its status, or "NOT_FOUND"). */
-  onGone(serverStatus: TaskStatus | "NOT_FOUND"): void;
-}
-
 const DEFAULT_RESPONSE_TIMEOUT_S = 3600;
 const MIN_RETRY_MS = 500;
 
@@ -87,12 +79,12 @@ export class WatchClock {
 /**
  * The heartbeats and status checks of one task, woken by the runner's {@link WatchClock}.
  * Errors of heartbeats and checks are retried sooner, never thrown: the runner learns of them
- * through the lease's expiry time.
+ * through the lease's expiry time. The runner's per-task record extends it (one object per task)
+ * and hears what it finds.
  */
-export class TaskWatch {
+export abstract class TaskWatch {
   readonly #task: Task;
   readonly #options: TaskWatchSettings;
-  readonly #listener: TaskWatchListener;
   readonly #responseTimeoutMs: number;
   readonly #heartbeatEveryMs: number;
   readonly #checkEveryMs: number;
@@ -105,15 +97,9 @@ export class TaskWatch {
   #stopped = false;
   #gone = false;
 
-  constructor(
-    task: Task,
-    options: TaskWatchSettings,
-    listener: TaskWatchListener,
-    clock: WatchClock,
-  ) {
+  constructor(task: Task, options: TaskWatchSettings, clock: WatchClock) {
     this.#task = task;
     this.#options = options;
-    this.#listener = listener;
     this.#clock = clock;
     const seconds = task.responseTimeoutSeconds ?? DEFAULT_RESPONSE_TIMEOUT_S;
     this.#responseTimeoutMs = seconds > 0 ? seconds * 1000 : Infinity;
@@ -141,6 +127,12 @@ export class TaskWatch {
   get gone(): boolean {
     return this.#gone;
   }
+
+  /** A heartbeat was taken. */
+  protected abstract onLeaseExtended(durationMs: number): void;
+
+  /** The task is no longer running on the server (its status, or "NOT_FOUND"). */
+  protected abstract onGone(serverStatus: TaskStatus | "NOT_FOUND"): void;
 
   /** Ends the watch; no request starts after this. */
   stop(): void {
@@ -176,7 +168,7 @@ export class TaskWatch {
         this.#renewedAt = sent;
         this.#failures = 0;
         this.#nextHeartbeat = sent + this.#heartbeatEveryMs;
-        if (!this.#stopped) this.#listener.onLeaseExtended(Date.now() - sent);
+        if (!this.#stopped) this.onLeaseExtended(Date.now() - sent);
         check = true; // the server says yes to a finished task too: look
       } catch {
         this.#failures++;
@@ -201,6 +193,6 @@ export class TaskWatch {
     if (this.#stopped || this.#gone) return;
     this.#gone = true;
     this.stop();
-    this.#listener.onGone(status);
+    this.onGone(status);
   }
 }

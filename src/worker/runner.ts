@@ -10,16 +10,17 @@
  */
 import type { Task, TaskResult, TaskStatus } from "../model/mod.ts";
 import { httpStatus, type RunnerTaskClient } from "./client.ts";
+import type { SignalSource } from "./context.ts";
 import type { Emit, TaskEventDetail, TaskHandlerEventMap } from "./events.ts";
 import type { OutcomeStatus, TaskOutcome } from "./execute.ts";
-import { TaskWatch, type TaskWatchListener, type TaskWatchSettings, WatchClock } from "./lease.ts";
+import { TaskWatch, type TaskWatchSettings, WatchClock } from "./lease.ts";
 import type { ResolvedWorkerOptions } from "./worker_task.ts";
 
 /**
- * Runs a handler on a task; never throws. Inline or in the Web Worker pool. `signal()` makes
- * the task's AbortSignal on first call (a handler that never reads `ctx.signal` costs none).
+ * Runs a handler on a task; never throws. Inline or in the Web Worker pool. `source.signal()`
+ * makes the task's AbortSignal on first call (a handler that never reads `ctx.signal` costs none).
  */
-export type TaskExecutor = (task: Task, signal: () => AbortSignal) => Promise<TaskOutcome>;
+export type TaskExecutor = (task: Task, source: SignalSource) => Promise<TaskOutcome>;
 
 /** A shared count of tasks a one-shot drain may still take. */
 export interface TaskBudget {
@@ -65,11 +66,13 @@ const MAX_UPDATE_BACKOFF_MS = 10_000;
 type AbortKind = "gone" | "timeout" | "shutdown";
 
 /**
- * One task's run: its event detail, why it was aborted if it was, and its signal once made. It
- * hears its {@link TaskWatch} itself, so a task costs no closures beyond its signal's maker.
+ * One task's run: its ids, why it was aborted if it was, its signal once made, and (being its
+ * {@link TaskWatch}) its heartbeats and status checks: one object per task.
  */
-class Run implements TaskWatchListener {
-  readonly detail: TaskEventDetail;
+class Run extends TaskWatch {
+  readonly taskType: string;
+  readonly taskId: string;
+  readonly workflowInstanceId: string;
   kind?: AbortKind;
   reason?: DOMException;
   serverStatus?: string;
@@ -77,45 +80,53 @@ class Run implements TaskWatchListener {
   /** Ends the wait for the handler when the task is aborted. */
   settle?: (value: "aborted") => void;
   readonly #runner: RunShared;
+  #detail: TaskEventDetail | undefined;
 
   constructor(task: Task, runner: RunShared) {
+    super(task, runner.watchSettings, runner.clock);
     this.#runner = runner;
-    this.detail = {
-      taskType: task.taskType ?? runner.o.taskDefName,
-      taskId: task.taskId ?? "",
-      workflowInstanceId: task.workflowInstanceId ?? "",
+    this.taskType = task.taskType ?? runner.o.taskDefName;
+    this.taskId = task.taskId ?? "";
+    this.workflowInstanceId = task.workflowInstanceId ?? "";
+  }
+
+  /** The ids every event carries (made when an event is sent). */
+  get detail(): TaskEventDetail {
+    return this.#detail ??= {
+      taskType: this.taskType,
+      taskId: this.taskId,
+      workflowInstanceId: this.workflowInstanceId,
     };
   }
 
   /** The task's AbortSignal, made on first use (most handlers never read `ctx.signal`). */
-  readonly signal = (): AbortSignal => {
+  signal(): AbortSignal {
     if (!this.controller) {
       this.controller = new AbortController();
       if (this.reason) this.controller.abort(this.reason);
     }
     return this.controller.signal;
-  };
+  }
 
   abort(kind: AbortKind): void {
     if (this.kind) return;
     this.kind = kind;
     const { o } = this.#runner;
-    const taskId = this.detail.taskId;
     const why = kind === "gone"
-      ? `task ${taskId} is ${this.serverStatus} on the server`
+      ? `task ${this.taskId} is ${this.serverStatus} on the server`
       : kind === "timeout"
-      ? `task ${taskId} ran longer than timeoutMs (${o.timeoutMs} ms)`
+      ? `task ${this.taskId} ran longer than timeoutMs (${o.timeoutMs} ms)`
       : `the worker for ${o.taskDefName} is stopping`;
     this.reason = new DOMException(why, kind === "timeout" ? "TimeoutError" : "AbortError");
     this.controller?.abort(this.reason);
     this.settle?.("aborted");
   }
 
-  onLeaseExtended(durationMs: number): void {
+  protected onLeaseExtended(durationMs: number): void {
     this.#runner.emit("leaseExtended", { ...this.detail, durationMs });
   }
 
-  onGone(serverStatus: TaskStatus | "NOT_FOUND"): void {
+  protected onGone(serverStatus: TaskStatus | "NOT_FOUND"): void {
     this.serverStatus = serverStatus;
     this.abort("gone");
   }
@@ -125,6 +136,8 @@ class Run implements TaskWatchListener {
 interface RunShared {
   readonly o: ResolvedWorkerOptions & { workerId: string };
   readonly emit: Emit;
+  readonly watchSettings: TaskWatchSettings;
+  readonly clock: WatchClock;
 }
 
 /** Polls and runs the tasks of one worker. */
@@ -144,7 +157,6 @@ export class TaskRunner {
   readonly #inFlight = new Set<Promise<void>>();
   /** One timer for the heartbeats and status checks of every task in flight. */
   readonly #clock = new WatchClock();
-  readonly #watchSettings: TaskWatchSettings;
   readonly #shared: RunShared;
   #wakers = new Set<() => void>();
   #active = 0;
@@ -164,13 +176,17 @@ export class TaskRunner {
     this.#logger = init.logger;
     this.#budget = init.drain?.budget;
     this.#paused = init.options.paused;
-    this.#watchSettings = {
-      client: init.client,
-      workerId: init.options.workerId,
-      leaseExtend: init.options.leaseExtend,
-      statusCheckIntervalMs: init.options.statusCheckIntervalMs,
+    this.#shared = {
+      o: init.options,
+      emit: init.emit,
+      watchSettings: {
+        client: init.client,
+        workerId: init.options.workerId,
+        leaseExtend: init.options.leaseExtend,
+        statusCheckIntervalMs: init.options.statusCheckIntervalMs,
+      },
+      clock: this.#clock,
     };
-    this.#shared = { o: init.options, emit: init.emit };
   }
 
   /** The worker's settings. */
@@ -343,23 +359,21 @@ export class TaskRunner {
     this.stats.received++;
     const o = this.#o;
     const run = new Run(task, this.#shared);
-    const detail = run.detail;
     this.#tasks.add(run);
     if (this.#deadline.signal.aborted) run.abort("shutdown");
     const timeout = o.timeoutMs === undefined
       ? undefined
       : setTimeout(() => run.abort("timeout"), o.timeoutMs);
-    const watch = new TaskWatch(task, this.#watchSettings, run, this.#clock);
     const started = Date.now();
     try {
-      this.#emit("taskStarted", detail);
+      if (this.#listening("taskStarted")) this.#emit("taskStarted", run.detail);
       const outcome = await this.#runHandler(task, run);
       const durationMs = Date.now() - started;
       if (outcome === undefined) {
         this.stats.cancelled++;
         if (this.#listening("taskCancelled")) {
           this.#emit("taskCancelled", {
-            ...detail,
+            ...run.detail,
             serverStatus: run.serverStatus ?? "UNKNOWN",
             durationMs,
           });
@@ -368,20 +382,20 @@ export class TaskRunner {
       }
       if (outcome.status === "COMPLETED" || outcome.status === "IN_PROGRESS") {
         if (this.#listening("taskCompleted")) {
-          this.#emit("taskCompleted", { ...detail, status: outcome.status, durationMs });
+          this.#emit("taskCompleted", { ...run.detail, status: outcome.status, durationMs });
         }
       } else if (this.#listening("taskFailed")) {
         this.#emit("taskFailed", {
-          ...detail,
+          ...run.detail,
           status: outcome.status,
           reason: outcome.reasonForIncompletion ?? "",
           durationMs,
         });
       }
-      return await this.#report(outcome, detail, watch);
+      return await this.#report(outcome, run);
     } finally {
       if (timeout !== undefined) clearTimeout(timeout);
-      watch.stop();
+      run.stop();
       this.#tasks.delete(run);
     }
   }
@@ -394,7 +408,7 @@ export class TaskRunner {
    * when made after the task was.
    */
   async #runHandler(task: Task, run: Run): Promise<TaskOutcome | undefined> {
-    const executing = this.#execute(task, run.signal);
+    const executing = this.#execute(task, run);
     const result = await (run.kind
       ? Promise.race([executing, "aborted" as const]) // aborted before it started
       : new Promise<TaskOutcome | "aborted">((resolve, reject) => {
@@ -435,12 +449,12 @@ export class TaskRunner {
    */
   async #report(
     outcome: TaskOutcome,
-    detail: TaskEventDetail,
-    watch: TaskWatch,
+    run: Run,
   ): Promise<Task | undefined> {
+    const watch = run;
     let result: TaskResult = {
-      taskId: detail.taskId,
-      workflowInstanceId: detail.workflowInstanceId,
+      taskId: run.taskId,
+      workflowInstanceId: run.workflowInstanceId,
       workerId: this.#o.workerId,
       status: outcome.status,
       outputData: outcome.outputData,
@@ -480,7 +494,7 @@ export class TaskRunner {
         this.#count(result.status as OutcomeStatus);
         if (this.#listening("taskUpdated")) {
           this.#emit("taskUpdated", {
-            ...detail,
+            ...run.detail,
             status: result.status as OutcomeStatus,
             attempts: attempt,
             durationMs: Date.now() - started,
@@ -501,7 +515,7 @@ export class TaskRunner {
           // itself, so the task fails with the reason instead of timing out in silence.
           downgraded = true;
           this.#emit("taskUpdateFailed", {
-            ...detail,
+            ...run.detail,
             status: result.status as OutcomeStatus,
             attempt,
             error,
@@ -531,7 +545,7 @@ export class TaskRunner {
           : undefined;
         const retryInMs = jitter(Math.min(MAX_UPDATE_BACKOFF_MS, 250 * 2 ** (attempt - 1)));
         this.#emit("taskUpdateFailed", {
-          ...detail,
+          ...run.detail,
           status: result.status as OutcomeStatus,
           attempt,
           error,
@@ -542,8 +556,8 @@ export class TaskRunner {
           if (watch.gone) return undefined; // e.g. an earlier attempt did land
           this.stats.lost++;
           this.#logger.error(
-            `conductor-edge: gave up reporting ${result.status} for task ${detail.taskId} ` +
-              `(${detail.taskType}) after ${attempt} attempts: ${giveUp}; last error: ${
+            `conductor-edge: gave up reporting ${result.status} for task ${run.taskId} ` +
+              `(${run.taskType}) after ${attempt} attempts: ${giveUp}; last error: ${
                 errorMessage(error)
               }`,
           );

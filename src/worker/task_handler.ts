@@ -512,9 +512,9 @@ export class TaskHandler extends EventTarget {
     if (options.isolation === "worker") {
       const pool = new WorkerPool(options.module!, options.taskDefName, options.concurrency);
       this.#pools.push(pool);
-      execute = (task, signal) => pool.run(task, options.workerId, signal());
+      execute = (task, source) => pool.run(task, options.workerId, source.signal());
     } else {
-      execute = (task, signal) => runHandler(definition, task, options.workerId, signal);
+      execute = (task, source) => runHandler(definition, task, options.workerId, source);
     }
     const listening = (type: string) => (this.#listeners.get(type)?.size ?? 0) > 0;
     return new TaskRunner({
