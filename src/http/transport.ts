@@ -405,27 +405,14 @@ export class Transport {
  * One attempt in flight: its deadline, whether the deadline passed, and how to end it early:
  * its controller (a held-open call) or the reject of the race its answer runs in (any other).
  */
-interface Attempt {
-  readonly controller: AbortController | undefined;
-  readonly at: number;
-  readonly caller: AbortSignal | undefined;
-  timedOut: boolean;
-  /** Ends the attempt: aborts its request, or rejects its race. */
-  end(reason: unknown): void;
-  /** The answer, unless the attempt is ended first (then its reason). */
-  race<T>(answer: Promise<T>): Promise<T>;
-  /** The server's answer, once it came. */
-  response?: Response;
-  /** The token the request was sent with. */
-  token?: string;
-}
-
-class AttemptImpl implements Attempt {
+class Attempt {
   readonly controller: AbortController | undefined;
   readonly at: number;
   readonly caller: AbortSignal | undefined;
   timedOut = false;
+  /** The server's answer, once it came. */
   response?: Response;
+  /** The token the request was sent with. */
   token?: string;
   #ended: unknown;
   #reject: ((reason: unknown) => void) | undefined;
@@ -436,12 +423,14 @@ class AttemptImpl implements Attempt {
     this.controller = held ? new AbortController() : undefined;
   }
 
+  /** Ends the attempt: aborts its request, or rejects its race. */
   end(reason: unknown): void {
     if (this.controller) return this.controller.abort(reason);
     this.#ended ??= reason;
     this.#reject?.(reason);
   }
 
+  /** The answer, unless the attempt is ended first (then its reason). */
   race<T>(answer: Promise<T>): Promise<T> {
     if (this.#ended !== undefined) {
       answer.catch(() => {}); // discarded
@@ -472,7 +461,7 @@ class Attempts {
   #armedAt = Infinity;
 
   start(timeoutMs: number, caller: AbortSignal | undefined, held: boolean): Attempt {
-    const attempt = new AttemptImpl(Date.now() + timeoutMs, caller, held);
+    const attempt = new Attempt(Date.now() + timeoutMs, caller, held);
     this.#all.add(attempt);
     if (attempt.at < this.#armedAt) this.#arm(attempt.at);
     if (caller && !this.#callers.has(caller)) {

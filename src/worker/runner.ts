@@ -451,7 +451,6 @@ export class TaskRunner {
     outcome: TaskOutcome,
     run: Run,
   ): Promise<Task | undefined> {
-    const watch = run;
     let result: TaskResult = {
       taskId: run.taskId,
       workflowInstanceId: run.workflowInstanceId,
@@ -536,9 +535,9 @@ export class TaskRunner {
         }
         const giveUp = refused
           ? `the server refused it (HTTP ${status})`
-          : watch.gone
+          : run.gone
           ? "the task is no longer running on the server"
-          : Date.now() >= watch.leaseExpiresAt
+          : Date.now() >= run.leaseExpiresAt
           ? "the task's lease ran out, so the server will time it out and retry it"
           : signal.aborted
           ? "the stop deadline passed"
@@ -553,7 +552,7 @@ export class TaskRunner {
           ...(giveUp ? {} : { retryInMs }),
         });
         if (giveUp) {
-          if (watch.gone) return undefined; // e.g. an earlier attempt did land
+          if (run.gone) return undefined; // e.g. an earlier attempt did land
           this.stats.lost++;
           this.#logger.error(
             `conductor-edge: gave up reporting ${result.status} for task ${run.taskId} ` +
