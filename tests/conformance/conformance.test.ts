@@ -39,6 +39,14 @@ type Verdict = "identical" | "excused" | "pending" | "different" | "error";
 const verdicts = new Map<string, Verdict>();
 const pendingTokens = new Set(notYetInEngine.map((entry) => entry.covers));
 
+/** The paths that apply to the observation labelled `label` (`<label>:path` applies to it only). */
+function pathsFor(paths: readonly string[], label: string): string[] {
+  return paths.flatMap((path) => {
+    const at = /^([\w-]+):(.*)$/.exec(path);
+    return at ? (at[1] === label ? [at[2]] : []) : [path];
+  });
+}
+
 function excusePaths(name: string): string[] {
   return deliberateDifferences
     .filter((entry) => entry.scenario === name || entry.scenario === "*")
@@ -134,15 +142,15 @@ async function check(scenario: Scenario, target: ConformanceTarget, suite: Suite
   );
   const real = target.kind === "real";
   const paths = [...(scenario.racy?.paths ?? []), ...(real ? [] : excusePaths(scenario.name))];
-  const mask = (list: Observation[]) => list.map((o) => maskPaths(o, paths));
+  const mask = (list: Observation[]) => list.map((o) => maskPaths(o, pathsFor(paths, o.label)));
   const actual = mask(outcome.recording.observations);
   const wanted = mask(expected.observations);
   const difference = firstDifference(wanted, actual);
   if (difference === undefined) {
     const racy = scenario.racy?.paths ?? [];
     const unmasked = firstDifference(
-      expected.observations.map((o) => maskPaths(o, racy)),
-      outcome.recording.observations.map((o) => maskPaths(o, racy)),
+      expected.observations.map((o) => maskPaths(o, pathsFor(racy, o.label))),
+      outcome.recording.observations.map((o) => maskPaths(o, pathsFor(racy, o.label))),
     );
     verdicts.set(scenario.name, unmasked === undefined ? "identical" : "excused");
     return;

@@ -138,7 +138,8 @@ export interface Scenario {
   slow?: string;
   /**
    * Observation paths (see `maskPaths`) where the REAL server itself is not deterministic, with
-   * the reason; masked on both sides for every server, and listed in the README.
+   * the reason; masked on both sides for every server, and listed in the README. A path that
+   * starts with `<label>:` is masked in the observation with that label only.
    */
   racy?: { paths: string[]; reason: string };
 }
