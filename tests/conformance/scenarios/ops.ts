@@ -355,9 +355,14 @@ export const operatorScenarios: Scenario[] = [
       ]),
     ],
     racy: {
-      // The JOIN's output too: when the real server's JOIN looked before the bad branch failed, it
-      // already holds the ok branch's output ({ ok: { fine: 1 } }), otherwise nothing (seen in CI).
-      paths: ["failed:workflow.tasks.3.status", "failed:workflow.tasks.3.output"],
+      // The JOIN's output too, and so the workflow's: when the real server's JOIN looked before the
+      // bad branch failed, it already holds the ok branch's output ({ ok: { fine: 1 } }), otherwise
+      // nothing (seen in CI).
+      paths: [
+        "failed:workflow.tasks.3.status",
+        "failed:workflow.tasks.3.output",
+        "failed:workflow.output",
+      ],
       reason: "the real server's async JOIN races the branch failure and the cancellation: " +
         "CANCELED or left IN_PROGRESS, with or without the finished branch's output",
     },
