@@ -13,6 +13,7 @@
 import type { Configuration } from "../config.ts";
 import type { ErrorResponse } from "../model/mod.ts";
 import { directFetch, type UrlFetch } from "./ambient.ts";
+import { SlotList, type Slotted } from "../slot_list.ts";
 import { describe, TokenManager } from "./auth.ts";
 import {
   AuthError,
@@ -405,7 +406,9 @@ export class Transport {
  * One attempt in flight: its deadline, whether the deadline passed, and how to end it early:
  * its controller (a held-open call) or the reject of the race its answer runs in (any other).
  */
-class Attempt {
+class Attempt implements Slotted {
+  /** Its index among the attempts in flight. */
+  slot = -1;
   readonly controller: AbortController | undefined;
   readonly at: number;
   readonly caller: AbortSignal | undefined;
@@ -454,7 +457,7 @@ const unrefTimer = (timer: unknown): void => {
  * same signal to every call), instead of a timer and a dependent signal per request.
  */
 class Attempts {
-  readonly #all = new Set<Attempt>();
+  readonly #all = new SlotList<Attempt>();
   /** The caller signals listened to (once each, for the life of the transport). */
   readonly #callers = new WeakSet<AbortSignal>();
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -467,7 +470,7 @@ class Attempts {
     if (caller && !this.#callers.has(caller)) {
       this.#callers.add(caller);
       caller.addEventListener("abort", () => {
-        for (const a of this.#all) if (a.caller === caller) a.end(caller.reason);
+        for (const a of this.#all.snapshot()) if (a.caller === caller) a.end(caller.reason);
       }, { once: true });
     }
     return attempt;
@@ -490,7 +493,7 @@ class Attempts {
     this.#armedAt = Infinity;
     const now = Date.now();
     let next = Infinity;
-    for (const attempt of this.#all) {
+    for (const attempt of this.#all.snapshot()) {
       if (attempt.at <= now) {
         if (attempt.timedOut) continue;
         attempt.timedOut = true;

@@ -10,7 +10,7 @@ import type { Task, TaskExecLog } from "../model/mod.ts";
 import { createTaskContext, type SignalSource, takeLogs, type TaskContext } from "./context.ts";
 import { isNonRetryableError } from "./errors.ts";
 import { isTaskInProgress } from "./in_progress.ts";
-import { describeIssues, type StandardSchema } from "./schema.ts";
+import { describeIssues, type SchemaResult, type StandardSchema } from "./schema.ts";
 
 /**
  * The statuses a handler run can end in.
@@ -69,31 +69,69 @@ export function toOutputData(value: unknown): Record<string, unknown> {
 }
 
 /**
- * Runs `spec.handler` on `task` and returns what to report. Never throws. `signal` may be a
+ * Runs `spec.handler` on `task` and returns what to report. Never throws (nor rejects). The
+ * outcome comes back as a plain value when the handler answered synchronously (no promise is
+ * made for it), as a promise otherwise; `await` takes either. `signal` may be a
  * {@link SignalSource} making it on first use (`ctx.signal` asks it when read).
  */
-export async function runHandler(
+export function runHandler(
   spec: HandlerSpec,
   task: Task,
   workerId: string,
   signal: AbortSignal | SignalSource,
-): Promise<TaskOutcome> {
+): TaskOutcome | Promise<TaskOutcome> {
   const ctx = createTaskContext(task, workerId, signal);
-  let input: unknown = task.inputData ?? {};
-  if (spec.inputSchema) {
-    const checked = await spec.inputSchema["~standard"].validate(input);
-    if (checked.issues) {
-      return {
-        status: "FAILED_WITH_TERMINAL_ERROR",
-        outputData: {},
-        reasonForIncompletion: `input does not match the schema: ${describeIssues(checked.issues)}`,
-        logs: takeLogs(ctx),
-      };
-    }
-    input = checked.value;
-  }
+  const input: unknown = task.inputData ?? {};
+  if (!spec.inputSchema) return call(spec, input, ctx);
+  let checked;
   try {
-    const answer = await spec.handler(input, ctx);
+    checked = spec.inputSchema["~standard"].validate(input);
+  } catch (error) {
+    return failed(error, ctx);
+  }
+  return isThenable(checked)
+    ? Promise.resolve(checked).then(
+      (result) => afterCheck(spec, result, ctx),
+      (error) => failed(error, ctx),
+    )
+    : afterCheck(spec, checked, ctx);
+}
+
+function afterCheck(
+  spec: HandlerSpec,
+  checked: SchemaResult<unknown>,
+  ctx: TaskContext,
+): TaskOutcome | Promise<TaskOutcome> {
+  if (checked.issues) {
+    return {
+      status: "FAILED_WITH_TERMINAL_ERROR",
+      outputData: {},
+      reasonForIncompletion: `input does not match the schema: ${describeIssues(checked.issues)}`,
+      logs: takeLogs(ctx),
+    };
+  }
+  return call(spec, checked.value, ctx);
+}
+
+/** Calls the handler; its answer becomes the outcome at once unless it is a promise. */
+function call(
+  spec: HandlerSpec,
+  input: unknown,
+  ctx: TaskContext,
+): TaskOutcome | Promise<TaskOutcome> {
+  let answer: unknown;
+  try {
+    answer = spec.handler(input, ctx);
+  } catch (error) {
+    return failed(error, ctx);
+  }
+  return isThenable(answer)
+    ? Promise.resolve(answer).then((value) => answered(value, ctx), (error) => failed(error, ctx))
+    : answered(answer, ctx);
+}
+
+function answered(answer: unknown, ctx: TaskContext): TaskOutcome {
+  try {
     if (isTaskInProgress(answer)) {
       return {
         status: "IN_PROGRESS",
@@ -108,24 +146,34 @@ export async function runHandler(
       logs: takeLogs(ctx),
     };
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const logs = [...takeLogs(ctx)];
-    if (error instanceof Error && error.stack) {
-      logs.push({
-        log: error.stack.slice(0, MAX_STACK_LOG),
-        taskId: ctx.taskId,
-        createdTime: Date.now(),
-      });
-    }
-    return {
-      status: isNonRetryableError(error) || error instanceof OutputError
-        ? "FAILED_WITH_TERMINAL_ERROR"
-        : "FAILED",
-      outputData: {},
-      reasonForIncompletion: message || (error instanceof Error ? error.name : "handler failed"),
-      logs,
-    };
+    return failed(error, ctx);
   }
+}
+
+function failed(error: unknown, ctx: TaskContext): TaskOutcome {
+  const message = error instanceof Error ? error.message : String(error);
+  const logs = [...takeLogs(ctx)];
+  if (error instanceof Error && error.stack) {
+    logs.push({
+      log: error.stack.slice(0, MAX_STACK_LOG),
+      taskId: ctx.taskId,
+      createdTime: Date.now(),
+    });
+  }
+  return {
+    status: isNonRetryableError(error) || error instanceof OutputError
+      ? "FAILED_WITH_TERMINAL_ERROR"
+      : "FAILED",
+    outputData: {},
+    reasonForIncompletion: message || (error instanceof Error ? error.name : "handler failed"),
+    logs,
+  };
+}
+
+/** Whether `value` is a promise or promise-like (what `await` would wait for). */
+export function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === "object" || typeof value === "function") && value !== null &&
+    typeof (value as { then?: unknown }).then === "function";
 }
 
 class OutputError extends Error {}

@@ -8,6 +8,7 @@
  * @module
  */
 import { isTerminalTaskStatus, type Task, type TaskStatus } from "../model/mod.ts";
+import type { SlotList, Slotted } from "../slot_list.ts";
 import { httpStatus, type RunnerTaskClient } from "./client.ts";
 
 /** What a {@link TaskWatch} needs: the same for every task of a worker. */
@@ -28,22 +29,17 @@ const MIN_RETRY_MS = 500;
 /**
  * Wakes the {@link TaskWatch}es of one runner with a single timer, armed for the earliest due
  * watch: a task that ends before its first heartbeat or check (most do) costs no timer at all.
- * `close()` ends the timer; the runner calls it when it stops.
+ * The runner keeps its watches in a {@link SlotList} the clock reads when it fires. `close()`
+ * ends the timer; the runner calls it when it stops.
  */
 export class WatchClock {
-  readonly #watches = new Set<TaskWatch>();
+  readonly #watches: Pick<SlotList<TaskWatch>, "snapshot">;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #armedAt = Infinity;
 
-  /** Starts waking `watch` when it is due. */
-  add(watch: TaskWatch): void {
-    this.#watches.add(watch);
-    this.arm(watch.nextDue);
-  }
-
-  /** Stops waking `watch` (the timer may still fire once, finding nothing due). */
-  delete(watch: TaskWatch): void {
-    this.#watches.delete(watch);
+  /** A clock for the watches in `watches`. */
+  constructor(watches: Pick<SlotList<TaskWatch>, "snapshot">) {
+    this.#watches = watches;
   }
 
   /** Makes sure the timer fires by `at` (epoch ms). */
@@ -54,12 +50,11 @@ export class WatchClock {
     this.#timer = setTimeout(() => this.#fire(), Math.max(0, at - Date.now()));
   }
 
-  /** Ends the timer and forgets every watch. */
+  /** Ends the timer. */
   close(): void {
     clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#armedAt = Infinity;
-    this.#watches.clear();
   }
 
   #fire(): void {
@@ -67,7 +62,7 @@ export class WatchClock {
     this.#armedAt = Infinity;
     const now = Date.now();
     let next = Infinity;
-    for (const watch of this.#watches) {
+    for (const watch of this.#watches.snapshot()) {
       const due = watch.nextDue;
       if (due <= now) watch.tick(); // re-arms the clock itself when its round trip ends
       else next = Math.min(next, due);
@@ -80,14 +75,21 @@ export class WatchClock {
  * The heartbeats and status checks of one task, woken by the runner's {@link WatchClock}.
  * Errors of heartbeats and checks are retried sooner, never thrown: the runner learns of them
  * through the lease's expiry time. The runner's per-task record extends it (one object per task)
- * and hears what it finds.
+ * and hears what it finds; the runner keeps it in the list its {@link WatchClock} reads.
  */
-export abstract class TaskWatch {
-  readonly #task: Task;
+export abstract class TaskWatch implements Slotted {
+  /** The task's id. */
+  readonly taskId: string;
+  /** Its workflow's id. */
+  readonly workflowInstanceId: string;
+  /** Its index in the runner's list of watches. */
+  slot = -1;
   readonly #options: TaskWatchSettings;
   readonly #responseTimeoutMs: number;
   readonly #heartbeatEveryMs: number;
   readonly #checkEveryMs: number;
+  /** When the watch began (epoch ms): when the task was received. */
+  readonly startedAt: number;
   #renewedAt: number;
   #nextHeartbeat: number;
   #nextCheck: number;
@@ -98,7 +100,8 @@ export abstract class TaskWatch {
   #gone = false;
 
   constructor(task: Task, options: TaskWatchSettings, clock: WatchClock) {
-    this.#task = task;
+    this.taskId = task.taskId ?? "";
+    this.workflowInstanceId = task.workflowInstanceId ?? "";
     this.#options = options;
     this.#clock = clock;
     const seconds = task.responseTimeoutSeconds ?? DEFAULT_RESPONSE_TIMEOUT_S;
@@ -107,10 +110,10 @@ export abstract class TaskWatch {
     this.#checkEveryMs = options.statusCheckIntervalMs > 0
       ? options.statusCheckIntervalMs
       : Infinity;
-    this.#renewedAt = Date.now();
+    this.startedAt = this.#renewedAt = Date.now();
     this.#nextHeartbeat = this.#renewedAt + this.#heartbeatEveryMs;
     this.#nextCheck = this.#renewedAt + this.#checkEveryMs;
-    clock.add(this);
+    clock.arm(this.nextDue);
   }
 
   /** When it next wants to run (epoch ms); Infinity while a round trip runs or once stopped. */
@@ -137,7 +140,6 @@ export abstract class TaskWatch {
   /** Ends the watch; no request starts after this. */
   stop(): void {
     this.#stopped = true;
-    this.#clock.delete(this);
   }
 
   /** Sends the heartbeat and/or status check that are due (called by the clock). */
@@ -152,7 +154,7 @@ export abstract class TaskWatch {
 
   async #round(): Promise<void> {
     const { client, workerId } = this.#options;
-    const taskId = this.#task.taskId ?? "";
+    const taskId = this.taskId;
     const now = Date.now();
     let check = now >= this.#nextCheck;
     if (now >= this.#nextHeartbeat) {
@@ -160,7 +162,7 @@ export abstract class TaskWatch {
       try {
         await client.updateTask({
           taskId,
-          workflowInstanceId: this.#task.workflowInstanceId ?? "",
+          workflowInstanceId: this.workflowInstanceId,
           workerId,
           status: "IN_PROGRESS",
           extendLease: true,

@@ -12,15 +12,21 @@ import type { Task, TaskResult, TaskStatus } from "../model/mod.ts";
 import { httpStatus, type RunnerTaskClient } from "./client.ts";
 import type { SignalSource } from "./context.ts";
 import type { Emit, TaskEventDetail, TaskHandlerEventMap } from "./events.ts";
-import type { OutcomeStatus, TaskOutcome } from "./execute.ts";
+import { isThenable, type OutcomeStatus, type TaskOutcome } from "./execute.ts";
 import { TaskWatch, type TaskWatchSettings, WatchClock } from "./lease.ts";
+import { SlotList } from "../slot_list.ts";
 import type { ResolvedWorkerOptions } from "./worker_task.ts";
 
 /**
- * Runs a handler on a task; never throws. Inline or in the Web Worker pool. `source.signal()`
- * makes the task's AbortSignal on first call (a handler that never reads `ctx.signal` costs none).
+ * Runs a handler on a task; never throws. Inline or in the Web Worker pool. Answers with the
+ * outcome itself when it has it at once (a synchronous handler), a promise of it otherwise.
+ * `source.signal()` makes the task's AbortSignal on first call (a handler that never reads
+ * `ctx.signal` costs none).
  */
-export type TaskExecutor = (task: Task, source: SignalSource) => Promise<TaskOutcome>;
+export type TaskExecutor = (
+  task: Task,
+  source: SignalSource,
+) => TaskOutcome | Promise<TaskOutcome>;
 
 /** A shared count of tasks a one-shot drain may still take. */
 export interface TaskBudget {
@@ -71,14 +77,12 @@ type AbortKind = "gone" | "timeout" | "shutdown";
  */
 class Run extends TaskWatch {
   readonly taskType: string;
-  readonly taskId: string;
-  readonly workflowInstanceId: string;
   kind?: AbortKind;
   reason?: DOMException;
   serverStatus?: string;
   controller?: AbortController;
-  /** Ends the wait for the handler when the task is aborted. */
-  settle?: (value: "aborted") => void;
+  /** Ends the wait for an async handler when the task is aborted. */
+  settle?: () => void;
   readonly #runner: RunShared;
   #detail: TaskEventDetail | undefined;
 
@@ -86,8 +90,6 @@ class Run extends TaskWatch {
     super(task, runner.watchSettings, runner.clock);
     this.#runner = runner;
     this.taskType = task.taskType ?? runner.o.taskDefName;
-    this.taskId = task.taskId ?? "";
-    this.workflowInstanceId = task.workflowInstanceId ?? "";
   }
 
   /** The ids every event carries (made when an event is sent). */
@@ -119,7 +121,7 @@ class Run extends TaskWatch {
       : `the worker for ${o.taskDefName} is stopping`;
     this.reason = new DOMException(why, kind === "timeout" ? "TimeoutError" : "AbortError");
     this.controller?.abort(this.reason);
-    this.settle?.("aborted");
+    this.settle?.();
   }
 
   protected onLeaseExtended(durationMs: number): void {
@@ -153,11 +155,14 @@ export class TaskRunner {
   readonly #deadline = new AbortController();
   /** Aborted a little after: result reports still in flight. */
   readonly #cutoff = new AbortController();
-  readonly #tasks = new Set<Run>();
+  /** The tasks running now (and reporting). */
+  readonly #runs = new SlotList<Run>();
   readonly #inFlight = new Set<Promise<void>>();
   /** One timer for the heartbeats and status checks of every task in flight. */
-  readonly #clock = new WatchClock();
+  readonly #clock = new WatchClock(this.#runs);
   readonly #shared: RunShared;
+  /** The options of every result report: the stop cutoff aborts them. */
+  readonly #reportOptions = { signal: this.#cutoff.signal };
   #wakers = new Set<() => void>();
   #active = 0;
   #paused: boolean;
@@ -254,7 +259,7 @@ export class TaskRunner {
 
   #abortAll(): void {
     this.#deadline.abort();
-    for (const run of this.#tasks) run.abort("shutdown");
+    for (const run of this.#runs.snapshot()) run.abort("shutdown");
   }
 
   #wake(): void {
@@ -349,109 +354,114 @@ export class TaskRunner {
     this.#inFlight.add(run);
   }
 
+  /**
+   * Runs a task, reports it, and runs the task update-v2 hands over in return, until it hands
+   * over none. The common case (a handler that answers synchronously, update-v2 taking the result
+   * at once) costs one record, one context, one outcome, one result and the request's promise.
+   */
   async #runChain(first: Task): Promise<void> {
+    const runs = this.#runs;
+    const { timeoutMs } = this.#o;
     let task: Task | undefined = first;
-    while (task) task = await this.#runOne(task);
+    while (task) {
+      this.stats.received++;
+      const run = new Run(task, this.#shared);
+      runs.add(run);
+      const timeout = timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => run.abort("timeout"), timeoutMs);
+      try {
+        if (this.#listening("taskStarted")) this.#emit("taskStarted", run.detail);
+        let outcome: TaskOutcome | undefined;
+        if (this.#deadline.signal.aborted) {
+          // Past the stop deadline already: the handler is not started, the task goes back.
+          run.abort("shutdown");
+          outcome = abortedOutcome(task, run);
+        } else {
+          const answer = this.#execute(task, run);
+          outcome = isThenable(answer) ? await this.#awaitHandler(answer, task, run) : answer;
+        }
+        if (outcome === undefined) {
+          this.#cancelled(run);
+          return;
+        }
+        this.#handled(outcome, run);
+        const result = this.#resultOf(outcome, run);
+        if (!this.#useV2 || this.#budget || !this.#wantsMore()) {
+          task = await this.#report(result, run);
+          continue;
+        }
+        // The common case inline: update-v2 takes the result on the first attempt.
+        const sent = Date.now();
+        try {
+          task = await this.#client.updateTaskV2(result, this.#reportOptions);
+        } catch (error) {
+          task = await this.#report(result, run, { error });
+          continue;
+        }
+        this.#taken(result, run, 1, sent);
+      } finally {
+        if (timeout !== undefined) clearTimeout(timeout);
+        run.stop();
+        runs.delete(run);
+      }
+    }
   }
 
-  /** Runs one task and reports it; returns the task update-v2 handed over, if any. */
-  async #runOne(task: Task): Promise<Task | undefined> {
-    this.stats.received++;
-    const o = this.#o;
-    const run = new Run(task, this.#shared);
-    this.#tasks.add(run);
-    if (this.#deadline.signal.aborted) run.abort("shutdown");
-    const timeout = o.timeoutMs === undefined
-      ? undefined
-      : setTimeout(() => run.abort("timeout"), o.timeoutMs);
-    const started = Date.now();
-    try {
-      if (this.#listening("taskStarted")) this.#emit("taskStarted", run.detail);
-      const outcome = await this.#runHandler(task, run);
-      const durationMs = Date.now() - started;
-      if (outcome === undefined) {
-        this.stats.cancelled++;
-        if (this.#listening("taskCancelled")) {
-          this.#emit("taskCancelled", {
-            ...run.detail,
-            serverStatus: run.serverStatus ?? "UNKNOWN",
-            durationMs,
-          });
-        }
-        return undefined;
-      }
-      if (outcome.status === "COMPLETED" || outcome.status === "IN_PROGRESS") {
-        if (this.#listening("taskCompleted")) {
-          this.#emit("taskCompleted", { ...run.detail, status: outcome.status, durationMs });
-        }
-      } else if (this.#listening("taskFailed")) {
-        this.#emit("taskFailed", {
+  /** The server dropped the task while it ran: counted, and told to whoever listens. */
+  #cancelled(run: Run): void {
+    this.stats.cancelled++;
+    if (this.#listening("taskCancelled")) {
+      this.#emit("taskCancelled", {
+        ...run.detail,
+        serverStatus: run.serverStatus ?? "UNKNOWN",
+        durationMs: Date.now() - run.startedAt,
+      });
+    }
+  }
+
+  /** The handler (or the runner for it) answered: told to whoever listens. */
+  #handled(outcome: TaskOutcome, run: Run): void {
+    if (outcome.status === "COMPLETED" || outcome.status === "IN_PROGRESS") {
+      if (this.#listening("taskCompleted")) {
+        this.#emit("taskCompleted", {
           ...run.detail,
           status: outcome.status,
-          reason: outcome.reasonForIncompletion ?? "",
-          durationMs,
+          durationMs: Date.now() - run.startedAt,
         });
       }
-      return await this.#report(outcome, run);
-    } finally {
-      if (timeout !== undefined) clearTimeout(timeout);
-      run.stop();
-      this.#tasks.delete(run);
+    } else if (this.#listening("taskFailed")) {
+      this.#emit("taskFailed", {
+        ...run.detail,
+        status: outcome.status,
+        reason: outcome.reasonForIncompletion ?? "",
+        durationMs: Date.now() - run.startedAt,
+      });
     }
   }
 
   /**
-   * The handler's outcome, or, the moment the task is aborted, the runner's own: nothing
-   * (the server dropped the task), FAILED (timeout), or back to the queue (shutdown). A handler
-   * that ignores its signal is left behind rather than waited for. The task's AbortController
-   * is made only when the handler reads `ctx.signal` (most never do); it is aborted at once
-   * when made after the task was.
+   * Waits for an async handler's outcome, or, the moment the task is aborted, takes the
+   * runner's own: nothing (the server dropped the task), FAILED (timeout), or back to the
+   * queue (shutdown). A handler that ignores its signal is left behind rather than waited for.
+   * The task's AbortController is made only when the handler reads `ctx.signal` (most never
+   * do); it is aborted at once when made after the task was.
    */
-  async #runHandler(task: Task, run: Run): Promise<TaskOutcome | undefined> {
-    const executing = this.#execute(task, run);
-    const result = await (run.kind
-      ? Promise.race([executing, "aborted" as const]) // aborted before it started
-      : new Promise<TaskOutcome | "aborted">((resolve, reject) => {
-        run.settle = resolve;
-        executing.then(resolve, reject);
-      }));
-    run.settle = undefined;
-    if (result !== "aborted") {
-      // A handler that finished as its task was dropped on the server has nothing to report.
-      return run.kind === "gone" ? undefined : result;
-    }
-    switch (run.kind) {
-      case "gone":
-        return undefined;
-      case "timeout":
-        return {
-          status: "FAILED",
-          outputData: {},
-          reasonForIncompletion: String(run.reason?.message ?? "timed out"),
-          logs: [],
-        };
-      default:
-        return {
-          status: "IN_PROGRESS",
-          callbackAfterSeconds: 0,
-          outputData: task.outputData ?? {},
-          reasonForIncompletion: "the worker stopped before the task finished",
-          logs: [],
-        };
-    }
-  }
-
-  /**
-   * Reports until the server takes the result, and returns the next task update-v2 handed over.
-   * Gives up (with a final `taskUpdateFailed` event and a log line) only when the server refuses
-   * the result for good, the task is gone on the server, its lease ran out, or the stop cutoff
-   * passed.
-   */
-  async #report(
-    outcome: TaskOutcome,
+  #awaitHandler(
+    executing: PromiseLike<TaskOutcome>,
+    task: Task,
     run: Run,
-  ): Promise<Task | undefined> {
-    let result: TaskResult = {
+  ): Promise<TaskOutcome | undefined> {
+    return new Promise<TaskOutcome | undefined>((resolve, reject) => {
+      run.settle = () => resolve(abortedOutcome(task, run));
+      // A handler that finished as its task was dropped on the server has nothing to report.
+      executing.then((outcome) => resolve(run.kind === "gone" ? undefined : outcome), reject);
+    });
+  }
+
+  /** The result to report for an outcome. */
+  #resultOf(outcome: TaskOutcome, run: Run): TaskResult {
+    const result: TaskResult = {
       taskId: run.taskId,
       workflowInstanceId: run.workflowInstanceId,
       workerId: this.#o.workerId,
@@ -465,13 +475,42 @@ export class TaskRunner {
       result.callbackAfterSeconds = outcome.callbackAfterSeconds;
     }
     if (outcome.logs.length > 0) result.logs = outcome.logs;
+    return result;
+  }
+
+  /** The server took `result` at the `attempt`-th try, sent at `sent` (epoch ms). */
+  #taken(result: TaskResult, run: Run, attempt: number, sent: number): void {
+    const status = result.status as OutcomeStatus;
+    this.stats.reported[status] = (this.stats.reported[status] ?? 0) + 1;
+    if (this.#listening("taskUpdated")) {
+      this.#emit("taskUpdated", {
+        ...run.detail,
+        status,
+        attempts: attempt,
+        durationMs: Date.now() - sent,
+      });
+    }
+  }
+
+  /**
+   * Reports until the server takes the result, and returns the next task update-v2 handed over.
+   * Gives up (with a final `taskUpdateFailed` event and a log line) only when the server refuses
+   * the result for good, the task is gone on the server, its lease ran out, or the stop cutoff
+   * passed. `first` is the failure of a first update-v2 already sent.
+   */
+  async #report(
+    result: TaskResult,
+    run: Run,
+    first?: { error: unknown },
+  ): Promise<Task | undefined> {
     const started = Date.now();
+    const options = this.#reportOptions;
     const signal = this.#cutoff.signal;
     let downgraded = false;
     for (let attempt = 1;; attempt++) {
       // Retries go by POST /tasks: a failed update-v2 may still have handed over a task whose
       // answer was lost, and repeating update-v2 could strand another one the same way.
-      const v2 = attempt === 1 && this.#useV2 && this.#wantsMore();
+      const v2 = attempt === 1 && (first !== undefined || (this.#useV2 && this.#wantsMore()));
       // update-v2 may hand over a task: hold a unit of a drain's budget for it meanwhile.
       const held = v2 && this.#budget ? 1 : 0;
       if (this.#budget) this.#budget.remaining -= held;
@@ -479,26 +518,19 @@ export class TaskRunner {
         let next: Task | undefined;
         if (v2) {
           try {
-            next = await this.#client.updateTaskV2(result, { signal });
+            if (first) throw first.error;
+            next = await this.#client.updateTaskV2(result, options);
           } catch (error) {
             const status = httpStatus(error);
             if (status !== 404 && status !== 405) throw error;
             // No update-v2 on this server, or no such task: POST /tasks tells which.
-            await this.#client.updateTask(result, { signal });
+            await this.#client.updateTask(result, options);
             this.#useV2 = false;
           }
         } else {
-          await this.#client.updateTask(result, { signal });
+          await this.#client.updateTask(result, options);
         }
-        this.#count(result.status as OutcomeStatus);
-        if (this.#listening("taskUpdated")) {
-          this.#emit("taskUpdated", {
-            ...run.detail,
-            status: result.status as OutcomeStatus,
-            attempts: attempt,
-            durationMs: Date.now() - started,
-          });
-        }
+        this.#taken(result, run, attempt, started);
         // A task handed over is ours now: it runs even if we are stopping meanwhile.
         if (!next && this.#budget) this.#budget.remaining += held;
         return next;
@@ -567,11 +599,6 @@ export class TaskRunner {
     }
   }
 
-  #count(status: TaskStatus | OutcomeStatus): void {
-    const key = status as OutcomeStatus;
-    this.stats.reported[key] = (this.stats.reported[key] ?? 0) + 1;
-  }
-
   #sleepUntil(ms: number, signal: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
@@ -582,6 +609,29 @@ export class TaskRunner {
       const timer = setTimeout(done, ms);
       signal.addEventListener("abort", done, { once: true });
     });
+  }
+}
+
+/** What the runner reports for a task aborted before its handler answered. */
+function abortedOutcome(task: Task, run: Run): TaskOutcome | undefined {
+  switch (run.kind) {
+    case "gone":
+      return undefined;
+    case "timeout":
+      return {
+        status: "FAILED",
+        outputData: {},
+        reasonForIncompletion: String(run.reason?.message ?? "timed out"),
+        logs: [],
+      };
+    default:
+      return {
+        status: "IN_PROGRESS",
+        callbackAfterSeconds: 0,
+        outputData: task.outputData ?? {},
+        reasonForIncompletion: "the worker stopped before the task finished",
+        logs: [],
+      };
   }
 }
 
