@@ -146,7 +146,56 @@ export class Transport {
    * @throws {HttpError} On a non-2xx answer. {@link TimeoutError}, {@link NetworkError},
    * {@link AuthError} as their names say; the caller's abort reason when its signal aborts.
    */
-  async request<T>(request: TransportRequest): Promise<T | undefined> {
+  request<T>(request: TransportRequest): Promise<T | undefined> {
+    // The first attempt runs without an async frame of its own (a worker makes two requests per
+    // task, and nearly all of them end here); a failed one goes on in #retry.
+    let pending: Attempt;
+    let answer: Promise<string>;
+    try {
+      request.signal?.throwIfAborted();
+      const url = this.#url(request);
+      // Calls the server holds open (long poll, sync execute) get an AbortSignal, so a timeout or
+      // an abort tears them down. Other calls get none: on Deno every signal handed to fetch
+      // costs a dependent signal and two WeakRefs (a few µs per call, most of a worker's hot
+      // path). Their timeout and the caller's abort still end the call at once; the request is
+      // left to finish and its answer is discarded.
+      const held = request.timeoutMs !== undefined;
+      pending = this.#attempts.start(
+        request.timeoutMs ?? this.configuration.requestTimeoutMs,
+        request.signal,
+        held,
+      );
+      const exchange = this.#exchange(request, url, pending);
+      answer = held ? exchange : pending.race(exchange);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return answer.then(
+      (text) => {
+        this.#attempts.end(pending);
+        const response = pending.response!;
+        return response.ok
+          ? this.#read<T>(request, response, text)
+          : this.#retry<T>(request, pending, text, undefined);
+      },
+      (error) => {
+        this.#attempts.end(pending);
+        return this.#retry<T>(request, pending, undefined, error);
+      },
+    );
+  }
+
+  /**
+   * Goes on after an attempt that did not succeed (`text` is the body of a non-2xx answer, or
+   * `error` what the attempt threw): refreshes the token once, retries what may be retried with
+   * backoff, and throws the failure when it may not or the retries are spent.
+   */
+  async #retry<T>(
+    request: TransportRequest,
+    first: Attempt,
+    firstText: string | undefined,
+    firstError: unknown,
+  ): Promise<T | undefined> {
     const config = this.configuration;
     const { method, path, signal } = request;
     const policy = config.retry;
@@ -155,29 +204,31 @@ export class Transport {
     const maxRetries = retryAllowed ? policy.maxRetries : 0;
     const url = this.#url(request);
     const timeoutMs = request.timeoutMs ?? config.requestTimeoutMs;
-    let refreshed = false;
-
-    // Calls the server holds open (long poll, sync execute) get an AbortSignal, so a timeout or
-    // an abort tears them down. Other calls get none: on Deno every signal handed to fetch costs a
-    // dependent signal and two WeakRefs (a few µs per call, which is most of a worker's hot path).
-    // Their timeout and the caller's abort still end the call at once; the request is left to
-    // finish and its answer is discarded.
     const held = request.timeoutMs !== undefined;
+    let refreshed = false;
+    let pending: Attempt | undefined = first;
+    let text = firstText;
+    let thrown = firstError;
 
     for (let attempt = 0;; attempt++) {
-      signal?.throwIfAborted();
       let failure: ConductorError;
       let waitMs: number | undefined;
-      const pending = this.#attempts.start(timeoutMs, signal, held);
-      let token: string | undefined;
       try {
-        const exchange = this.#exchange(request, url, pending);
-        const text = held ? await exchange : await pending.race(exchange);
-        const response = pending.response!;
-        token = pending.token;
-        if (response.ok) {
-          return this.#read<T>(request, response, text);
+        if (pending === undefined) {
+          signal?.throwIfAborted();
+          pending = this.#attempts.start(timeoutMs, signal, held);
+          try {
+            const exchange = this.#exchange(request, url, pending);
+            text = held ? await exchange : await pending.race(exchange);
+          } finally {
+            this.#attempts.end(pending);
+          }
+        } else if (text === undefined) {
+          throw thrown;
         }
+        const response = pending.response!;
+        const token = pending.token;
+        if (response.ok) return this.#read<T>(request, response, text);
 
         const body = parseBody(text);
         if (
@@ -205,7 +256,7 @@ export class Transport {
         if (isConductorError(error)) {
           if (error.name !== "NetworkError" || !retryAllowed) throw error;
           failure = error;
-        } else if (pending.timedOut) {
+        } else if (pending?.timedOut) {
           throw new TimeoutError(
             `${method} ${path} timed out after ${timeoutMs} ms ` +
               `(requestTimeoutMs); it was not retried, the server may still be working on it`,
@@ -219,7 +270,8 @@ export class Transport {
           );
         }
       } finally {
-        this.#attempts.end(pending);
+        pending = undefined;
+        text = undefined;
       }
       if (attempt >= maxRetries) throw failure;
       const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
@@ -248,38 +300,61 @@ export class Transport {
 
   /**
    * One round trip; resolves with the whole body, and leaves the answer and the token it was
-   * sent with on the attempt.
+   * sent with on the attempt. Never throws: what goes wrong rejects.
    */
-  async #exchange(request: TransportRequest, url: string, attempt: Attempt): Promise<string> {
-    const signal = attempt.controller?.signal;
-    let body: string | undefined;
-    let kind: "none" | "json" | "text" = "none";
-    if (request.text !== undefined) {
-      kind = "text";
-      body = request.text;
-    } else if (request.body !== undefined) {
-      kind = "json";
-      body = JSON.stringify(request.body);
-    }
-    let headers = this.#headers[kind];
-    if (this.configuration.authProvider || this.#auth.active) {
-      const auth = await this.#authHeaders(request, signal);
-      attempt.token = auth.token;
-      // Auth headers override the configured ones; the content type overrides both.
-      headers = { ...BASE_HEADERS, ...this.configuration.headers, ...auth.headers };
-      if (kind !== "none") headers["content-type"] = kind === "json" ? JSON_TYPE : TEXT_TYPE;
-    }
-    const init: RequestInit = { method: request.method, headers };
-    if (body !== undefined) init.body = body;
-    if (signal !== undefined) init.signal = signal;
-    // The global fetch takes the URL and init (it builds the Request itself); any other fetch
-    // gets one Request, so a bare handler works too
-    // (`(request: Request) => Promise<Response>`, e.g. the embedded engine's `server.fetch`).
-    const response = attempt.response =
-      await (this.#direct
+  #exchange(request: TransportRequest, url: string, attempt: Attempt): Promise<string> {
+    return this.configuration.authProvider || this.#auth.active
+      ? this.#exchangeWithAuth(request, url, attempt)
+      : this.#send(request, url, attempt, undefined);
+  }
+
+  async #exchangeWithAuth(
+    request: TransportRequest,
+    url: string,
+    attempt: Attempt,
+  ): Promise<string> {
+    const auth = await this.#authHeaders(request, attempt.controller?.signal);
+    attempt.token = auth.token;
+    return await this.#send(request, url, attempt, auth.headers);
+  }
+
+  /** Sends the request (with `auth` headers when given) and reads the whole answer. */
+  #send(
+    request: TransportRequest,
+    url: string,
+    attempt: Attempt,
+    auth: Record<string, string> | undefined,
+  ): Promise<string> {
+    try {
+      let body: string | undefined;
+      let kind: "none" | "json" | "text" = "none";
+      if (request.text !== undefined) {
+        kind = "text";
+        body = request.text;
+      } else if (request.body !== undefined) {
+        kind = "json";
+        body = JSON.stringify(request.body);
+      }
+      let headers = this.#headers[kind];
+      if (auth) {
+        // Auth headers override the configured ones; the content type overrides both.
+        headers = { ...BASE_HEADERS, ...this.configuration.headers, ...auth };
+        if (kind !== "none") headers["content-type"] = kind === "json" ? JSON_TYPE : TEXT_TYPE;
+      }
+      const init: RequestInit = { method: request.method, headers };
+      if (body !== undefined) init.body = body;
+      const signal = attempt.controller?.signal;
+      if (signal !== undefined) init.signal = signal;
+      // The global fetch takes the URL and init (it builds the Request itself); any other fetch
+      // gets one Request, so a bare handler works too
+      // (`(request: Request) => Promise<Response>`, e.g. the embedded engine's `server.fetch`).
+      const sent = this.#direct
         ? this.#direct(url, init)
-        : this.configuration.fetch(new Request(url, init)));
-    return await response.text();
+        : this.configuration.fetch(new Request(url, init));
+      return sent.then((response) => attempt.answered(response));
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   #url(request: TransportRequest): string {
@@ -424,6 +499,12 @@ class Attempt implements Slotted {
     this.at = at;
     this.caller = caller;
     this.controller = held ? new AbortController() : undefined;
+  }
+
+  /** Keeps the server's answer and reads its whole body. */
+  answered(response: Response): Promise<string> {
+    this.response = response;
+    return response.text();
   }
 
   /** Ends the attempt: aborts its request, or rejects its race. */
