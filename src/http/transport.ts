@@ -90,7 +90,6 @@ export interface TransportRequest extends CallOptions {
 }
 
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
-const BASE_HEADERS = { accept: "application/json, text/plain;q=0.9, */*;q=0.5" };
 const JSON_TYPE = "application/json";
 const TEXT_TYPE = "text/plain;charset=UTF-8";
 const TOKEN_ERRORS = new Set(["EXPIRED_TOKEN", "INVALID_TOKEN"]);
@@ -114,8 +113,15 @@ export class Transport {
   readonly #attempts = new Attempts();
   /** The global fetch, when the configuration uses it (see ambient.ts). */
   readonly #direct: UrlFetch | undefined;
-  /** Headers without auth, built once: none, a JSON body, a text body. */
-  readonly #headers: Readonly<Record<"none" | "json" | "text", Record<string, string>>>;
+  /**
+   * Headers without auth, built once: no body (undefined when none are configured: fetch then
+   * converts none), a JSON body, a text body. No `accept`: fetch sends its own (`*\/*`), which is
+   * what the server's answers (JSON, text ids) need, and every header costs fetch a conversion
+   * per request (most of all before the JIT has warmed up).
+   */
+  readonly #headers: Readonly<Record<"json" | "text", Record<string, string>>> & {
+    readonly none: Record<string, string> | undefined;
+  };
 
   /**
    * Creates a transport with its own auth token cache.
@@ -126,9 +132,9 @@ export class Transport {
     this.configuration = configuration;
     this.#auth = new TokenManager(configuration);
     this.#direct = directFetch(configuration.fetch);
-    const none = { ...BASE_HEADERS, ...configuration.headers };
+    const none = { ...configuration.headers };
     this.#headers = {
-      none: Object.freeze(none),
+      none: Object.keys(none).length > 0 ? Object.freeze(none) : undefined,
       json: Object.freeze({ ...none, "content-type": JSON_TYPE }),
       text: Object.freeze({ ...none, "content-type": TEXT_TYPE }),
     };
@@ -338,13 +344,16 @@ export class Transport {
       let headers = this.#headers[kind];
       if (auth) {
         // Auth headers override the configured ones; the content type overrides both.
-        headers = { ...BASE_HEADERS, ...this.configuration.headers, ...auth };
+        headers = { ...this.configuration.headers, ...auth };
         if (kind !== "none") headers["content-type"] = kind === "json" ? JSON_TYPE : TEXT_TYPE;
       }
-      const init: RequestInit = { method: request.method, headers };
-      if (body !== undefined) init.body = body;
-      const signal = attempt.controller?.signal;
-      if (signal !== undefined) init.signal = signal;
+      // One shape for every request (absent members as undefined, which fetch reads as absent).
+      const init: RequestInit = {
+        method: request.method,
+        headers,
+        body,
+        signal: attempt.controller?.signal,
+      };
       // The global fetch takes the URL and init (it builds the Request itself); any other fetch
       // gets one Request, so a bare handler works too
       // (`(request: Request) => Promise<Response>`, e.g. the embedded engine's `server.fetch`).

@@ -21,9 +21,18 @@ export interface TaskWatchSettings {
   leaseExtend: boolean;
   /** How often to check the status besides heartbeats; 0 for only with heartbeats. */
   statusCheckIntervalMs: number;
+  /** The runner's clock. */
+  clock: WatchClock;
 }
 
 const DEFAULT_RESPONSE_TIMEOUT_S = 3600;
+const BUSY = 1;
+const STOPPED = 2;
+const GONE = 4;
+
+function checkEveryMs(options: TaskWatchSettings): number {
+  return options.statusCheckIntervalMs > 0 ? options.statusCheckIntervalMs : Infinity;
+}
 const MIN_RETRY_MS = 500;
 
 /**
@@ -86,39 +95,37 @@ export abstract class TaskWatch implements Slotted {
   slot = -1;
   readonly #options: TaskWatchSettings;
   readonly #responseTimeoutMs: number;
-  readonly #heartbeatEveryMs: number;
-  readonly #checkEveryMs: number;
   /** When the watch began (epoch ms): when the task was received. */
   readonly startedAt: number;
   #renewedAt: number;
   #nextHeartbeat: number;
   #nextCheck: number;
-  readonly #clock: WatchClock;
+  /** Heartbeat or check failures in a row. */
   #failures = 0;
-  #busy = false;
-  #stopped = false;
-  #gone = false;
+  /** BUSY while a round trip runs, STOPPED once stopped, GONE once the server dropped it. */
+  #state = 0;
 
-  constructor(task: Task, options: TaskWatchSettings, clock: WatchClock) {
+  constructor(task: Task, options: TaskWatchSettings) {
     this.taskId = task.taskId ?? "";
     this.workflowInstanceId = task.workflowInstanceId ?? "";
     this.#options = options;
-    this.#clock = clock;
     const seconds = task.responseTimeoutSeconds ?? DEFAULT_RESPONSE_TIMEOUT_S;
     this.#responseTimeoutMs = seconds > 0 ? seconds * 1000 : Infinity;
-    this.#heartbeatEveryMs = options.leaseExtend ? 0.8 * this.#responseTimeoutMs : Infinity;
-    this.#checkEveryMs = options.statusCheckIntervalMs > 0
-      ? options.statusCheckIntervalMs
-      : Infinity;
-    this.startedAt = this.#renewedAt = Date.now();
-    this.#nextHeartbeat = this.#renewedAt + this.#heartbeatEveryMs;
-    this.#nextCheck = this.#renewedAt + this.#checkEveryMs;
-    clock.arm(this.nextDue);
+    const now = this.startedAt = this.#renewedAt = Date.now();
+    this.#nextHeartbeat = now + this.#heartbeatEveryMs;
+    this.#nextCheck = now + checkEveryMs(options);
+    options.clock.arm(Math.min(this.#nextHeartbeat, this.#nextCheck));
+  }
+
+  get #heartbeatEveryMs(): number {
+    return this.#options.leaseExtend ? 0.8 * this.#responseTimeoutMs : Infinity;
   }
 
   /** When it next wants to run (epoch ms); Infinity while a round trip runs or once stopped. */
   get nextDue(): number {
-    return this.#busy || this.#stopped ? Infinity : Math.min(this.#nextHeartbeat, this.#nextCheck);
+    return this.#state & (BUSY | STOPPED)
+      ? Infinity
+      : Math.min(this.#nextHeartbeat, this.#nextCheck);
   }
 
   /** When the server will consider the task timed out unless the lease is renewed. */
@@ -128,7 +135,7 @@ export abstract class TaskWatch implements Slotted {
 
   /** Whether the server said the task is no longer running. */
   get gone(): boolean {
-    return this.#gone;
+    return (this.#state & GONE) !== 0;
   }
 
   /** A heartbeat was taken. */
@@ -139,16 +146,16 @@ export abstract class TaskWatch implements Slotted {
 
   /** Ends the watch; no request starts after this. */
   stop(): void {
-    this.#stopped = true;
+    this.#state |= STOPPED;
   }
 
   /** Sends the heartbeat and/or status check that are due (called by the clock). */
   tick(): void {
-    if (this.#busy || this.#stopped) return;
-    this.#busy = true;
+    if (this.#state & (BUSY | STOPPED)) return;
+    this.#state |= BUSY;
     this.#round().finally(() => {
-      this.#busy = false;
-      this.#clock.arm(this.nextDue);
+      this.#state &= ~BUSY;
+      this.#options.clock.arm(this.nextDue);
     });
   }
 
@@ -170,7 +177,7 @@ export abstract class TaskWatch implements Slotted {
         this.#renewedAt = sent;
         this.#failures = 0;
         this.#nextHeartbeat = sent + this.#heartbeatEveryMs;
-        if (!this.#stopped) this.onLeaseExtended(Date.now() - sent);
+        if (!(this.#state & STOPPED)) this.onLeaseExtended(Date.now() - sent);
         check = true; // the server says yes to a finished task too: look
       } catch {
         this.#failures++;
@@ -179,8 +186,8 @@ export abstract class TaskWatch implements Slotted {
           Math.max(MIN_RETRY_MS, Math.min(1000 * 2 ** (this.#failures - 1), left / 4));
       }
     }
-    if (check && !this.#stopped) {
-      this.#nextCheck = Date.now() + this.#checkEveryMs;
+    if (check && !(this.#state & STOPPED)) {
+      this.#nextCheck = Date.now() + checkEveryMs(this.#options);
       try {
         const task = await client.getTask(taskId);
         if (task.status && isTerminalTaskStatus(task.status)) this.#markGone(task.status);
@@ -192,8 +199,8 @@ export abstract class TaskWatch implements Slotted {
   }
 
   #markGone(status: TaskStatus | "NOT_FOUND"): void {
-    if (this.#stopped || this.#gone) return;
-    this.#gone = true;
+    if (this.#state & (STOPPED | GONE)) return;
+    this.#state |= GONE;
     this.stop();
     this.onGone(status);
   }

@@ -76,25 +76,29 @@ type AbortKind = "gone" | "timeout" | "shutdown";
  * {@link TaskWatch}) its heartbeats and status checks: one object per task.
  */
 class Run extends TaskWatch {
-  readonly taskType: string;
-  kind?: AbortKind;
-  reason?: DOMException;
-  serverStatus?: string;
-  controller?: AbortController;
+  // Set only when needed (most tasks need none of them), so not initialized per task.
+  declare kind?: AbortKind;
+  declare reason?: DOMException;
+  declare serverStatus?: string;
+  declare controller?: AbortController;
   /** Ends the wait for an async handler when the task is aborted. */
-  settle?: () => void;
+  declare settle?: () => void;
+  declare detailCache?: TaskEventDetail;
   readonly #runner: RunShared;
-  #detail: TaskEventDetail | undefined;
 
   constructor(task: Task, runner: RunShared) {
-    super(task, runner.watchSettings, runner.clock);
+    super(task, runner.watchSettings);
     this.#runner = runner;
-    this.taskType = task.taskType ?? runner.o.taskDefName;
+  }
+
+  /** The task type (the worker's: it polls one type). */
+  get taskType(): string {
+    return this.#runner.o.taskDefName;
   }
 
   /** The ids every event carries (made when an event is sent). */
   get detail(): TaskEventDetail {
-    return this.#detail ??= {
+    return this.detailCache ??= {
       taskType: this.taskType,
       taskId: this.taskId,
       workflowInstanceId: this.workflowInstanceId,
@@ -139,7 +143,6 @@ interface RunShared {
   readonly o: ResolvedWorkerOptions & { workerId: string };
   readonly emit: Emit;
   readonly watchSettings: TaskWatchSettings;
-  readonly clock: WatchClock;
 }
 
 /** Polls and runs the tasks of one worker. */
@@ -153,6 +156,8 @@ export class TaskRunner {
   readonly #budget: TaskBudget | undefined;
   /** Aborted at the stop deadline: polls and the tasks still running. */
   readonly #deadline = new AbortController();
+  /** Whether the stop deadline passed (the hot path reads this, not the signal). */
+  #pastDeadline = false;
   /** Aborted a little after: result reports still in flight. */
   readonly #cutoff = new AbortController();
   /** The tasks running now (and reporting). */
@@ -189,8 +194,8 @@ export class TaskRunner {
         workerId: init.options.workerId,
         leaseExtend: init.options.leaseExtend,
         statusCheckIntervalMs: init.options.statusCheckIntervalMs,
+        clock: this.#clock,
       },
-      clock: this.#clock,
     };
   }
 
@@ -258,6 +263,7 @@ export class TaskRunner {
   }
 
   #abortAll(): void {
+    this.#pastDeadline = true;
     this.#deadline.abort();
     for (const run of this.#runs.snapshot()) run.abort("shutdown");
   }
@@ -373,7 +379,7 @@ export class TaskRunner {
       try {
         if (this.#listening("taskStarted")) this.#emit("taskStarted", run.detail);
         let outcome: TaskOutcome | undefined;
-        if (this.#deadline.signal.aborted) {
+        if (this.#pastDeadline) {
           // Past the stop deadline already: the handler is not started, the task goes back.
           run.abort("shutdown");
           outcome = abortedOutcome(task, run);
