@@ -221,6 +221,7 @@ async function runOnce(
     workflowName: "",
     iterations: 0,
     warmup: 0,
+    coldTasks: 0,
   };
   const c = counter(n);
   let stop = false;

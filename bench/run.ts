@@ -4,7 +4,7 @@
  * contenders alternating, repeats, takes medians and writes bench/results/.
  *
  *   deno run -A bench/run.ts --real-url http://127.0.0.1:PORT/api [--real-server-pid PID]
- *     [--n 2000] [--reps 3]
+ *     [--n 2000] [--cold-tasks 2000] [--reps 3]
  *     [--embedded-reps 5]
  *     [--servers embedded,real] [--contenders ours-deno,ours-bun,js-peer,py-peer,raw-deno,raw-bun]
  *     [--exec-contenders ours-deno,js-peer,py-peer,raw-deno] [--exec-iterations 200]
@@ -163,6 +163,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
   const executors = pick(all, options.execContenders, skipped, "execute");
   const settings: WorkerSettings = {
     n: p.n,
+    coldTasks: p.coldTasks,
     concurrency: p.concurrency,
     pollIntervalMs: p.pollIntervalMs,
     pollTimeoutMs: p.pollTimeoutMs,
@@ -250,6 +251,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
           runs: [],
           tasksPerSec: NaN,
           cpuSecPer1000: NaN,
+          coldTasksPerSec: NaN,
+          coldCpuSecPer1000: NaN,
           serverCpuSecPer1000: NaN,
           machineBusy: NaN,
           errors: [],
@@ -262,6 +265,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
             const run = await throughputRep(apiUrl, all.get("raw-deno")!, {
               ...settings,
               n: p.serverWarmupTasks,
+              coldTasks: 0,
             }, name);
             log(`[bench] ${server} warm-up: ${run.tasksPerSec.toFixed(0)} tasks/s (not counted)`);
           } catch (error) {
@@ -279,7 +283,12 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
                 `[bench] ${server} throughput ${c.id} rep ${rep}: ${
                   run.tasksPerSec.toFixed(0)
                 } tasks/s, ` +
-                  `${run.cpuSecPer1000.toFixed(3)} CPU s/1k, ${run.completed}/${p.n} completed`,
+                  `${run.cpuSecPer1000.toFixed(3)} CPU s/1k` +
+                  (run.cold
+                    ? ` (cold: ${run.cold.tasksPerSec.toFixed(0)} tasks/s, ` +
+                      `${run.cold.cpuSecPer1000.toFixed(3)} CPU s/1k)`
+                    : "") +
+                  `, ${run.completed}/${p.coldTasks + p.n} completed`,
               );
             } catch (error) {
               row.errors.push((error as Error).message.slice(0, 600));
@@ -291,6 +300,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResults> {
             }
             row.tasksPerSec = median(row.runs.map((r) => r.tasksPerSec));
             row.cpuSecPer1000 = median(row.runs.map((r) => r.cpuSecPer1000));
+            const colds = row.runs.flatMap((r) => r.cold ? [r.cold] : []);
+            row.coldTasksPerSec = colds.length ? median(colds.map((c) => c.tasksPerSec)) : NaN;
+            row.coldCpuSecPer1000 = colds.length ? median(colds.map((c) => c.cpuSecPer1000)) : NaN;
             row.serverCpuSecPer1000 = median(row.runs.map((r) => r.serverCpuSecPer1000));
             row.machineBusy = median(row.runs.map((r) => r.machineBusy));
             save();
@@ -362,6 +374,15 @@ function rotate<T>(items: T[], by: number): T[] {
 
 const list = (s: string) => s.split(",").map((x) => x.trim()).filter(Boolean);
 
+/** `--cold-tasks`: 0 (no cold window) or 2 and more (a window needs two handler calls). */
+function coldTasks(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n === 1 || n < 0) {
+    throw new Error(`--cold-tasks must be 0 or an integer >= 2, got ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
 /** Parses the command line into options. */
 export function parseOptions(argv: string[]): BenchOptions {
   const { values } = parseArgs({
@@ -377,6 +398,8 @@ export function parseOptions(argv: string[]): BenchOptions {
       "exec-contenders": { type: "string", default: "ours-deno,js-peer,py-peer,raw-deno" },
       only: { type: "string", default: "throughput,execute,bundle,import,engine" },
       n: { type: "string", default: "2000" },
+      // Default: as many as --n.
+      "cold-tasks": { type: "string" },
       reps: { type: "string", default: "3" },
       "embedded-reps": { type: "string", default: "5" },
       concurrency: { type: "string", default: "10" },
@@ -408,6 +431,7 @@ export function parseOptions(argv: string[]): BenchOptions {
     only: list(values.only!),
     parameters: {
       n: int("n", 2),
+      coldTasks: values["cold-tasks"] === undefined ? int("n", 2) : coldTasks(values["cold-tasks"]),
       reps: int("reps", 1),
       embeddedReps: int("embedded-reps", 1),
       concurrency: int("concurrency", 1),

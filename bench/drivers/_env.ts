@@ -17,8 +17,13 @@ export interface DriverParams {
   serverUrl: string;
   /** The SIMPLE task's type to poll. */
   taskType: string;
-  /** How many tasks to handle before printing `done`. */
+  /** How many tasks the measured (warm) window holds. */
   n: number;
+  /**
+   * Tasks handled first, in a cold window of their own (`first` at the first task, `cold` at this
+   * one, then `done` `n` tasks later); 0 for one window from the first task to the n-th.
+   */
+  coldTasks: number;
   /** Concurrent task slots. */
   concurrency: number;
   /** Pause after an empty poll, ms. */
@@ -56,6 +61,7 @@ export function driverParams(): DriverParams {
     serverUrl: serverUrl.replace(/\/+$/, ""),
     taskType: env.BENCH_TASK_TYPE ?? "",
     n: num("BENCH_N", 2000),
+    coldTasks: num("BENCH_COLD_TASKS", 0),
     concurrency: num("BENCH_CONCURRENCY", 10),
     pollIntervalMs: num("BENCH_POLL_INTERVAL_MS", 100),
     pollTimeoutMs: num("BENCH_POLL_TIMEOUT_MS", 100),
@@ -75,13 +81,19 @@ export function report(tag: string, value: unknown = nowMs()): void {
   console.log(`${tag} ${typeof value === "string" ? value : JSON.stringify(value)}`);
 }
 
-/** Returns the no-op handler's counter: prints `first` at the first call and `done` at the n-th. */
-export function taskCounter(n: number): () => void {
+/**
+ * Returns the no-op handler's counter: prints `first` at the first call, `cold` at the
+ * `coldTasks`-th (when 2 or more) and `done` `n` calls after it (or at the n-th without a cold
+ * window).
+ */
+export function taskCounter(n: number, coldTasks = 0): () => void {
+  const cold = coldTasks >= 2 ? coldTasks : 0;
   let count = 0;
   return () => {
     count++;
     if (count === 1) report("first");
-    if (count === n) report("done");
+    if (count === cold) report("cold");
+    if (count === cold + n) report("done");
   };
 }
 

@@ -64,6 +64,7 @@ await rawWorker(
     workflowName: "",
     iterations: 0,
     warmup: 0,
+    coldTasks: 0,
   },
   () => handled++,
   () => handled >= n,

@@ -19,6 +19,8 @@ const sdk = await import(pathToFileURL(entry).href);
 
 const mode = env.BENCH_MODE ?? "worker";
 const n = Number(env.BENCH_N ?? 2000);
+// A cold window of its own first (see drivers/_env.ts taskCounter).
+const coldTasks = Number(env.BENCH_COLD_TASKS ?? 0) >= 2 ? Number(env.BENCH_COLD_TASKS) : 0;
 const now = () => performance.timeOrigin + performance.now();
 const report = (tag, value = now()) => console.log(`${tag} ${JSON.stringify(value)}`);
 
@@ -60,7 +62,8 @@ const handler = new sdk.TaskHandler({
     execute: () => {
       count++;
       if (count === 1) report("first");
-      if (count === n) report("done");
+      if (count === coldTasks) report("cold");
+      if (count === coldTasks + n) report("done");
       return Promise.resolve({ status: "COMPLETED", outputData: {} });
     },
   }],

@@ -26,7 +26,7 @@ if (params.mode === "execute") {
     if (status !== "COMPLETED") throw new Error(`execute: workflow ended ${status}`);
   });
 } else {
-  const handled = params.mode === "worker" ? taskCounter(params.n) : () => {};
+  const handled = params.mode === "worker" ? taskCounter(params.n, params.coldTasks) : () => {};
   const noop = workerTask({
     taskDefName: params.taskType,
     concurrency: params.concurrency,

@@ -18,6 +18,9 @@ from conductor.client.worker.worker_task import worker_task
 
 env = os.environ
 N = int(env.get("BENCH_N", "2000"))
+# A cold window of its own first (see drivers/_env.ts taskCounter).
+COLD = int(env.get("BENCH_COLD_TASKS", "0"))
+COLD = COLD if COLD >= 2 else 0
 _lock = threading.Lock()
 _count = 0
 
@@ -40,7 +43,9 @@ def noop() -> dict:
         count = _count
     if count == 1:
         report("first")
-    if count == N:
+    if count == COLD:
+        report("cold")
+    if count == COLD + N:
         report("done")
     return {}
 

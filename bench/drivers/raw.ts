@@ -117,6 +117,10 @@ if (import.meta.main) {
   if (params.mode === "execute") {
     await measureExecutes(params, () => rawExecute(fetch, params));
   } else {
-    await rawWorker(fetch, params, params.mode === "worker" ? taskCounter(params.n) : () => {});
+    await rawWorker(
+      fetch,
+      params,
+      params.mode === "worker" ? taskCounter(params.n, params.coldTasks) : () => {},
+    );
   }
 }

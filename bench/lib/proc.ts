@@ -135,7 +135,7 @@ export function startDriver(
       buffer = buffer.slice(nl + 1);
       const space = text.indexOf(" ");
       const tag = space < 0 ? text : text.slice(0, space);
-      if (!["first", "done", "latencies", "ready", "result"].includes(tag)) continue;
+      if (!["first", "cold", "done", "latencies", "ready", "result"].includes(tag)) continue;
       const line = {
         value: text.slice(space + 1),
         cpuSeconds: treeCpuSeconds(pid),

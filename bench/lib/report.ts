@@ -29,7 +29,9 @@ export function renderMarkdown(r: BenchResults): string {
         Object.entries(m.servers).map(([k, v]) => `${k} = ${v.version}`).join(", ")
       }. Commit ${m.commit}.`,
     "",
-    `Parameters: ${p.n} no-op SIMPLE tasks per repetition, concurrency ${p.concurrency}, poll ` +
+    `Parameters: ${p.n} no-op SIMPLE tasks measured per repetition` +
+      (p.coldTasks ? `, after a cold window of the first ${p.coldTasks} tasks` : "") +
+      `, concurrency ${p.concurrency}, poll ` +
       `interval ${p.pollIntervalMs} ms, batch long-poll ${p.pollTimeoutMs} ms; ${p.reps} ` +
       `repetitions against the real server, ${p.embeddedReps} against the embedded one, the ` +
       `contenders taking turns (each repetition starting one further along); medians. ` +
@@ -49,10 +51,13 @@ export function renderMarkdown(r: BenchResults): string {
   );
   out.push("## 1. Worker throughput", "");
   out.push(
-    "tasks/s between the first and the last handler call; CPU = the worker's process tree " +
-      "(user + system, /proc) over the same window, per 1,000 tasks; server CPU = the server's " +
-      "process over that window; machine busy = share of all cores busy then (anything running " +
-      "on the machine counts, the orchestrator idles).",
+    "Each repetition starts the worker as a fresh process and times two windows: cold, its " +
+      `first ${p.coldTasks ?? 0} tasks (start-up and the JIT's warm-up included), then warm, ` +
+      `the ${p.n} tasks after them (a long-running worker's pace; the main columns). tasks/s ` +
+      "between the window's first and last handler call; CPU = the worker's process tree " +
+      "(user + system, /proc) over the window, per 1,000 tasks; server CPU = the server's " +
+      "process over the warm window; machine busy = share of all cores busy then (anything " +
+      "running on the machine counts, the orchestrator idles).",
     "",
   );
   const find = (server: string, id: string) =>
@@ -68,6 +73,9 @@ export function renderMarkdown(r: BenchResults): string {
         "vs raw loop, same runtime",
         "CPU s / 1k tasks",
         "CPU vs JS peer",
+        "cold: tasks/s",
+        "cold: vs raw loop",
+        "cold: CPU s / 1k",
         "server CPU s / 1k",
         "machine busy",
         "runs (tasks/s)",
@@ -84,11 +92,14 @@ export function renderMarkdown(r: BenchResults): string {
           ours ? times(t.tasksPerSec, raw?.tasksPerSec) : "–",
           num(t.cpuSecPer1000, 3),
           t.contender === "js-peer" ? "–" : times(t.cpuSecPer1000, peer?.cpuSecPer1000),
+          num(t.coldTasksPerSec),
+          ours ? times(t.coldTasksPerSec, raw?.coldTasksPerSec) : "–",
+          num(t.coldCpuSecPer1000, 3),
           num(t.serverCpuSecPer1000, 3),
           Number.isFinite(t.machineBusy) ? `${(t.machineBusy * 100).toFixed(0)}%` : "n/a",
           t.runs.map((x) => num(x.tasksPerSec)).join(", ") +
           (t.errors.length ? ` (${t.errors.length} failed)` : ""),
-          t.runs.every((x) => x.completed === p.n)
+          t.runs.every((x) => x.completed === (p.coldTasks ?? 0) + p.n)
             ? "yes"
             : t.runs.map((x) => x.completed).join(", "),
         ];

@@ -1,9 +1,11 @@
 /**
  * One repetition of each server-bound workload for one contender:
  *
- * - throughput: seed N one-task workflows, start the contender's worker, and time the window
- *   from the first task reaching the handler to the N-th; CPU is the worker process tree's
- *   utime + stime over the same window; every workflow must then reach COMPLETED.
+ * - throughput: seed C + N one-task workflows, start the contender's worker (a fresh process),
+ *   and time two windows: cold, from the first task reaching the handler to the C-th (start-up
+ *   and JIT warm-up included), then warm, the N tasks after it (a long-running worker's pace);
+ *   CPU is the worker process tree's utime + stime over each window; every workflow must then
+ *   reach COMPLETED. With C = 0, one window from the first task to the N-th.
  * - execute: the contender runs `iterations` sync executes of a one-task workflow in a row
  *   while a raw-loop worker serves its task; latencies come back from the driver.
  *
@@ -16,8 +18,10 @@ import { percentile } from "./stats.ts";
 
 /** Worker settings shared by every contender. */
 export interface WorkerSettings {
-  /** Tasks per repetition. */
+  /** Tasks in the measured (warm) window. */
   n: number;
+  /** Tasks in the cold window before it (0: none; the warm window starts at the first task). */
+  coldTasks: number;
   /** Concurrent task slots. */
   concurrency: number;
   /** Pause after an empty poll, ms. */
@@ -26,9 +30,17 @@ export interface WorkerSettings {
   pollTimeoutMs: number;
 }
 
-/** What one throughput repetition measured. */
+/** Throughput and worker CPU over one window. */
+export interface WindowRun {
+  /** Tasks per second. */
+  tasksPerSec: number;
+  /** Worker CPU seconds (user + system, whole process tree) per 1,000 tasks. */
+  cpuSecPer1000: number;
+}
+
+/** What one throughput repetition measured (the warm window; `cold` the one before it). */
 export interface ThroughputRun {
-  /** Tasks per second between the first and the N-th handler call. */
+  /** Tasks per second over the warm window. */
   tasksPerSec: number;
   /** Worker CPU seconds (user + system, whole process tree) per 1,000 tasks. */
   cpuSecPer1000: number;
@@ -38,14 +50,17 @@ export interface ThroughputRun {
   machineBusy: number;
   /** Seconds between the first and the N-th handler call. */
   seconds: number;
-  /** Workflows found COMPLETED afterwards (should be N). */
+  /** Workflows found COMPLETED afterwards (should be C + N). */
   completed: number;
+  /** The cold window (the first C tasks of a fresh process), when there was one. */
+  cold?: WindowRun;
 }
 
 function driverEnv(apiUrl: string, s: WorkerSettings): Record<string, string> {
   return {
     BENCH_SERVER_URL: apiUrl,
     BENCH_N: String(s.n),
+    BENCH_COLD_TASKS: String(s.coldTasks),
     BENCH_CONCURRENCY: String(s.concurrency),
     BENCH_POLL_INTERVAL_MS: String(s.pollIntervalMs),
     BENCH_POLL_TIMEOUT_MS: String(s.pollTimeoutMs),
@@ -63,7 +78,8 @@ export async function throughputRep(
 ): Promise<ThroughputRun> {
   const taskType = `${name}_task`;
   await defineOneTaskWorkflow(apiUrl, name, taskType);
-  const ids = await seedQueue(apiUrl, name, taskType, settings.n);
+  const cold = settings.coldTasks >= 2 ? settings.coldTasks : 0;
+  const ids = await seedQueue(apiUrl, name, taskType, cold + settings.n);
   const [command, args] = contender.command();
   const driver = startDriver(command, args, {
     ...driverEnv(apiUrl, settings),
@@ -74,18 +90,28 @@ export async function throughputRep(
   try {
     const first = await driver.line("first", 120_000);
     // Even a cold server drains 20 tasks/s: past that, the contender is stuck.
+    const coldEnd = cold ? await driver.line("cold", 30_000 + cold * 50) : undefined;
     const done = await driver.line("done", 30_000 + settings.n * 50);
     const completed = await awaitCompleted(apiUrl, ids, 30_000);
-    const seconds = (Number(done.value) - Number(first.value)) / 1000;
-    const tasks = settings.n - 1;
+    const start = coldEnd ?? first;
+    const seconds = (Number(done.value) - Number(start.value)) / 1000;
+    const tasks = coldEnd ? settings.n : settings.n - 1;
     return {
       tasksPerSec: tasks / seconds,
-      cpuSecPer1000: ((done.cpuSeconds - first.cpuSeconds) / tasks) * 1000,
-      serverCpuSecPer1000: ((done.serverCpuSeconds - first.serverCpuSeconds) / tasks) * 1000,
-      machineBusy: (done.machine.busy - first.machine.busy) /
-        (done.machine.total - first.machine.total),
+      cpuSecPer1000: ((done.cpuSeconds - start.cpuSeconds) / tasks) * 1000,
+      serverCpuSecPer1000: ((done.serverCpuSeconds - start.serverCpuSeconds) / tasks) * 1000,
+      machineBusy: (done.machine.busy - start.machine.busy) /
+        (done.machine.total - start.machine.total),
       seconds,
       completed,
+      ...(coldEnd
+        ? {
+          cold: {
+            tasksPerSec: (cold - 1) / ((Number(coldEnd.value) - Number(first.value)) / 1000),
+            cpuSecPer1000: ((coldEnd.cpuSeconds - first.cpuSeconds) / (cold - 1)) * 1000,
+          },
+        }
+        : {}),
     };
   } finally {
     await driver.stop();
