@@ -214,7 +214,6 @@ export class Transport {
     let refreshed = false;
     let pending: Attempt | undefined = first;
     let text = firstText;
-    let thrown = firstError;
 
     for (let attempt = 0;; attempt++) {
       let failure: ConductorError;
@@ -230,7 +229,7 @@ export class Transport {
             this.#attempts.end(pending);
           }
         } else if (text === undefined) {
-          throw thrown;
+          throw firstError;
         }
         const response = pending.response!;
         const token = pending.token;
