@@ -29,11 +29,12 @@ const DEFAULT_RESPONSE_TIMEOUT_S = 3600;
 const BUSY = 1;
 const STOPPED = 2;
 const GONE = 4;
+const MIN_RETRY_MS = 500;
 
+/** How often a watch checks the task's status (Infinity: only with heartbeats). */
 function checkEveryMs(options: TaskWatchSettings): number {
   return options.statusCheckIntervalMs > 0 ? options.statusCheckIntervalMs : Infinity;
 }
-const MIN_RETRY_MS = 500;
 
 /**
  * Wakes the {@link TaskWatch}es of one runner with a single timer, armed for the earliest due
