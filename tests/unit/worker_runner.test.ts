@@ -1,6 +1,12 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { TaskHandler, type TaskHandlerEventMap, workerTask } from "../../mod.ts";
+import {
+  type Task,
+  TaskHandler,
+  type TaskHandlerEventMap,
+  type TaskResult,
+  workerTask,
+} from "../../mod.ts";
 import { delay, FakeTaskClient, handlerFor, runUntilResults, until } from "./worker_fake_client.ts";
 
 function record<K extends keyof TaskHandlerEventMap>(
@@ -261,6 +267,33 @@ describe("TaskHandler.stop and drain", () => {
     assert.equal(fake.results[0].status, "IN_PROGRESS");
     assert.equal(fake.results[0].callbackAfterSeconds, 0);
     assert.deepEqual(fake.results[0].outputData, { kept: true });
+  });
+
+  it("a task update-v2 hands over after the stop deadline goes back without starting its handler", async () => {
+    // update-v2 answers late: the deadline passes while it is in flight, then it hands over task 2.
+    class LateV2 extends FakeTaskClient {
+      override updateTaskV2(result: TaskResult): Promise<Task | undefined> {
+        const answer = super.updateTaskV2(result); // taken now, answered 300 ms later
+        return delay(300).then(() => answer);
+      }
+    }
+    const fake = new LateV2();
+    const first = fake.add({ i: 1 });
+    const second = fake.add({ i: 2 });
+    const ran: number[] = [];
+    const w = workerTask({ taskDefName: name(), concurrency: 1 }, (input: { i: number }) => {
+      ran.push(input.i);
+      return {};
+    });
+    const handler = handlerFor([w], fake);
+    await handler.start();
+    await until(() => fake.calls.some((c) => c.kind === "updateV2"), 5000, "the first update-v2");
+    await handler.stop({ drainMs: 100 });
+    assert.deepEqual(ran, [1]);
+    assert.deepEqual(
+      fake.results.map((r) => [r.taskId, r.status, r.callbackAfterSeconds]),
+      [[first.taskId, "COMPLETED", undefined], [second.taskId, "IN_PROGRESS", 0]],
+    );
   });
 
   it("drain takes at most maxTasks, reports them, and says what it did", async () => {
