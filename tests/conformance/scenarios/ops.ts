@@ -374,7 +374,9 @@ export const operatorScenarios: Scenario[] = [
       // When the real server's JOIN was left IN_PROGRESS by the race above, its next look at the
       // JOIN can wait for the ~30 s sweep: give these steps longer than the default 20 s.
       { await: { ref: "bad", retryCount: 1 }, timeoutMs: 45_000 },
-      work("cf_fb_bad", "bad", complete({ fixed: 1 })),
+      // Seen in CI: the retried task was SCHEDULED but not yet in the real server's queue (no poll
+      // got it for 20 s); the sweep's repair re-queues it, so this poll gets the same allowance.
+      { ...work("cf_fb_bad", "bad", complete({ fixed: 1 })), timeoutMs: 45_000 },
       ...settleOn("COMPLETED", "completed", 45_000),
     ],
   },
