@@ -48,7 +48,7 @@ export interface ThroughputRun {
   serverCpuSecPer1000: number;
   /** How busy the whole machine was over the window: 0 idle .. 1 every core busy. */
   machineBusy: number;
-  /** Seconds between the first and the N-th handler call. */
+  /** Seconds of the warm window (from the first handler call when there is no cold window). */
   seconds: number;
   /** Workflows found COMPLETED afterwards (should be C + N). */
   completed: number;
