@@ -84,11 +84,15 @@ cmd_start() {
   # NORMAL (SQLite's advice for WAL) loses nothing on a process crash, only on power loss; it
   # took the raw worker loop from ~160 to ~290 tasks/s here (bench/README.md, "Findings").
   # CONDUCTOR_SQLITE_SYNCHRONOUS=FULL restores the server's default behaviour.
+  # The workflow execution lock (local_only in the server's properties, but off unless enabled):
+  # without it two decides of one workflow can run at once (an update by ref and the sweeper's),
+  # and both schedule the next task; a CI run saw a HUMAN workflow end with its INLINE twice.
   # setsid: the server gets its own process group, so stop can end exactly what start began.
   setsid "$java" -Xms256m -Xmx1g -jar "$JAR" \
     --server.address=127.0.0.1 --server.port="$port" \
     "--spring.datasource.url=jdbc:sqlite:$STATE/db/conductor.db?busy_timeout=15000&journal_mode=WAL&synchronous=$sync" \
     --conductor.integrations.ai.enabled=false \
+    --conductor.app.workflow-execution-lock-enabled=true \
     > "$STATE/server.log" 2>&1 < /dev/null &
   echo $! > "$STATE/pid"
   while [ $((SECONDS - t0)) -lt "$TIMEOUT" ]; do
