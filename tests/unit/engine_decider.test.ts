@@ -10,6 +10,7 @@ import {
   firstTask,
   isComplete,
   nextTasks,
+  planPass,
   retryDecision,
   taskTimeout,
   type TypeFacts,
@@ -150,5 +151,39 @@ describe("decider (pure)", () => {
     wf.tasks.push(c);
     assert.deepEqual(nextTasks(wf, c), []);
     assert.equal(isComplete(wf), true);
+  });
+
+  it("plans a pass as a list of changes: retry, executed, next; stops at the first end", () => {
+    const def = { name: "d", tasks: [wt("a"), wt("b"), wt("c")] };
+    const a = taskRecord("w", "ta", {
+      referenceTaskName: "a",
+      status: "COMPLETED",
+      workflowTask: wt("a"),
+    });
+    const b = taskRecord("w", "tb", {
+      referenceTaskName: "b",
+      status: "FAILED",
+      workflowTask: wt("b"),
+      taskDefinition: { name: "b", retryCount: 2, retryDelaySeconds: 4 },
+      scheduledTime: 0,
+    });
+    const wf = workflowRecord("w", [a, b], { workflowDefinition: def });
+    const before = structuredClone(wf);
+    assert.deepEqual(planPass(wf, 1000, facts, () => 0), [
+      { kind: "executed", taskId: "ta" },
+      { kind: "next", workflowTask: wt("b") },
+      { kind: "retry", taskId: "tb", delaySeconds: 4, jitterMs: 0 },
+    ]);
+    assert.deepEqual(wf, before, "the record is left as it was");
+    b.retryCount = 2;
+    b.reasonForIncompletion = "no";
+    assert.deepEqual(planPass(wf, 1000, facts, () => 0).slice(-1), [{
+      kind: "end",
+      status: "FAILED",
+      reason: "Task tb failed with status: FAILED and reason: 'no'",
+      taskId: "tb",
+    }]);
+    wf.status = "PAUSED";
+    assert.deepEqual(planPass(wf, 1000, facts, () => 0), []);
   });
 });

@@ -12,20 +12,15 @@
 import type { TaskStatus } from "../../model/mod.ts";
 import type { TaskRecord, WorkflowRecord } from "../store/types.ts";
 import { TerminateWorkflowError } from "../system_tasks.ts";
-import { isTerminalTask, isTerminalWorkflow, SUCCESSFUL_TASK } from "../status.ts";
+import { isTerminalTask, isTerminalWorkflow } from "../status.ts";
 import { type Core, TerminateWorkflow } from "./core.ts";
 import { inIteration, mapTask } from "./creation.ts";
 import {
   completedTerminate,
   failedPermissive,
   failureReason,
-  firstTask,
   isComplete,
-  isLoopOverTask,
-  nextTasks,
-  retryDecision,
-  taskTimeout,
-  workflowTimeout,
+  planPass,
 } from "./decider.ts";
 import { endByTerminateTask, endWorkflow } from "./ending.ts";
 import { createRetry } from "./retries.ts";
@@ -84,10 +79,9 @@ export function decide(core: Core, workflowId: string): void {
 
 /** One decide pass; true when system tasks changed state and another pass is due. */
 function pass(core: Core, wf: WorkflowRecord): boolean {
-  const timedOut = workflowTimeout(wf, core.now());
-  if (timedOut !== undefined) throw new TerminateWorkflow(timedOut, "TIMED_OUT");
-  if (wf.status === "PAUSED") return false;
+  const plan = planPass(wf, core.now(), core.facts, Math.random);
   const tasks = wf.tasks;
+  const byId = (id: string) => tasks.find((t) => t.taskId === id)!;
   const toSchedule = new Map<string, TaskRecord[]>();
   // Optional failures turned COMPLETED_WITH_ERRORS in this pass: the server saves that change
   // only if the workflow goes on; when this very decide completes it, the task stays as it
@@ -97,52 +91,53 @@ function pass(core: Core, wf: WorkflowRecord): boolean {
     end();
     for (const [t, status] of softened) t.status = status;
   };
-  if (tasks.length === 0) {
-    const first = firstTask(wf);
-    if (!first) throw new TerminateWorkflow("No tasks found to be executed", "COMPLETED");
-    toSchedule.set(first.taskReferenceName, mapTask(core, wf, first, 0));
-  }
-  for (const task of [...tasks]) {
-    if (task.retried || task.executed || task.status === "SKIPPED") continue;
-    if (!isTerminalTask(task.status)) {
-      const now = core.now();
-      const timeout = taskTimeout(task, now, core.facts);
-      if (timeout) {
+  for (const change of plan) {
+    switch (change.kind) {
+      case "end":
+        throw new TerminateWorkflow(
+          change.reason,
+          change.status,
+          change.taskId === undefined ? undefined : byId(change.taskId),
+        );
+      case "timeOut": {
+        const task = byId(change.taskId);
         task.status = "TIMED_OUT";
-        task.reasonForIncompletion = timeout.reason;
-        task.endTime = now;
-        if (timeout.dequeue) core.dequeue(task);
-        if (timeout.endsWorkflow) throw new TerminateWorkflow(timeout.reason, "TIMED_OUT", task);
+        task.reasonForIncompletion = change.reason;
+        task.endTime = core.now();
+        if (change.dequeue) core.dequeue(task);
+        break;
       }
-    }
-    if (isTerminalTask(task.status) && !SUCCESSFUL_TASK.has(task.status)) {
-      const decision = retryDecision(wf, task, core.now(), core.facts, Math.random());
-      if (decision.kind === "end") {
-        throw new TerminateWorkflow(decision.reason, decision.status, task);
-      }
-      if (decision.kind === "retry") {
-        const retry = createRetry(core, wf, task, decision);
+      case "retry": {
+        const task = byId(change.taskId);
+        const retry = createRetry(core, wf, task, change);
         toSchedule.set(retry.referenceTaskName, [retry]);
         task.retried = true;
-        continue;
+        break;
       }
-      if (task.workflowTask?.optional) {
+      case "soften": {
+        const task = byId(change.taskId);
         softened.push([task, task.status]);
         task.status = "COMPLETED_WITH_ERRORS";
+        break;
       }
-    }
-    if (isTerminalTask(task.status)) {
-      task.executed = true;
-      for (const next of nextTasks(wf, task)) {
-        if (toSchedule.has(next.taskReferenceName)) continue;
+      case "executed":
+        byId(change.taskId).executed = true;
+        break;
+      case "next": {
+        const next = change.workflowTask;
+        if (toSchedule.has(next.taskReferenceName)) break;
         const mapped = mapTask(core, wf, next, 0);
         // issue 7: a loop body's next task joins the same iteration (filterNextLoopOverTasks)
-        if (isLoopOverTask(task)) {
-          toSchedule.set(next.taskReferenceName, inIteration(wf, mapped, task.iteration!));
-        } else toSchedule.set(next.taskReferenceName, mapped);
+        toSchedule.set(
+          next.taskReferenceName,
+          change.iteration === undefined ? mapped : inIteration(wf, mapped, change.iteration),
+        );
+        break;
       }
     }
   }
+  // a paused workflow plans nothing but its timeout
+  if (wf.status === "PAUSED") return false;
   // issue 7: a successful TERMINATE ends the workflow whatever else is pending
   const terminate = completedTerminate(wf);
   if (terminate) {

@@ -1,10 +1,15 @@
 /**
  * The decider: pure functions of a workflow record, the time and the facts about task types
- * that it is handed (no I/O, no clock reads, no randomness it was not handed). They answer what
- * a decide pass does: whether the workflow or a task timed out, whether a failed task is retried
- * (and after what delay) or ends the workflow, which definition tasks come next, and whether the
- * workflow is complete. The applier (`apply.ts`) runs a pass: it asks these in the server's
- * order and makes the changes they answer through the store.
+ * that it is handed (no I/O, no clock reads, no randomness it was not handed). `planPass`
+ * answers the changes of a decide pass up to scheduling, as a list: the workflow's or a task's
+ * timeout, a failed task's retry (with its delay) or the workflow's end, optional failures
+ * accepted, and the definition tasks that come next. `completedTerminate`, `isComplete` and
+ * `failedPermissive` answer how the pass ends. The applier (`apply.ts`) makes the changes.
+ *
+ * What is not in here (the applier does it, in the server's order): mapping the next
+ * definition tasks into executions (system task mappers create ids and may run scripts), their
+ * `start`/`execute` hooks, and the sync system tasks' runs that decide whether another pass is
+ * due.
  *
  * @module
  */
@@ -166,6 +171,106 @@ function firstAttempt(wf: WorkflowRecord, task: TaskRecord): TaskRecord {
     t = prev;
   }
   return t;
+}
+
+/** One change a decide pass makes, in the order the pass makes them. */
+export type Change =
+  /** The task timed out: TIMED_OUT with `reason`, out of its queue when `dequeue`. */
+  | { kind: "timeOut"; taskId: string; reason: string; dequeue: boolean }
+  /** The workflow ends (a timeout, a failure that is not retried, nothing to run). */
+  | { kind: "end"; status: WorkflowStatus; reason: string; taskId?: string }
+  /** A new attempt of the failed task, after the delay (and jitter, in ms). */
+  | { kind: "retry"; taskId: string; delaySeconds: number; jitterMs: number }
+  /** An optional task's failure is accepted: COMPLETED_WITH_ERRORS (kept if the workflow goes on). */
+  | { kind: "soften"; taskId: string }
+  /** The task ended and what follows it is looked at: it is not looked at again. */
+  | { kind: "executed"; taskId: string }
+  /**
+   * A definition task to schedule next (unless one of its ref is already being scheduled in
+   * this pass); `iteration` when it joins a loop body's iteration.
+   */
+  | { kind: "next"; workflowTask: WorkflowTask; iteration?: number };
+
+/**
+ * The changes of the first part of a decide pass (DeciderService.decide up to scheduling): the
+ * workflow's timeout, then for each task not yet looked at, in order, its timeout, its retry or
+ * the workflow's end, and the tasks that follow it. Planning stops at the first `end`. `random`
+ * is asked once per retry decision (the jitter). A paused workflow plans nothing.
+ */
+export function planPass(
+  wf: WorkflowRecord,
+  now: number,
+  facts: TypeFacts,
+  random: () => number,
+): Change[] {
+  const changes: Change[] = [];
+  const timedOut = workflowTimeout(wf, now);
+  if (timedOut !== undefined) return [{ kind: "end", status: "TIMED_OUT", reason: timedOut }];
+  if (wf.status === "PAUSED") return changes;
+  if (wf.tasks.length === 0) {
+    const first = firstTask(wf);
+    if (!first) {
+      return [{ kind: "end", status: "COMPLETED", reason: "No tasks found to be executed" }];
+    }
+    changes.push({ kind: "next", workflowTask: first });
+  }
+  for (const original of wf.tasks) {
+    if (original.retried || original.executed || original.status === "SKIPPED") continue;
+    // the task as this pass leaves it (its status may change below)
+    let task = original;
+    if (!isTerminalTask(task.status)) {
+      const timeout = taskTimeout(task, now, facts);
+      if (timeout) {
+        changes.push({
+          kind: "timeOut",
+          taskId: task.taskId,
+          reason: timeout.reason,
+          dequeue: timeout.dequeue,
+        });
+        task = { ...task, status: "TIMED_OUT", reasonForIncompletion: timeout.reason };
+        if (timeout.endsWorkflow) {
+          changes.push({
+            kind: "end",
+            status: "TIMED_OUT",
+            reason: timeout.reason,
+            taskId: task.taskId,
+          });
+          return changes;
+        }
+      }
+    }
+    if (isTerminalTask(task.status) && !SUCCESSFUL_TASK.has(task.status)) {
+      const decision = retryDecision(wf, task, now, facts, random());
+      if (decision.kind === "end") {
+        changes.push({ ...decision, taskId: task.taskId });
+        return changes;
+      }
+      if (decision.kind === "retry") {
+        changes.push({
+          kind: "retry",
+          taskId: task.taskId,
+          delaySeconds: decision.delaySeconds,
+          jitterMs: decision.jitterMs,
+        });
+        continue;
+      }
+      if (task.workflowTask?.optional) {
+        changes.push({ kind: "soften", taskId: task.taskId });
+        task = { ...task, status: "COMPLETED_WITH_ERRORS" };
+      }
+    }
+    if (isTerminalTask(task.status)) {
+      changes.push({ kind: "executed", taskId: task.taskId });
+      for (const next of nextTasks(wf, task)) {
+        changes.push(
+          isLoopOverTask(task)
+            ? { kind: "next", workflowTask: next, iteration: task.iteration! }
+            : { kind: "next", workflowTask: next },
+        );
+      }
+    }
+  }
+  return changes;
 }
 
 /** The first definition task to schedule in a workflow that has none yet (skipped ones passed). */

@@ -1,20 +1,19 @@
 /**
- * Retries: the retry execution the decider's {@link RetryDecision} asks for (a new attempt of
- * the same ref, one retry more, after the decided delay and jitter, in the same domain).
+ * Retries: the retry execution the decider asks for (a new attempt of the same ref, one retry
+ * more, after the decided delay and jitter, in the same domain).
  *
  * @module
  */
 import type { TaskRecord, WorkflowRecord } from "../store/types.ts";
 import type { Core } from "./core.ts";
 import { createTask } from "./creation.ts";
-import type { RetryDecision } from "./decider.ts";
 
 /** Creates the retry of a failed task (not yet added to the workflow). */
 export function createRetry(
   core: Core,
   wf: WorkflowRecord,
   task: TaskRecord,
-  decision: Extract<RetryDecision, { kind: "retry" }>,
+  decision: { delaySeconds: number; jitterMs: number },
 ): TaskRecord {
   const retry = createTask(core, wf, task.workflowTask!, {
     retryCount: task.retryCount + 1,
