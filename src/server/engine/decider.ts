@@ -16,7 +16,7 @@
 import type { TaskStatus, WorkflowStatus, WorkflowTask } from "../../model/mod.ts";
 import type { TaskRecord, WorkflowRecord } from "../store/types.ts";
 import { isTerminalTask, NOT_RETRIED_TYPES, RETRIABLE_TASK, SUCCESSFUL_TASK } from "../status.ts";
-import { baseRef } from "./parameters.ts";
+import { baseRef } from "../defs.ts";
 
 /** What the decider is told about task types (from the system task registry). */
 export interface TypeFacts {
