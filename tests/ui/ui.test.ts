@@ -206,7 +206,8 @@ describe("the web UI in Chromium", () => {
       void d.dismiss();
     });
     await page.goto(`${uiUrl}/execution/${id}`);
-    await page.locator('button[data-tab="input"]').click();
+    await page.locator('[data-testid="views"] a', { hasText: "Input" }).click();
+    await page.waitForURL(/view=input/);
     const input = (await page.locator('[data-testid="wf-input"]').textContent()) ?? "";
     assert.ok(input.includes(attack.replaceAll('"', '\\"')), `input shown as text: ${input}`);
     assert.equal(await page.evaluate(() => (globalThis as { __xss?: number }).__xss), undefined);

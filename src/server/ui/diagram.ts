@@ -152,11 +152,12 @@ function node(t: WorkflowTask, run: DiagramRun | undefined): Html {
     : "";
   const label = html`${ref}<small>${type}${
     type === "SIMPLE" || type === "SUB_WORKFLOW" ? ` · ${t.name}` : ""
-  }${task?.status ? ` · ${task.status}` : ""}</small>`;
+  }${
+    // Completed is the colour alone (the usual case; a 1,000-task page stays small).
+    task?.status && task.status !== "COMPLETED" ? ` · ${task.status}` : ""}</small>`;
   if (run && task) {
-    return html`<span><a class="${cls}" href="${
-      run.link(ref)
-    }" data-ref="${ref}" title="${ref}">${label}</a>${sub}</span>`;
+    const a = html`<a class="${cls}" href="${run.link(ref)}" data-ref="${ref}">${label}</a>`;
+    return sub ? html`<span>${a}${sub}</span>` : a;
   }
   return html`<span class="${cls}" data-ref="${ref}" title="${ref}">${label}</span>`;
 }

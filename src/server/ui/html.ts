@@ -11,9 +11,18 @@ import { html as honoHtml, raw } from "hono/html";
 /** A string already escaped for HTML. */
 export type Html = ReturnType<typeof raw>;
 
+// The templates' own indentation (deno fmt lays them out as HTML) is not sent: each newline and
+// the indentation after it become one newline, once per template.
+const compact = new WeakMap<TemplateStringsArray, TemplateStringsArray>();
+
 /** Escaping template: strings, numbers and arrays of {@link Html} are allowed as values. */
 export function html(strings: TemplateStringsArray, ...values: unknown[]): Html {
-  return honoHtml(strings, ...values) as Html;
+  let tight = compact.get(strings);
+  if (!tight) {
+    tight = strings.map((s) => s.replace(/\n\s+/g, "\n")) as unknown as TemplateStringsArray;
+    compact.set(strings, tight);
+  }
+  return honoHtml(tight, ...values) as Html;
 }
 
 /** Trusted markup as it is (only for constants of this module). */
@@ -93,7 +102,8 @@ form.inline{display:inline-flex;gap:4px;align-items:center;margin:2px 6px 2px 0}
 .s-paused{background:#efe0ff;color:#5b2d99}.s-skipped{background:#eceff3;color:#555}
 .tabs nav{display:flex;gap:2px;border-bottom:1px solid #cfd5de;margin-bottom:8px}
 .tabs nav button{border:0;border-bottom:2px solid transparent;border-radius:0;background:none;padding:6px 10px}
-.tabs nav button.on{border-bottom-color:#1f5bd8;color:#1f5bd8;font-weight:600}
+.tabs nav button.on,.tabs nav a.on{border-bottom-color:#1f5bd8;color:#1f5bd8;font-weight:600}
+.tabs nav a{padding:6px 10px;border-bottom:2px solid transparent;color:#1d2330}
 .dg{overflow:auto;padding:8px;background:#fff;border:1px solid #dde1e8;border-radius:6px}
 .dg .seq{display:flex;flex-direction:column;align-items:center;gap:0}
 .dg .seq>*+*{margin-top:14px;position:relative}

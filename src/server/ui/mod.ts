@@ -390,7 +390,11 @@ export function createUi(options: UiOptions = {}): Ui {
   const showExecution = async (c: Context, id: string, taskRef?: string): Promise<Response> => {
     try {
       const wf = await workflows.getWorkflow(id, { includeTasks: true });
-      const extras: ExecutionExtras = { taskRef };
+      const extras: ExecutionExtras = {
+        taskRef,
+        view: c.req.query("view"),
+        from: Number(c.req.query("from")) || 0,
+      };
       extras.def = wf.workflowDefinition;
       if (!extras.def && wf.workflowName) {
         extras.def = await metadata.getWorkflowDef(wf.workflowName, {
@@ -496,7 +500,7 @@ export function createUi(options: UiOptions = {}): Ui {
       return render(
         c,
         { title: `${name} v${def.version}`, section: "/workflowDefs" },
-        workflowDefPage(view, def),
+        workflowDefPage(view, def, undefined, c.req.query("view")),
       );
     } catch (e) {
       return fail(c, name, e);

@@ -161,9 +161,15 @@ export interface ExecutionExtras {
   taskRef?: string;
   /** The selected task's logs. */
   logs?: TaskExecLog[];
+  /** The main view's section: diagram (default), tasks, timeline, input, output, variables, json. */
+  view?: string;
+  /** The first row of the task list's page. */
+  from?: number;
 }
 
 const ACTIVE = new Set(["RUNNING", "PAUSED"]);
+/** Rows per page of the task list. */
+const TASK_PAGE = 200;
 
 /** `/execution/:id[/:taskRef]`. */
 export function executionPage(v: View, wf: Workflow, extras: ExecutionExtras): Html {
@@ -220,82 +226,109 @@ export function executionPage(v: View, wf: Workflow, extras: ExecutionExtras): H
   const start = wf.startTime ?? 0;
   const end = wf.endTime && wf.endTime > 0 ? wf.endTime : Math.max(start, ...tasks.map(lastTime));
   const span = Math.max(1, end - start);
-  const taskList = html`
-    <table data-testid="tasks">
-      <thead>
-        <tr>
-          <th>#</th>
-          <th>Reference</th>
-          <th>Type</th>
-          <th>Status</th>
-          <th>Scheduled</th>
-          <th>Started</th>
-          <th>Ended</th>
-          <th>Took</th>
-          <th>Retries</th>
-          <th>Worker</th>
-        </tr>
-      </thead>
-      <tbody>${tasks.map((t) =>
-        html`
+  const from = Math.max(0, Math.floor(extras.from ?? 0));
+  const pageLink = (at: number, label: string): Html =>
+    html`<a href="${executionPath(v, id, extras.taskRef)}?view=tasks&from=${at}">${label}</a>`;
+  const pager = tasks.length > TASK_PAGE
+    ? html`<p class="pager">Tasks ${from + 1}–${
+      Math.min(tasks.length, from + TASK_PAGE)
+    } of ${tasks.length} ${from > 0 ? pageLink(Math.max(0, from - TASK_PAGE), "« previous") : ""} ${
+      from + TASK_PAGE < tasks.length ? pageLink(from + TASK_PAGE, "next »") : ""
+    }</p>`
+    : "";
+  const taskList = (): Html =>
+    html`
+      <table data-testid="tasks">
+        <thead>
           <tr>
-            <td>${t.seq}</td>
-            <td><a href="${executionPath(v, id, t.referenceTaskName ?? "")}">${t
-              .referenceTaskName}</a></td>
-            <td>${t.taskType}</td>
-            <td>${badge(t.status)}</td>
-            <td class="nowrap">${time(t.scheduledTime)}</td>
-            <td class="nowrap">${time(t.startTime)}</td>
-            <td class="nowrap">${time(t.endTime)}</td>
-            <td class="nowrap">${took(t)}</td>
-            <td>${t.retryCount ?? 0}</td>
-            <td>${t.workerId ?? ""}</td>
+            <th>#</th>
+            <th>Reference</th>
+            <th>Type</th>
+            <th>Status</th>
+            <th>Scheduled</th>
+            <th>Started</th>
+            <th>Ended</th>
+            <th>Took</th>
+            <th>Retries</th>
+            <th>Worker</th>
           </tr>
-        `
-      )}</tbody>
-    </table>
-  `;
-  const timeline = html`
-    <table data-testid="timeline">
-      <tbody>${tasks.map((t) => {
-        const from = (t.startTime || t.scheduledTime || start) - start;
-        const to = (t.endTime || end) - start;
-        const left = Math.max(0, Math.min(100, (from / span) * 100));
-        const width = Math.max(0.2, Math.min(100 - left, ((to - from) / span) * 100));
-        return html`
-          <tr>
-            <td class="nowrap" style="width:1%">${t.referenceTaskName}</td>
-            <td>
-              <div
-                class="tl"><i class="s-${(t.status ?? "").toLowerCase()}" style="left:${left
-                  .toFixed(2)}%;width:${width.toFixed(2)}%" title="${took(t)}"></i></div>
-            </td>
-          </tr>
-        `;
-      })}</tbody>
-    </table>
-  `;
-  const main = tabs("view", "diagram", [
+        </thead>
+        <tbody>${tasks.slice(from, from + TASK_PAGE).map((t) =>
+          html`
+            <tr>
+              <td>${t.seq}</td>
+              <td><a href="${executionPath(v, id, t.referenceTaskName ?? "")}">${t
+                .referenceTaskName}</a></td>
+              <td>${t.taskType}</td>
+              <td>${badge(t.status)}</td>
+              <td class="nowrap">${time(t.scheduledTime)}</td>
+              <td class="nowrap">${time(t.startTime)}</td>
+              <td class="nowrap">${time(t.endTime)}</td>
+              <td class="nowrap">${took(t)}</td>
+              <td>${t.retryCount ?? 0}</td>
+              <td>${t.workerId ?? ""}</td>
+            </tr>
+          `
+        )}</tbody>
+      </table>${pager}
+    `;
+  const timeline = (): Html =>
+    html`
+      <table data-testid="timeline">
+        <tbody>${tasks.slice(from, from + TASK_PAGE).map((t) => {
+          const from = (t.startTime || t.scheduledTime || start) - start;
+          const to = (t.endTime || end) - start;
+          const left = Math.max(0, Math.min(100, (from / span) * 100));
+          const width = Math.max(0.2, Math.min(100 - left, ((to - from) / span) * 100));
+          return html`
+            <tr>
+              <td class="nowrap" style="width:1%">${t.referenceTaskName}</td>
+              <td>
+                <div
+                  class="tl"><i class="s-${(t.status ?? "").toLowerCase()}" style="left:${left
+                    .toFixed(2)}%;width:${width.toFixed(2)}%" title="${took(t)}"></i></div>
+              </td>
+            </tr>
+          `;
+        })}</tbody>
+      </table>
+    `;
+  // The main view's sections are links rendered one at a time on the server: a 1,000-task
+  // execution's task list, timeline and JSON are not all sent with its diagram.
+  const sections: [string, string, () => Html][] = [
     [
       "diagram",
       "Diagram",
-      def
-        ? diagram(def, {
-          byRef,
-          extra,
-          link: (ref) => executionPath(v, id, ref),
-          selected: extras.taskRef,
-          execution: (sub) => executionPath(v, sub),
-        })
-        : html`<p class="muted">No definition available.</p>`,
+      () =>
+        def
+          ? diagram(def, {
+            byRef,
+            extra,
+            link: (ref) => executionPath(v, id, ref),
+            selected: extras.taskRef,
+            execution: (sub) => executionPath(v, sub),
+          })
+          : html`<p class="muted">No definition available.</p>`,
     ],
     ["tasks", "Task list", taskList],
     ["timeline", "Timeline", timeline],
-    ["input", "Input", json(wf.input, 'data-testid="wf-input"')],
-    ["output", "Output", json(wf.output, 'data-testid="wf-output"')],
-    ["variables", "Variables", json(wf.variables)],
-    ["json", "JSON", json({ ...wf, tasks: undefined })],
-  ]);
+    ["input", "Input", () => json(wf.input, 'data-testid="wf-input"')],
+    ["output", "Output", () => json(wf.output, 'data-testid="wf-output"')],
+    ["variables", "Variables", () => json(wf.variables)],
+    ["json", "JSON", () => json({ ...wf, tasks: undefined, workflowDefinition: undefined })],
+  ];
+  const current = sections.find(([key]) => key === extras.view) ?? sections[0];
+  const here = executionPath(v, id, extras.taskRef);
+  const main = html`
+    <div class="tabs">
+      <nav data-testid="views">${sections.map(([key, label]) =>
+        html`<a href="${here}${key === "diagram" ? "" : `?view=${key}`}" class="${
+          key === current[0] ? "on" : ""
+        }">${label}</a>`
+      )}</nav>
+      <section>${current[2]()}</section>
+    </div>
+  `;
   return html`
     <h1>${name} <span class="muted">v${wf
       .workflowVersion}</span> <span data-testid="wf-status">${badge(status)}</span></h1>
@@ -493,7 +526,13 @@ function editor(v: View, action: string, text: string, errors: string[]): Html {
 }
 
 /** `/workflowDef/:name/:version`: the diagram and the JSON editor. */
-export function workflowDefPage(v: View, def: WorkflowDef, edit?: EditState): Html {
+export function workflowDefPage(
+  v: View,
+  def: WorkflowDef,
+  edit?: EditState,
+  view?: string,
+): Html {
+  const json$ = edit !== undefined || view === "json";
   const action = defPath(v, def.name, def.version ?? 1);
   const text = edit?.text ?? JSON.stringify(def, null, 2);
   return html`<h1>${def.name} <span class="muted">v${def.version ?? 1}</span></h1>
@@ -501,11 +540,17 @@ export function workflowDefPage(v: View, def: WorkflowDef, edit?: EditState): Ht
     def.version ?? 1
   }">Run it in the workbench</a> ·
 <a href="${v.base}/executions?workflowType=${enc(def.name)}">its executions</a></p>${
-    tabs("def", edit ? "json" : "diagram", [
-      ["diagram", "Diagram", diagram(def)],
-      ["json", "JSON", editor(v, action, text, edit?.errors ?? [])],
-    ])
-  }`;
+    // Server-side views: a large definition's JSON is not sent with its diagram.
+    html`
+      <div
+        class="tabs"><nav data-testid="views"><a href="${action}" class="${json$
+          ? ""
+          : "on"}">Diagram</a><a href="${action}?view=json" class="${json$
+          ? "on"
+          : ""}">JSON</a></nav>${json$
+          ? editor(v, action, text, edit?.errors ?? [])
+          : diagram(def)}</div>
+    `}`;
 }
 
 /** `/taskDefs`. */
