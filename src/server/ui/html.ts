@@ -100,7 +100,7 @@ form.inline{display:inline-flex;gap:4px;align-items:center;margin:2px 6px 2px 0}
 .s-failed,.s-failed_with_terminal_error,.s-timed_out{background:#fbd9d5;color:#a4231a}
 .s-terminated,.s-canceled{background:#f3e2c7;color:#7a4b06}
 .s-paused{background:#efe0ff;color:#5b2d99}.s-skipped{background:#eceff3;color:#555}
-.tabs nav{display:flex;gap:2px;border-bottom:1px solid #cfd5de;margin-bottom:8px}
+.tabs nav{display:flex;flex-wrap:wrap;gap:2px;border-bottom:1px solid #cfd5de;margin-bottom:8px}
 .tabs nav button{border:0;border-bottom:2px solid transparent;border-radius:0;background:none;padding:6px 10px}
 .tabs nav button.on,.tabs nav a.on{border-bottom-color:#1f5bd8;color:#1f5bd8;font-weight:600}
 .tabs nav a{padding:6px 10px;border-bottom:2px solid transparent;color:#1d2330}
