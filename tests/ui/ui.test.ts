@@ -170,6 +170,78 @@ describe("the web UI in Chromium", () => {
     await page.close();
   });
 
+  it("refreshes a running execution by itself until it ends", async () => {
+    const id = await startWaiting();
+    const page = await browser.newPage();
+    await page.goto(`${uiUrl}/execution/${id}`);
+    assert.equal(await shownStatus(page), "RUNNING");
+    await clients.getTaskClient().updateTaskByRefName(id, "approval", "COMPLETED", {
+      approved: "later",
+    });
+    await page.locator('[data-testid="wf-status"]', { hasText: "COMPLETED" }).waitFor({
+      timeout: 20_000,
+    });
+    await page.close();
+  });
+
+  it("starts a run from the workbench and lists it among the recent runs", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${uiUrl}/workbench`);
+    const form = page.locator('[data-testid="workbench"]');
+    await form.locator('input[name="name"]').fill(waitWf);
+    await form.locator('input[name="version"]').fill("1");
+    await form.locator('input[name="correlationId"]').fill(`wb_${tag}`);
+    await form.locator('textarea[name="input"]').fill('{"a": 1');
+    await form.locator("button.primary").click();
+    // Bad JSON: the page says which field, and keeps what was typed.
+    assert.match(
+      (await page.locator('[data-testid="validation"]').textContent()) ?? "",
+      /input: not valid JSON/,
+    );
+    assert.equal(await form.locator('textarea[name="input"]').inputValue(), '{"a": 1');
+    await form.locator('textarea[name="input"]').fill('{"a": 1}');
+    await form.locator("button.primary").click();
+    await page.waitForURL(/\/execution\/[0-9a-f-]{36}\?ok=Started/);
+    const id = new URL(page.url()).pathname.split("/").pop() ?? "";
+    assert.equal(await shownStatus(page), "RUNNING");
+    const wf = await clients.getWorkflowClient().getWorkflow(id);
+    assert.deepEqual(wf.input, { a: 1 });
+    assert.equal(wf.correlationId, `wb_${tag}`);
+    for (let i = 0; i < 50; i++) {
+      await page.goto(`${uiUrl}/workbench`);
+      if (await page.locator(`[data-testid="recent"] a[href$="${id}"]`).count() === 1) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.equal(await page.locator(`[data-testid="recent"] a[href$="${id}"]`).count(), 1);
+    await clients.getWorkflowClient().terminateWorkflow(id);
+    await page.close();
+  });
+
+  it("edits a workflow definition: the server's validation errors show next to the JSON", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${uiUrl}/workflowDef/${waitWf}/1?view=json`);
+    const text = page.locator('[data-testid="editor"] textarea[name="json"]');
+    const def = JSON.parse(await text.inputValue()) as WorkflowDef;
+    assert.equal(def.name, waitWf);
+    const broken = JSON.stringify(
+      { ...def, tasks: [{ name: "approval", type: "WAIT" }] },
+      null,
+      2,
+    );
+    await text.fill(broken);
+    await page.locator('[data-testid="editor"] button.primary').click();
+    const errors = (await page.locator('[data-testid="validation"]').textContent()) ?? "";
+    assert.match(errors, /taskReferenceName/i, errors);
+    assert.equal(await text.inputValue(), broken, "the text sent is kept");
+    await page.screenshot({ path: `${SHOTS}definition-validation.png` });
+    await text.fill(JSON.stringify({ ...def, description: "edited in the UI" }, null, 2));
+    await page.locator('[data-testid="editor"] button.primary').click();
+    await page.waitForURL(/ok=Saved/);
+    const saved = await clients.getMetadataClient().getWorkflowDef(waitWf, { version: 1 });
+    assert.equal(saved.description, "edited in the UI");
+    await page.close();
+  });
+
   it("terminates several executions at once from the search page", async () => {
     const correlationId = `bulk_${tag}`;
     const ids = [

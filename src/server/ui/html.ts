@@ -93,7 +93,7 @@ form.inline{display:inline-flex;gap:4px;align-items:center;margin:2px 6px 2px 0}
 .kv{margin:0;display:grid;grid-template-columns:max-content 1fr;gap:3px 12px}.kv dt{color:#5a6475}.kv dd{margin:0}
 .msg{padding:8px 12px;border-radius:4px;margin-bottom:12px}
 .msg.ok{background:#e6f4ea;border:1px solid #a8d5b5}.msg.err{background:#fdecea;border:1px solid #f1b0aa}
-.errors li{color:#b3261e}
+.errors li{color:#b3261e;overflow-wrap:anywhere}
 .badge{display:inline-block;padding:1px 7px;border-radius:10px;font-size:11px;font-weight:600;background:#e1e4ea;color:#333}
 .s-completed,.s-completed_with_errors{background:#d4f1dc;color:#17632e}
 .s-running,.s-in_progress,.s-scheduled{background:#dbe8ff;color:#1f4fb0}

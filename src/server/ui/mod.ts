@@ -349,10 +349,14 @@ export function createUi(options: UiOptions = {}): Ui {
     const body = await c.req.parseBody({ all: true });
     const op = field(body, "op");
     const ids = fields(body, "ids");
-    const back$ = c.req.header("referer");
-    const target = back$ && new URL(back$).host === new URL(c.req.url).host
-      ? new URL(back$).pathname + new URL(back$).search
-      : `${base}/executions`;
+    // Back to the search the form was on (the Referer, when it is this host's).
+    let target = `${base}/executions`;
+    try {
+      const from = new URL(c.req.header("referer") ?? "");
+      if (from.host === new URL(c.req.url).host) target = from.pathname + from.search;
+    } catch {
+      // No usable Referer: the executions page.
+    }
     const redirect = (msg: string, bad: boolean): Response => {
       const u = new URL(target, "http://x");
       u.searchParams.delete("ok");
