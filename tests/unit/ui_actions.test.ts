@@ -130,9 +130,12 @@ describe("UI execution page and actions", () => {
       assert.match(body, /class="lbl" title="= a"/);
       assert.ok(body.includes(`href="/execution/${subId}"`), "the sub-workflow is linked");
 
-      // Complete the WAIT task in the fork from its panel.
+      // Complete the WAIT task in the fork from its panel (its Logs tab shows its logs).
+      const w1Id = wf.tasks?.find((t) => t.referenceTaskName === "w1")?.taskId ?? "";
+      await clients.getTaskClient().addTaskLog(w1Id, "waiting for <approval>");
       const panel = await get(`/execution/${id}/w1`);
       assert.match(panel.body, /value="complete"/);
+      assert.ok(panel.body.includes("waiting for &lt;approval&gt;"), "the task's log is shown");
       let r = await post(`/execution/${id}/action`, {
         op: "complete",
         taskRef: "w1",
