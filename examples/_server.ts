@@ -20,11 +20,16 @@ export interface ExampleServer {
   configuration: Configuration;
   /** True when the embedded engine runs in this process. */
   embedded: boolean;
-  /** A link to an execution: the UI on a server, a note for the embedded engine (it has no UI). */
+  /** A link to an execution in a UI: the server's, or the one `npm run server` serves. */
   executionLink(workflowId: string): string;
+  /** How to open that link, when it needs a command first (the in-process engine). */
+  uiHint?: string;
   /** Stops the embedded engine, if one was started. */
   close(): Promise<void>;
 }
+
+/** Where `PORT=8080 npm run server` serves the embedded engine's UI. */
+export const EMBEDDED_UI = "http://127.0.0.1:8080";
 
 /** Picks the server, and says on the console which one it is. */
 export async function exampleServer(
@@ -52,8 +57,10 @@ export async function exampleServer(
   return {
     configuration,
     embedded: true,
-    executionLink: (id) =>
-      `workflow ${id} in the embedded engine (no UI; set CONDUCTOR_SERVER_URL to use a server with one)`,
+    executionLink: (id) => `${EMBEDDED_UI}/execution/${encodeURIComponent(id)}`,
+    uiHint: `The UI: PORT=8080 npm run server serves the embedded engine with its UI at ` +
+      `${EMBEDDED_UI}. This in-process engine's runs end with this program, so to open the ` +
+      `link run the quickstart against it: CONDUCTOR_SERVER_URL=${EMBEDDED_UI}/api npm run quickstart`,
     close: () => server.close(),
   };
 }

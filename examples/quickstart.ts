@@ -1,6 +1,7 @@
 /**
  * The quickstart: a `greet` worker, a `greetings` workflow that runs it, one synchronous
- * execution. Prints `Result: Hello Conductor` and where to see the execution.
+ * execution. Prints `Result: Hello Conductor` and the execution's URL in the web UI (on a server
+ * given by `CONDUCTOR_SERVER_URL`, or the one `PORT=8080 npm run server` serves).
  *
  * Run it with `npm ci && npm run quickstart`, or `deno run -A examples/quickstart.ts`, or
  * `bun examples/quickstart.ts`. Without `CONDUCTOR_SERVER_URL` it starts the embedded engine
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
     });
     console.log(`Result: ${run.output?.result}`);
     console.log(`Execution: ${server.executionLink(run.workflowId)}`);
+    if (server.uiHint) console.log(server.uiHint);
   } finally {
     await handler.stop();
     await server.close();

@@ -38,5 +38,8 @@ await withWorkers([add, square], async ({ executor }) => {
   // The schema refuses a string for a number: the task fails without retries.
   const bad = await wf.execute({ a: 2, b: "three" as unknown as number });
   const failed = (await executor.getWorkflow(bad.workflowId)).tasks?.[0];
-  console.log(`bad input: ${bad.status}, task ${failed?.status}`);
+  console.log(
+    `bad input (b is "three", on purpose): the schema refused it, so the workflow is ${bad.status} ` +
+      `and its task ${failed?.status} with no retries (as expected)`,
+  );
 });

@@ -11,6 +11,10 @@
 #   embedded-port  the integration suite against the embedded engine on a loopback port, and
 #                  the webhook adapter, client smoke and DSL/executor matrix in workerd, Deno, Bun
 #                  and Node (tests/runtimes/hono_*, client_smoke, matrix_dsl)
+#   ui    the web UI in headless Chromium (tests/ui/): Debian's chromium driven by playwright-core,
+#         against the embedded engine serving the UI and /api on one port. Installs chromium
+#         with apt-get when it is missing; if it cannot be installed or launched, the phase fails.
+#         The real phase runs the same page tests with the UI on its own against the real server.
 #   real  the integration suite (tests/integration/), the runtime smoke tests
 #         (tests/runtimes/: Deno, Bun, Node, workerd) and the conformance suite
 #         (tests/conformance/: goldens still hold) against the real Conductor OSS server,
@@ -26,7 +30,7 @@ fi
 export PATH="$root/node_modules/.bin:$PATH" NO_COLOR=1 DENO_NO_UPDATE_CHECK=1
 unset RUST_BACKTRACE
 
-phases="${TEST_PHASES:-unit embedded embedded-port real}"
+phases="${TEST_PHASES:-unit embedded embedded-port ui real}"
 results="$root/test-results"
 rm -rf "$results"; mkdir -p "$results"
 status=0
@@ -63,6 +67,19 @@ run_both() { # run_both <phase> <paths...>: the same files under Deno and under 
   bun test --timeout 120000 --reporter=junit --reporter-outfile="$results/bun-$phase.xml" "${paths[@]/#/./}" || status=1
 }
 
+need_chromium() { # installs Debian's chromium for the browser tests when it is missing
+  [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] && return 0
+  echo "[test] installing Debian's chromium for the browser tests (apt-get)" >&2
+  local sudo=""
+  [ "$(id -u)" != 0 ] && command -v sudo >/dev/null && sudo="sudo"
+  { $sudo apt-get update && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y chromium; } >&2 &&
+    [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] && return 0
+  echo "[test] chromium could not be installed: the browser tests FAIL" >&2
+  printf '<testsuites><testsuite name="ui"><testcase name="chromium is installed"><failure message="apt-get install chromium failed"/></testcase></testsuite></testsuites>\n' > "$results/chromium-install-$1.xml"
+  status=1
+  return 1
+}
+
 for phase in $phases; do
   case "$phase" in
     unit)
@@ -80,6 +97,9 @@ for phase in $phases; do
           tests/runtimes/matrix_dsl.test.ts)
       CONDUCTOR_TEST_SERVER=$phase run_both "$phase" tests/integration tests/examples "${extra[@]}"
       ;;
+    ui)
+      need_chromium ui && CONDUCTOR_TEST_SERVER=embedded run_both ui tests/ui
+      ;;
     real)
       url="${CONDUCTOR_SERVER_URL:-}"
       if [ -z "$url" ]; then
@@ -92,7 +112,9 @@ for phase in $phases; do
           continue
         fi
       fi
-      CONDUCTOR_TEST_SERVER=real CONDUCTOR_SERVER_URL="$url" run_both real tests/integration tests/runtimes tests/examples tests/conformance
+      ui_tests=(tests/ui)
+      need_chromium real || ui_tests=()
+      CONDUCTOR_TEST_SERVER=real CONDUCTOR_SERVER_URL="$url" run_both real tests/integration tests/runtimes tests/examples tests/conformance "${ui_tests[@]}"
       if [ "$started_server" = 1 ]; then bash scripts/conductor-server.sh stop >/dev/null 2>&1; started_server=0; fi
       ;;
     *) echo "[test] unknown phase: $phase" >&2; status=1 ;;

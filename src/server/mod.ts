@@ -75,6 +75,13 @@ export {
   type ScriptSandbox,
 } from "./script/mod.ts";
 export { type Jq, type JqOutcome, loadJq } from "./jq/mod.ts";
+export {
+  createUi,
+  type Ui,
+  type UiApiHandler,
+  type UiListenOptions,
+  type UiOptions,
+} from "./ui/mod.ts";
 
 /** Options of {@link createServer}. */
 export interface ServerOptions {

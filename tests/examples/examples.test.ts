@@ -30,7 +30,7 @@ describe("examples", () => {
     assert.deepEqual(await lines("workers"), [
       "sum: 5",
       "squared: 25",
-      "bad input: FAILED, task FAILED_WITH_TERMINAL_ERROR",
+      'bad input (b is "three", on purpose): the schema refused it, so the workflow is FAILED and its task FAILED_WITH_TERMINAL_ERROR with no retries (as expected)',
     ]);
   });
 
