@@ -21,6 +21,8 @@ import type { AnyWorkerDefinition, RunnerMetadataClient } from "../../src/worker
 import { delay, FakeTaskClient, until } from "./worker_fake_client.ts";
 import { parseExposition, samplesOf, sampleValue } from "./metrics_support.ts";
 import { crashy, terminal } from "./worker_pool_fixture.ts";
+import { Hono } from "hono";
+import { metricsRoute } from "../../src/hono/mod.ts";
 
 const metadataClient: RunnerMetadataClient = {
   registerTaskDefs: () => Promise.resolve(),
@@ -530,6 +532,21 @@ describe("Serving the metrics", () => {
       await handler.stop();
     }
     await assert.rejects(fetch(`${url}/health`));
+  });
+
+  it("the Hono route serves /metrics and /health where it is mounted", async () => {
+    const metrics = new MetricsCollector();
+    metrics.forTaskType("h").queueFull();
+    const app = new Hono();
+    app.route("/ops", metricsRoute(metrics));
+    const res = await app.request("/ops/metrics");
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get("content-type"), PROMETHEUS_CONTENT_TYPE);
+    assert.equal(
+      sampleValue(await res.text(), "task_execution_queue_full_total", { taskType: "h" }),
+      1,
+    );
+    assert.equal(await (await app.request("/ops/health")).text(), "OK");
   });
 
   it("serveMetrics refuses a bad port by name", async () => {
