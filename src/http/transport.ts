@@ -178,7 +178,7 @@ export class Transport {
         request.signal,
         held,
       );
-      if (this.metrics !== null) pending.t0 = performance.now();
+      if (this.metrics !== null) pending.timing = this.metrics.requestStarted();
       const exchange = this.#exchange(request, url, pending);
       answer = held ? exchange : pending.race(exchange);
     } catch (error) {
@@ -232,7 +232,7 @@ export class Transport {
         if (pending === undefined) {
           signal?.throwIfAborted();
           pending = this.#attempts.start(timeoutMs, signal, held);
-          if (this.metrics !== null) pending.t0 = performance.now();
+          if (this.metrics !== null) pending.timing = this.metrics.requestStarted();
           try {
             const exchange = this.#exchange(request, url, pending);
             text = held ? await exchange : await pending.race(exchange);
@@ -382,8 +382,9 @@ export class Transport {
 
   /** Records an attempt's latency and status (0: no answer came). */
   #measured(request: TransportRequest, attempt: Attempt): void {
+    if (attempt.timing < 0) return; // sent before metrics were set
     const status = attempt.response?.status ?? 0;
-    this.metrics?.request(request.method, request.path, status, attempt.t0);
+    this.metrics?.request(request.method, request.path, status, attempt.timing);
   }
 
   #url(request: TransportRequest): string {
@@ -521,8 +522,8 @@ class Attempt implements Slotted {
   response?: Response;
   /** The token the request was sent with. */
   token?: string;
-  /** When it was sent (`performance.now()`), when metrics are on. */
-  t0 = 0;
+  /** Its timer's id in the metrics collector (-1: none). */
+  timing = -1;
   #ended: unknown;
   #reject: ((reason: unknown) => void) | undefined;
 

@@ -4,6 +4,11 @@
  * `WORKER_CANONICAL_METRICS=true`, the Java SDK's Micrometer collector), rendered as Prometheus
  * text and, when given a `Meter`, recorded into OpenTelemetry too.
  *
+ * Times come from `performance.now()` read inside the collector, and start times are kept in a
+ * typed array under small reused integer ids: no number crosses a call or an `await` boxed, so a
+ * task allocates nothing here (`Date.now()` itself allocates a heap number on V8, which is why it
+ * is not used).
+ *
  * Built for the worker's hot path: a `TaskHandler` resolves one {@link TaskTypeMetrics} per task
  * type when it starts (every label child it needs, histogram buckets in typed arrays), so a task
  * costs a few additions and allocates nothing. Nothing here runs at import time.
@@ -350,6 +355,54 @@ class Family {
 type Families = { readonly [K in keyof typeof SPECS]: Family };
 
 /**
+ * Start times of what is in flight (handlers, reports, requests), kept in a typed array under
+ * small integer ids that are reused: timing a task boxes no number and allocates nothing once the
+ * array has grown to the concurrency.
+ */
+class Stopwatch {
+  #at = new Float64Array(64);
+  /** Free ids, a stack in a typed array (a JS array's backing store can shrink and regrow). */
+  #free = new Int32Array(64);
+  #freeCount = 0;
+  #next = 0;
+
+  /** Starts timing: answers the id. */
+  start(): number {
+    let id: number;
+    if (this.#freeCount > 0) {
+      id = this.#free[--this.#freeCount];
+    } else {
+      id = this.#next++;
+      if (id >= this.#at.length) {
+        const at = new Float64Array(this.#at.length * 2);
+        at.set(this.#at);
+        this.#at = at;
+        const free = new Int32Array(this.#free.length * 2);
+        free.set(this.#free);
+        this.#free = free;
+      }
+    }
+    this.#at[id] = performance.now();
+    return id;
+  }
+
+  /** Starts `id` again. */
+  restart(id: number): void {
+    this.#at[id] = performance.now();
+  }
+
+  /** Seconds since `id` started. */
+  seconds(id: number): number {
+    return (performance.now() - this.#at[id]) / 1000;
+  }
+
+  /** Frees `id`. */
+  stop(id: number): void {
+    this.#free[this.#freeCount++] = id;
+  }
+}
+
+/**
  * The metrics of one task type, resolved once: what the runner calls per poll and per task.
  * Every call is a few additions on label children made in advance; none allocates.
  *
@@ -357,8 +410,9 @@ type Families = { readonly [K in keyof typeof SPECS]: Family };
  * ```ts
  * import { MetricsCollector } from "@conductor-edge/sdk";
  * const metrics = new MetricsCollector().forTaskType("greet");
- * const t0 = metrics.executionStarted();
- * metrics.executed(t0, { status: "COMPLETED" });
+ * const run = { timing: -1 }; // the runner's record of a task in flight
+ * metrics.executionStarted(run);
+ * metrics.executed(run, { status: "COMPLETED" });
  * ```
  */
 export class TaskTypeMetrics {
@@ -377,6 +431,8 @@ export class TaskTypeMetrics {
   readonly #paused: Child;
   readonly #active: Child;
   readonly #resultSize: Child;
+  readonly #watch: Stopwatch;
+  #pollAt = 0;
 
   /**
    * Made by {@link MetricsCollector.forTaskType}.
@@ -385,7 +441,8 @@ export class TaskTypeMetrics {
    * @param taskType The task type.
    */
   constructor(collector: object, taskType: string) {
-    const families = collector as Families;
+    const { families, watch } = collector as { families: Families; watch: Stopwatch };
+    this.#watch = watch;
     this.taskType = taskType;
     this.#f = families;
     const t = [taskType];
@@ -403,20 +460,20 @@ export class TaskTypeMetrics {
     this.#resultSize = families.resultSize.child(t);
   }
 
-  /** A poll request is sent: counts it, answers the start time (ms) for {@link polled}. */
-  pollStarted(): number {
+  /** A poll request is sent now. */
+  pollStarted(): void {
     this.#poll.inc();
-    return performance.now();
+    this.#pollAt = performance.now();
   }
 
-  /** The poll sent at `t0` answered. */
-  polled(t0: number): void {
-    this.#pollOk.observe((performance.now() - t0) / 1000);
+  /** The poll sent last answered. */
+  polled(): void {
+    this.#pollOk.observe((performance.now() - this.#pollAt) / 1000);
   }
 
-  /** The poll sent at `t0` failed with `error`. */
-  pollFailed(t0: number, error: unknown): void {
-    this.#pollFailed.observe((performance.now() - t0) / 1000);
+  /** The poll sent last failed with `error`. */
+  pollFailed(error: unknown): void {
+    this.#pollFailed.observe((performance.now() - this.#pollAt) / 1000);
     this.#f.pollError.child([this.taskType, errorClassName(error)]).inc();
   }
 
@@ -430,22 +487,21 @@ export class TaskTypeMetrics {
     this.#queueFull.inc();
   }
 
-  /** A task is handed to its handler: counts it, answers the start time (ms). */
-  executionStarted(): number {
+  /** The task of `run` is handed to its handler now (`run.timing` gets its timer's id). */
+  executionStarted(run: TimedRun): void {
     this.#started.inc();
     this.#active.value++;
-    return performance.now();
+    run.timing = this.#watch.start();
   }
 
   /**
-   * The handler of the task started at `t0` ended with `outcome`; undefined when it has none to
-   * report (the task was dropped on the server, or handed back at shutdown): then only the
-   * active count goes down.
+   * The handler of `run` ended with `outcome`; undefined when it has none to report (the task
+   * was dropped on the server, or handed back at shutdown): then only the active count goes down.
    */
-  executed(t0: number, outcome: ExecutedOutcome | undefined): void {
+  executed(run: TimedRun, outcome: ExecutedOutcome | undefined): void {
     this.#active.value--;
     if (outcome === undefined) return;
-    const seconds = (performance.now() - t0) / 1000;
+    const seconds = this.#watch.seconds(run.timing);
     const status = outcome.status;
     if (status === "COMPLETED" || status === "IN_PROGRESS") {
       this.#executeOk.observe(seconds);
@@ -457,21 +513,50 @@ export class TaskTypeMetrics {
     }
   }
 
-  /** A result report sent at `t0` was taken. */
-  updated(t0: number): void {
-    this.#updateOk.observe((performance.now() - t0) / 1000);
+  /** The result of `run` is sent now. */
+  updateSent(run: TimedRun): void {
+    if (run.timing < 0) run.timing = this.#watch.start();
+    else this.#watch.restart(run.timing);
   }
 
-  /** A result report sent at `t0` failed with `error`. */
-  updateFailed(t0: number, error: unknown): void {
-    this.#updateFailed.observe((performance.now() - t0) / 1000);
+  /** The result of `run` sent last was taken. */
+  updated(run: TimedRun): void {
+    this.#updateOk.observe(this.#watch.seconds(run.timing));
+  }
+
+  /** The result of `run` sent last failed with `error`. */
+  updateFailed(run: TimedRun, error: unknown): void {
+    this.#updateFailed.observe(this.#watch.seconds(run.timing));
     this.#f.updateError.child([this.taskType, errorClassName(error)]).inc();
+  }
+
+  /** `run` is over: its timer is free again. */
+  released(run: TimedRun): void {
+    if (run.timing < 0) return;
+    this.#watch.stop(run.timing);
+    run.timing = -1;
   }
 
   /** A task result body of `bytes` is sent. */
   resultSize(bytes: number): void {
     this.#resultSize.observe(bytes);
   }
+}
+
+/**
+ * A task run as the runner holds it: `timing` is the id of its timer in the collector, -1 when
+ * it has none (set by {@link TaskTypeMetrics.executionStarted}, freed by
+ * {@link TaskTypeMetrics.released}).
+ *
+ * @example
+ * ```ts
+ * import { type TimedRun } from "@conductor-edge/sdk";
+ * const run: TimedRun = { timing: -1 };
+ * ```
+ */
+export interface TimedRun {
+  /** Its timer's id, or -1. */
+  timing: number;
 }
 
 /**
@@ -516,7 +601,7 @@ export interface MetricsRequest {
  * The key under which a request's call options name the task type of a result they report, so
  * `task_result_size_bytes` gets its label without the transport knowing the runner.
  */
-export const METRICS_TASK_TYPE: unique symbol = Symbol.for("conductor-edge.metrics.taskType");
+export const METRICS_TASK_TYPE = "conductorEdgeMetricsTaskType";
 
 /** A route's children by method and status code. */
 class RouteChildren {
@@ -555,6 +640,7 @@ export class MetricsCollector {
   /** Route children by method, then by path (a bounded cache: ids make paths unbounded). */
   readonly #paths = new Map<string, Map<string, RouteChildren>>();
   readonly #routes = new Map<string, RouteChildren>();
+  readonly #watch = new Stopwatch();
 
   /**
    * Makes an empty collector.
@@ -568,22 +654,34 @@ export class MetricsCollector {
     this.#f = families as unknown as Families;
   }
 
-  /** The metrics of a task type, resolved once (a `TaskHandler` asks at start). */
+  /**
+   * The metrics of a task type for one runner (a `TaskHandler` asks once per worker at start):
+   * its label series are shared with every other runner of the type, its timing slots its own.
+   */
   forTaskType(taskType: string): TaskTypeMetrics {
+    return new TaskTypeMetrics({ families: this.#f, watch: this.#watch }, taskType);
+  }
+
+  #sizes(taskType: string): TaskTypeMetrics {
     let metrics = this.#taskTypes.get(taskType);
     if (!metrics) {
-      metrics = new TaskTypeMetrics(this.#f, taskType);
+      metrics = new TaskTypeMetrics({ families: this.#f, watch: this.#watch }, taskType);
       this.#taskTypes.set(taskType, metrics);
     }
     return metrics;
   }
 
+  /** An HTTP request is sent now: answers the id of its timer for {@link request}. */
+  requestStarted(): number {
+    return this.#watch.start();
+  }
+
   /**
-   * An HTTP request to the API ended: `status` is the answer's code, 0 when none came;
-   * `t0` is when it was sent (`performance.now()`).
+   * The HTTP request timed by `timer` ended now: `status` is the answer's code, 0 when none came.
    */
-  request(method: string, path: string, status: number, t0: number): void {
-    const seconds = (performance.now() - t0) / 1000;
+  request(method: string, path: string, status: number, timer: number): void {
+    const seconds = this.#watch.seconds(timer);
+    this.#watch.stop(timer);
     let byPath = this.#paths.get(method);
     if (!byPath) this.#paths.set(method, byPath = new Map());
     let route = byPath.get(path);
@@ -607,8 +705,8 @@ export class MetricsCollector {
     if (request.method !== "POST") return;
     const path = request.path;
     if (path === "/tasks/update-v2" || path === "/tasks") {
-      const taskType = (request as { [METRICS_TASK_TYPE]?: string })[METRICS_TASK_TYPE];
-      if (taskType !== undefined) this.forTaskType(taskType).resultSize(bytes);
+      const taskType = (request as { [METRICS_TASK_TYPE]?: unknown })[METRICS_TASK_TYPE];
+      if (typeof taskType === "string") this.#sizes(taskType).resultSize(bytes);
       else this.#f.resultSize.child([""]).observe(bytes);
       return;
     }

@@ -25,6 +25,7 @@ export {
   SIZE_BUCKETS,
   TaskTypeMetrics,
   TIME_BUCKETS,
+  type TimedRun,
   utf8Length,
 } from "./collector.ts";
 export { errorClassName, routeTemplate } from "./labels.ts";

@@ -87,6 +87,8 @@ class Run extends TaskWatch {
   /** Ends the wait for an async handler when the task is aborted. */
   declare settle?: () => void;
   declare detailCache?: TaskEventDetail;
+  /** Its timer's id in the metrics collector (-1: none). */
+  timing = -1;
   readonly #runner: RunShared;
 
   constructor(task: Task, runner: RunShared) {
@@ -193,7 +195,7 @@ export class TaskRunner {
     this.#metrics = init.metrics ?? null;
     if (init.metrics) {
       // Names the task type of the result bodies the transport sizes (task_result_size_bytes).
-      (this.#reportOptions as Record<symbol, unknown>)[METRICS_TASK_TYPE] =
+      (this.#reportOptions as Record<string, unknown>)[METRICS_TASK_TYPE] =
         init.options.taskDefName;
     }
     this.#shared = {
@@ -320,7 +322,7 @@ export class TaskRunner {
         continue;
       }
       const started = Date.now();
-      const t0 = this.#metrics?.pollStarted() ?? 0;
+      this.#metrics?.pollStarted();
       let tasks: Task[];
       try {
         tasks = await this.#client.batchPoll(taskDefName, {
@@ -332,7 +334,7 @@ export class TaskRunner {
         });
       } catch (error) {
         if (this.#deadline.signal.aborted) break;
-        this.#metrics?.pollFailed(t0, error);
+        this.#metrics?.pollFailed(error);
         errors++;
         const retryInMs = Math.min(MAX_ERROR_BACKOFF_MS, 250 * 2 ** (errors - 1));
         this.#emit("pollFailed", {
@@ -345,7 +347,7 @@ export class TaskRunner {
         continue;
       }
       errors = 0;
-      this.#metrics?.polled(t0);
+      this.#metrics?.polled();
       this.#emit("poll", {
         taskType: taskDefName,
         requested: count,
@@ -400,10 +402,12 @@ export class TaskRunner {
           run.abort("shutdown");
           outcome = abortedOutcome(task, run);
         } else {
-          const t0 = metrics === null ? 0 : metrics.executionStarted();
+          if (metrics !== null) metrics.executionStarted(run);
           const answer = this.#execute(task, run);
           outcome = isThenable(answer) ? await this.#awaitHandler(answer, task, run) : answer;
-          if (metrics !== null) metrics.executed(t0, run.kind === "shutdown" ? undefined : outcome);
+          if (metrics !== null) {
+            metrics.executed(run, run.kind === "shutdown" ? undefined : outcome);
+          }
         }
         if (outcome === undefined) {
           this.#cancelled(run);
@@ -417,20 +421,21 @@ export class TaskRunner {
         }
         // The common case inline: update-v2 takes the result on the first attempt.
         const sent = Date.now();
-        const u0 = metrics === null ? 0 : performance.now();
+        if (metrics !== null) metrics.updateSent(run);
         try {
           task = await this.#client.updateTaskV2(result, this.#reportOptions);
         } catch (error) {
-          metrics?.updateFailed(u0, error);
+          metrics?.updateFailed(run, error);
           task = await this.#report(result, run, { error });
           continue;
         }
-        metrics?.updated(u0);
+        metrics?.updated(run);
         this.#taken(result, run, 1, sent);
       } finally {
         if (timeout !== undefined) clearTimeout(timeout);
         run.stop();
         runs.delete(run);
+        if (metrics !== null) metrics.released(run);
       }
     }
   }
@@ -541,7 +546,7 @@ export class TaskRunner {
       // update-v2 may hand over a task: hold a unit of a drain's budget for it meanwhile.
       const held = v2 && this.#budget ? 1 : 0;
       if (this.#budget) this.#budget.remaining -= held;
-      const u0 = this.#metrics === null ? 0 : performance.now();
+      this.#metrics?.updateSent(run);
       try {
         let next: Task | undefined;
         if (v2) {
@@ -558,14 +563,14 @@ export class TaskRunner {
         } else {
           await this.#client.updateTask(result, options);
         }
-        this.#metrics?.updated(u0);
+        this.#metrics?.updated(run);
         this.#taken(result, run, attempt, started);
         // A task handed over is ours now: it runs even if we are stopping meanwhile.
         if (!next && this.#budget) this.#budget.remaining += held;
         return next;
       } catch (error) {
         if (this.#budget) this.#budget.remaining += held;
-        if (attempt > 1 || !first) this.#metrics?.updateFailed(u0, error); // first: counted
+        if (attempt > 1 || !first) this.#metrics?.updateFailed(run, error); // first: counted
         const status = httpStatus(error);
         const refused = status !== undefined && status >= 400 && status < 500 &&
           ![401, 403, 408, 429].includes(status);
