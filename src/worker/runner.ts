@@ -421,7 +421,6 @@ export class TaskRunner {
         }
         // The common case inline: update-v2 takes the result on the first attempt.
         const sent = Date.now();
-        if (metrics !== null) metrics.updateSent(run);
         try {
           task = await this.#client.updateTaskV2(result, this.#reportOptions);
         } catch (error) {
