@@ -299,6 +299,12 @@ try {
         globalThis.fetch = realFetch;
       }
       if (rep > 0) samples.push(sample); // round 0 warms up
+      console.error(
+        `  round ${rep}${rep === 0 ? " (warm-up)" : ""} ${variant}: ` +
+          `${sample.tasksPerSecond.toFixed(0)} tasks/s, ${
+            sample.cpuUsPerTask.toFixed(1)
+          } µs CPU/task`,
+      );
     }
   }
 } finally {
