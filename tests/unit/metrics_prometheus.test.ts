@@ -82,6 +82,52 @@ function freePort(): Promise<number> {
   });
 }
 
+/** Runs three workflows on a fresh engine, polls and completes one task: its /metrics. */
+async function engineExposition(): Promise<Response> {
+  const server = createServer();
+  try {
+    const api = (path: string, init?: RequestInit) =>
+      server.fetch(new Request(`http://engine/api${path}`, init));
+    const json = { "content-type": "application/json" };
+    await api("/metadata/taskdefs", {
+      method: "POST",
+      headers: json,
+      body: JSON.stringify([{ name: "promtool_engine_task" }]),
+    });
+    await api("/metadata/workflow", {
+      method: "POST",
+      headers: json,
+      body: JSON.stringify({
+        name: "promtool_engine_wf",
+        version: 1,
+        schemaVersion: 2,
+        tasks: [{ name: "promtool_engine_task", taskReferenceName: "t", type: "SIMPLE" }],
+      }),
+    });
+    for (let i = 0; i < 3; i++) {
+      await api("/workflow", {
+        method: "POST",
+        headers: json,
+        body: JSON.stringify({ name: "promtool_engine_wf", version: 1, input: {} }),
+      });
+    }
+    const polled = await (await api("/tasks/poll/batch/promtool_engine_task?count=1")).json();
+    await api("/tasks", {
+      method: "POST",
+      headers: json,
+      body: JSON.stringify({
+        taskId: polled[0].taskId,
+        workflowInstanceId: polled[0].workflowInstanceId,
+        status: "COMPLETED",
+        outputData: {},
+      }),
+    });
+    return await server.fetch(new Request("http://engine/metrics"));
+  } finally {
+    await server.close();
+  }
+}
+
 describe("Prometheus", () => {
   test("promtool check metrics passes on a TaskHandler's exposition", async () => {
     const fake = new FakeTaskClient();
@@ -124,75 +170,33 @@ describe("Prometheus", () => {
     assertPromtoolClean(text);
   });
 
+  it("the embedded engine's /metrics: queue depth, workflows by status, polls, updates, decides", async () => {
+    const res = await engineExposition();
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get("content-type") ?? "", /^text\/plain; version=0\.0\.4/);
+    const text = await res.text();
+    assert.match(
+      text,
+      /^conductor_engine_queue_depth\{taskType="promtool_engine_task"\} 2$/m,
+      text,
+    );
+    assert.match(text, /^conductor_engine_workflows\{status="COMPLETED"\} 1$/m, text);
+    assert.match(text, /^conductor_engine_workflows\{status="RUNNING"\} 2$/m, text);
+    assert.match(
+      text,
+      /^conductor_engine_tasks_polled_total\{taskType="promtool_engine_task"\} 1$/m,
+      text,
+    );
+    assert.match(
+      text,
+      /^conductor_engine_tasks_updated_total\{taskType="promtool_engine_task",status="COMPLETED"\} 1$/m,
+      text,
+    );
+    assert.match(text, /^conductor_engine_decide_seconds_count [1-9]\d*$/m, text);
+  });
+
   test("promtool check metrics passes on the embedded engine's /metrics", async () => {
-    const server = createServer();
-    try {
-      const api = (path: string, init?: RequestInit) =>
-        server.fetch(new Request(`http://engine/api${path}`, init));
-      const json = { "content-type": "application/json" };
-      await api("/metadata/taskdefs", {
-        method: "POST",
-        headers: json,
-        body: JSON.stringify([{ name: "promtool_engine_task" }]),
-      });
-      await api("/metadata/workflow", {
-        method: "POST",
-        headers: json,
-        body: JSON.stringify({
-          name: "promtool_engine_wf",
-          version: 1,
-          schemaVersion: 2,
-          tasks: [{
-            name: "promtool_engine_task",
-            taskReferenceName: "t",
-            type: "SIMPLE",
-          }],
-        }),
-      });
-      for (let i = 0; i < 3; i++) {
-        await api("/workflow", {
-          method: "POST",
-          headers: json,
-          body: JSON.stringify({ name: "promtool_engine_wf", version: 1, input: {} }),
-        });
-      }
-      const polled = await (await api("/tasks/poll/batch/promtool_engine_task?count=1")).json();
-      await api("/tasks", {
-        method: "POST",
-        headers: json,
-        body: JSON.stringify({
-          taskId: polled[0].taskId,
-          workflowInstanceId: polled[0].workflowInstanceId,
-          status: "COMPLETED",
-          outputData: {},
-        }),
-      });
-      const res = await server.fetch(new Request("http://engine/metrics"));
-      assert.equal(res.status, 200);
-      assert.match(res.headers.get("content-type") ?? "", /^text\/plain; version=0\.0\.4/);
-      const text = await res.text();
-      assert.match(
-        text,
-        /^conductor_engine_queue_depth\{taskType="promtool_engine_task"\} 2$/m,
-        text,
-      );
-      assert.match(text, /^conductor_engine_workflows\{status="COMPLETED"\} 1$/m, text);
-      assert.match(text, /^conductor_engine_workflows\{status="RUNNING"\} 2$/m, text);
-      assert.match(
-        text,
-        /^conductor_engine_tasks_polled_total\{taskType="promtool_engine_task"\} 1$/m,
-        text,
-      );
-      assert.match(
-        text,
-        /^conductor_engine_tasks_updated_total\{taskType="promtool_engine_task",status="COMPLETED"\} 1$/m,
-        text,
-      );
-      assert.match(text, /^conductor_engine_decide_seconds_count [1-9]\d*$/m, text);
-      assertPromtoolClean(text);
-    } finally {
-      await server.close();
-    }
+    assertPromtoolClean(await (await engineExposition()).text());
   });
 
   test(
