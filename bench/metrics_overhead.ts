@@ -95,6 +95,7 @@ function mockFetch(total: number, taskType: string): AnyFetch {
 
 interface Sample {
   variant: "off" | "on";
+  round?: number;
   tasksPerSecond: number;
   cpuUsPerTask: number;
 }
@@ -294,6 +295,7 @@ const engine = flags.server === "port" ? await startEngine() : undefined;
 const realFetch = globalThis.fetch;
 try {
   const order: ("off" | "on")[][] = [["off", "on"], ["on", "off"]];
+  // Each round's pair is kept together: on/off of the same round is the steadier estimate.
   for (let rep = 0; rep <= reps; rep++) {
     for (const variant of order[rep % 2]) {
       const taskType = `metrics_${variant}_${rep}_${crypto.randomUUID().slice(0, 6)}`;
@@ -308,7 +310,7 @@ try {
         sample = await runOnce(variant, "http://mock/api", taskType);
         globalThis.fetch = realFetch;
       }
-      if (rep > 0) samples.push(sample); // round 0 warms up
+      if (rep > 0) samples.push({ ...sample, round: rep }); // round 0 warms up
       console.error(
         `  round ${rep}${rep === 0 ? " (warm-up)" : ""} ${variant}: ` +
           `${sample.tasksPerSecond.toFixed(0)} tasks/s, ${
@@ -342,3 +344,15 @@ for (const variant of ["off", "on"]) {
     } | ${variant === "off" ? "" : `${dc}%`} |`,
   );
 }
+const paired = (key: "tasksPerSecond" | "cpuUsPerTask") =>
+  median(
+    samples.filter((s) => s.variant === "on").map((on) => {
+      const off = samples.find((s) => s.variant === "off" && s.round === on.round)!;
+      return on[key] / off[key];
+    }),
+  );
+console.log(
+  `\npaired (on / off of the same round, median of ${reps}): tasks/s ${
+    ((paired("tasksPerSecond") - 1) * 100).toFixed(1)
+  }%, client CPU per task ${((paired("cpuUsPerTask") - 1) * 100).toFixed(1)}%`,
+);
