@@ -19,3 +19,4 @@ export * from "./src/clients/mod.ts";
 export * from "./src/workflow/mod.ts";
 export * from "./src/worker/mod.ts";
 export * from "./src/executor.ts";
+export * from "./src/metrics/mod.ts";

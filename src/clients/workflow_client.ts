@@ -124,7 +124,13 @@ export class WorkflowClient {
       path: "/workflow",
       // The server refuses a null input.
       body: { ...request, input: request.input ?? {} },
-    });
+    }).catch((error) => this.#startFailed(request.name, error));
+  }
+
+  /** Counts a failed start (`workflow_start_error_total`) when metrics are on, and rethrows. */
+  #startFailed(name: string, error: unknown): never {
+    this.transport.metrics?.workflowStartFailed(name, error);
+    throw error;
   }
 
   /**
@@ -158,7 +164,7 @@ export class WorkflowClient {
         priority: integer(priority, "priority", 0, 99),
       },
       body: object(input, "input"),
-    });
+    }).catch((error) => this.#startFailed(name, error));
   }
 
   /**

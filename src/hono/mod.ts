@@ -8,6 +8,7 @@
  *   token, body size and content type limits, valibot validation, idempotent deliveries.
  * - {@link signWebhook}: the sender's side of the signature.
  * - {@link memoryIdempotencyStore} and the {@link IdempotencyStore} interface for shared stores.
+ * - {@link metricsRoute}: `GET /metrics` (Prometheus text) and `/health` of a `MetricsCollector`.
  *
  * @example
  * ```ts
@@ -41,6 +42,7 @@ export {
   type WebhookWorkflowState,
 } from "./app.ts";
 export { WebhookError, type WebhookErrorBody, type WebhookFieldIssue } from "./errors.ts";
+export { type MetricsApp, metricsRoute } from "./metrics.ts";
 export {
   type IdempotencyEntry,
   type IdempotencyStore,

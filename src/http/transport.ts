@@ -14,6 +14,7 @@ import type { Configuration } from "../config.ts";
 import type { ErrorResponse } from "../model/mod.ts";
 import { directFetch, type UrlFetch } from "./ambient.ts";
 import { SlotList, type Slotted } from "../slot_list.ts";
+import { type MetricsCollector, utf8Length } from "../metrics/collector.ts";
 import { describe, TokenManager } from "./auth.ts";
 import {
   AuthError,
@@ -111,6 +112,12 @@ export class Transport {
   readonly configuration: Configuration;
   readonly #auth: TokenManager;
   readonly #attempts = new Attempts();
+  /**
+   * Where each request's latency (`http_api_client_request_seconds`) and result and workflow
+   * start body sizes go; null (the default) records nothing. A `TaskHandler` with `metrics` sets
+   * it on the transport it makes.
+   */
+  metrics: MetricsCollector | null = null;
   /** The global fetch, when the configuration uses it (see ambient.ts). */
   readonly #direct: UrlFetch | undefined;
   /**
@@ -171,6 +178,7 @@ export class Transport {
         request.signal,
         held,
       );
+      if (this.metrics !== null) pending.timing = this.metrics.requestStarted();
       const exchange = this.#exchange(request, url, pending);
       answer = held ? exchange : pending.race(exchange);
     } catch (error) {
@@ -179,6 +187,7 @@ export class Transport {
     return answer.then(
       (text) => {
         this.#attempts.end(pending);
+        if (this.metrics !== null) this.#measured(request, pending);
         const response = pending.response!;
         return response.ok
           ? this.#read<T>(request, response, text)
@@ -186,6 +195,7 @@ export class Transport {
       },
       (error) => {
         this.#attempts.end(pending);
+        if (this.metrics !== null) this.#measured(request, pending);
         return this.#retry<T>(request, pending, undefined, error);
       },
     );
@@ -222,11 +232,13 @@ export class Transport {
         if (pending === undefined) {
           signal?.throwIfAborted();
           pending = this.#attempts.start(timeoutMs, signal, held);
+          if (this.metrics !== null) pending.timing = this.metrics.requestStarted();
           try {
             const exchange = this.#exchange(request, url, pending);
             text = held ? await exchange : await pending.race(exchange);
           } finally {
             this.#attempts.end(pending);
+            if (this.metrics !== null) this.#measured(request, pending);
           }
         } else if (text === undefined) {
           throw firstError;
@@ -340,6 +352,9 @@ export class Transport {
         kind = "json";
         body = JSON.stringify(request.body);
       }
+      if (body !== undefined && this.metrics !== null) {
+        this.metrics.requestBody(request, utf8Length(body));
+      }
       let headers = this.#headers[kind];
       if (auth) {
         // Auth headers override the configured ones; the content type overrides both.
@@ -363,6 +378,13 @@ export class Transport {
     } catch (error) {
       return Promise.reject(error);
     }
+  }
+
+  /** Records an attempt's latency and status (0: no answer came). */
+  #measured(request: TransportRequest, attempt: Attempt): void {
+    if (attempt.timing < 0) return; // sent before metrics were set
+    const status = attempt.response?.status ?? 0;
+    this.metrics?.request(request.method, request.path, status, attempt.timing);
   }
 
   #url(request: TransportRequest): string {
@@ -500,6 +522,8 @@ class Attempt implements Slotted {
   response?: Response;
   /** The token the request was sent with. */
   token?: string;
+  /** Its timer's id in the metrics collector (-1: none). */
+  timing = -1;
   #ended: unknown;
   #reject: ((reason: unknown) => void) | undefined;
 

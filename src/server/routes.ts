@@ -29,6 +29,8 @@ import {
   throwIfInvalid,
   workflowDefErrors,
 } from "./defs.ts";
+import { searchWorkflows } from "./search.ts";
+import { engineMetrics } from "./metrics.ts";
 import { runWorkflowTest } from "./test_endpoint.ts";
 
 const JSON_HEADERS = { "content-type": "application/json" };
@@ -201,6 +203,8 @@ export function createRoutes(engine: Engine, instance = "embedded"): Hono {
   });
 
   app.get("/health", () => json({ healthResults: [], suppressedHealthResults: [], healthy: true }));
+  const metrics = engineMetrics(engine); // issue 18: queue depth, workflows, polls, decides
+  app.get("/metrics", () => metrics.response());
 
   const api = new Hono();
 

@@ -9,6 +9,7 @@
 import type { Task, TaskExecLog } from "../model/mod.ts";
 import { createTaskContext, type SignalSource, takeLogs, type TaskContext } from "./context.ts";
 import { isNonRetryableError } from "./errors.ts";
+import { errorClassName } from "../metrics/labels.ts";
 import { isTaskInProgress } from "./in_progress.ts";
 import { describeIssues, type SchemaResult, type StandardSchema } from "./schema.ts";
 
@@ -43,6 +44,14 @@ export interface TaskOutcome {
   callbackAfterSeconds?: number;
   /** Lines from `ctx.log()` (and the stack of a thrown error). */
   logs: TaskExecLog[];
+  /**
+   * With a failure: the class name of what failed (`TypeError`, `NonRetryableError`,
+   * `TimeoutError`, `InputSchemaError` for an input the schema refused): the `exception` label
+   * of `task_execute_error_total`. Never reported to the server.
+   */
+  errorName?: string;
+  /** Set when an uncaught error ended the Web Worker that ran the handler. */
+  crashed?: boolean;
 }
 
 /** The part of a worker definition that runs a task. */
@@ -108,6 +117,7 @@ function afterCheck(
       outputData: {},
       reasonForIncompletion: `input does not match the schema: ${describeIssues(checked.issues)}`,
       logs: takeLogs(ctx),
+      errorName: "InputSchemaError",
     };
   }
   return call(spec, checked.value, ctx);
@@ -167,6 +177,7 @@ function failed(error: unknown, ctx: TaskContext): TaskOutcome {
     outputData: {},
     reasonForIncompletion: message || (error instanceof Error ? error.name : "handler failed"),
     logs,
+    errorName: errorClassName(error),
   };
 }
 

@@ -54,5 +54,6 @@ export {
   type StopOptions,
   TaskHandler,
   type TaskHandlerListener,
+  type TaskHandlerMetricsOptions,
   type TaskHandlerOptions,
 } from "./task_handler.ts";

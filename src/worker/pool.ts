@@ -157,7 +157,12 @@ export class WorkerPool {
       const message = crashMessage((event as ErrorEvent).message) || what;
       if (slot.worker !== worker) return;
       this.#kill(slot);
-      slot.pending?.finish(failed(`the Web Worker running the handler crashed: ${message}`));
+      slot.pending?.finish({
+        ...failed(`the Web Worker running the handler crashed: ${message}`),
+        errorName: /^uncaught (?:\(in promise\) )?([A-Za-z_$][\w$]{0,99})\b/i.exec(message)?.[1] ??
+          "Error",
+        crashed: true,
+      });
     };
     worker.addEventListener("error", (event) => crash(event, "uncaught error"));
     worker.addEventListener("messageerror", (event) => crash(event, "a message could not be read"));

@@ -16,6 +16,7 @@ import { isThenable, type OutcomeStatus, type TaskOutcome } from "./execute.ts";
 import { TaskWatch, type TaskWatchSettings, WatchClock } from "./lease.ts";
 import { SlotList } from "../slot_list.ts";
 import type { ResolvedWorkerOptions } from "./worker_task.ts";
+import { METRICS_TASK_TYPE, type TaskTypeMetrics } from "../metrics/collector.ts";
 
 /**
  * Runs a handler on a task; never throws. Inline or in the Web Worker pool. Answers with the
@@ -62,6 +63,8 @@ export interface TaskRunnerOptions {
   logger: Pick<Console, "error">;
   /** One-shot mode: stop polling at the first empty poll, take at most this many tasks. */
   drain?: { budget: TaskBudget };
+  /** Where polls, runs and reports are counted; none: nothing is (one null check each). */
+  metrics?: TaskTypeMetrics | undefined;
 }
 
 /** How long results may still be reported after the stop deadline aborted their tasks. */
@@ -84,6 +87,8 @@ class Run extends TaskWatch {
   /** Ends the wait for an async handler when the task is aborted. */
   declare settle?: () => void;
   declare detailCache?: TaskEventDetail;
+  /** Its timer's id in the metrics collector (-1: none). */
+  timing = -1;
   readonly #runner: RunShared;
 
   constructor(task: Task, runner: RunShared) {
@@ -174,6 +179,7 @@ export class TaskRunner {
   #stopping = false;
   #loop: Promise<void> | undefined;
   #useV2 = true;
+  readonly #metrics: TaskTypeMetrics | null;
   /** What this runner counted. */
   readonly stats: RunnerStats = { received: 0, reported: {}, cancelled: 0, lost: 0 };
 
@@ -186,6 +192,12 @@ export class TaskRunner {
     this.#logger = init.logger;
     this.#budget = init.drain?.budget;
     this.#paused = init.options.paused;
+    this.#metrics = init.metrics ?? null;
+    if (init.metrics) {
+      // Names the task type of the result bodies the transport sizes (task_result_size_bytes).
+      (this.#reportOptions as Record<string, unknown>)[METRICS_TASK_TYPE] =
+        init.options.taskDefName;
+    }
     this.#shared = {
       o: init.options,
       emit: init.emit,
@@ -297,6 +309,7 @@ export class TaskRunner {
     let errors = 0;
     while (!this.#stopping) {
       if (this.#paused) {
+        this.#metrics?.paused();
         await this.#sleep(Math.max(pollIntervalMs, 10));
         continue;
       }
@@ -304,10 +317,12 @@ export class TaskRunner {
       if (this.#budget) count = Math.min(count, this.#budget.remaining);
       if (this.#budget && this.#budget.remaining <= 0) break;
       if (count <= 0) {
+        this.#metrics?.queueFull();
         await this.#sleep(60_000); // woken when a slot frees
         continue;
       }
       const started = Date.now();
+      this.#metrics?.pollStarted();
       let tasks: Task[];
       try {
         tasks = await this.#client.batchPoll(taskDefName, {
@@ -319,6 +334,7 @@ export class TaskRunner {
         });
       } catch (error) {
         if (this.#deadline.signal.aborted) break;
+        this.#metrics?.pollFailed(error);
         errors++;
         const retryInMs = Math.min(MAX_ERROR_BACKOFF_MS, 250 * 2 ** (errors - 1));
         this.#emit("pollFailed", {
@@ -331,6 +347,7 @@ export class TaskRunner {
         continue;
       }
       errors = 0;
+      this.#metrics?.polled();
       this.#emit("poll", {
         taskType: taskDefName,
         requested: count,
@@ -367,6 +384,7 @@ export class TaskRunner {
    */
   async #runChain(first: Task): Promise<void> {
     const runs = this.#runs;
+    const metrics = this.#metrics;
     const { timeoutMs } = this.#o;
     let task: Task | undefined = first;
     while (task) {
@@ -384,8 +402,12 @@ export class TaskRunner {
           run.abort("shutdown");
           outcome = abortedOutcome(task, run);
         } else {
+          if (metrics !== null) metrics.executionStarted(run);
           const answer = this.#execute(task, run);
           outcome = isThenable(answer) ? await this.#awaitHandler(answer, task, run) : answer;
+          if (metrics !== null) {
+            metrics.executed(run, run.kind === "shutdown" ? undefined : outcome);
+          }
         }
         if (outcome === undefined) {
           this.#cancelled(run);
@@ -402,14 +424,17 @@ export class TaskRunner {
         try {
           task = await this.#client.updateTaskV2(result, this.#reportOptions);
         } catch (error) {
+          metrics?.updateFailed(run, error);
           task = await this.#report(result, run, { error });
           continue;
         }
+        metrics?.updated(run);
         this.#taken(result, run, 1, sent);
       } finally {
         if (timeout !== undefined) clearTimeout(timeout);
         run.stop();
         runs.delete(run);
+        if (metrics !== null) metrics.released(run);
       }
     }
   }
@@ -520,6 +545,7 @@ export class TaskRunner {
       // update-v2 may hand over a task: hold a unit of a drain's budget for it meanwhile.
       const held = v2 && this.#budget ? 1 : 0;
       if (this.#budget) this.#budget.remaining -= held;
+      this.#metrics?.updateSent(run);
       try {
         let next: Task | undefined;
         if (v2) {
@@ -536,12 +562,14 @@ export class TaskRunner {
         } else {
           await this.#client.updateTask(result, options);
         }
+        this.#metrics?.updated(run);
         this.#taken(result, run, attempt, started);
         // A task handed over is ours now: it runs even if we are stopping meanwhile.
         if (!next && this.#budget) this.#budget.remaining += held;
         return next;
       } catch (error) {
         if (this.#budget) this.#budget.remaining += held;
+        if (attempt > 1 || !first) this.#metrics?.updateFailed(run, error); // first: counted
         const status = httpStatus(error);
         const refused = status !== undefined && status >= 400 && status < 500 &&
           ![401, 403, 408, 429].includes(status);
@@ -629,6 +657,7 @@ function abortedOutcome(task: Task, run: Run): TaskOutcome | undefined {
         outputData: {},
         reasonForIncompletion: String(run.reason?.message ?? "timed out"),
         logs: [],
+        errorName: "TimeoutError",
       };
     default:
       return {

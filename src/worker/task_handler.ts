@@ -23,6 +23,32 @@ import {
   type ResolvedWorkerOptions,
   resolveWorkerOptions,
 } from "./worker_task.ts";
+import { type MeterLike, MetricsCollector } from "../metrics/collector.ts";
+import { type MetricsServer, serveMetrics } from "../metrics/serve.ts";
+
+/**
+ * The `metrics` option of a {@link TaskHandler} in its long form.
+ *
+ * @example
+ * ```ts
+ * import { TaskHandler, type TaskHandlerMetricsOptions, workerTask } from "@conductor-edge/sdk";
+ * const metrics: TaskHandlerMetricsOptions = { port: 9991 }; // GET :9991/metrics and /health
+ * new TaskHandler({ workers: [workerTask({ taskDefName: "greet" }, () => "hi")], metrics });
+ * ```
+ */
+export interface TaskHandlerMetricsOptions {
+  /** The collector to feed. @default a new one (see {@link TaskHandler.metrics}) */
+  collector?: MetricsCollector;
+  /** For a new collector: an OpenTelemetry meter to record into as well. */
+  meter?: MeterLike;
+  /**
+   * Serve `/metrics` (Prometheus text) and `/health` on this port from `start()` to `stop()`
+   * (Deno, Bun and Node; 0: a free port, see {@link TaskHandler.metricsServer}).
+   */
+  port?: number;
+  /** The interface to serve on. @default "0.0.0.0" */
+  hostname?: string;
+}
 
 /**
  * What a {@link TaskHandler} is built from.
@@ -65,6 +91,11 @@ export interface TaskHandlerOptions {
   taskClient?: RunnerTaskClient;
   /** The metadata calls to use instead of the configuration's client. */
   metadataClient?: RunnerMetadataClient;
+  /**
+   * Count polls, runs, reports and HTTP requests under the peers' canonical metric names: a
+   * collector to feed, or `{ port }` to serve them too. Off by default (then it costs nothing).
+   */
+  metrics?: MetricsCollector | TaskHandlerMetricsOptions;
 }
 
 /**
@@ -191,6 +222,8 @@ export class TaskHandler extends EventTarget {
   #prepared: Promise<Prepared> | undefined;
   #stopped: Promise<void> | undefined;
   #state: "new" | "running" | "draining" | "stopped" = "new";
+  readonly #metrics: MetricsCollector | undefined;
+  #metricsServer: MetricsServer | undefined;
 
   /**
    * Builds a handler; nothing happens until `start()` or `drain()`.
@@ -200,6 +233,22 @@ export class TaskHandler extends EventTarget {
   constructor(options: TaskHandlerOptions = {}) {
     super();
     this.#options = { ...options };
+    const m = options.metrics;
+    this.#metrics = m instanceof MetricsCollector
+      ? m
+      : m
+      ? m.collector ?? new MetricsCollector(m.meter ? { meter: m.meter } : {})
+      : undefined;
+  }
+
+  /** The metrics collector this handler feeds, when `metrics` was given. */
+  get metrics(): MetricsCollector | undefined {
+    return this.#metrics;
+  }
+
+  /** The `/metrics` server, from `start()` to `stop()`, when `metrics.port` was given. */
+  get metricsServer(): MetricsServer | undefined {
+    return this.#metricsServer;
   }
 
   /** Listens to one of the handler's events (see {@link TaskHandlerEventMap}). */
@@ -273,6 +322,13 @@ export class TaskHandler extends EventTarget {
     try {
       const { workers, taskClient } = await this.#prepare();
       if (this.#state !== "running") return; // stopped while preparing
+      const m = this.#options.metrics;
+      if (this.#metrics && m && !(m instanceof MetricsCollector) && m.port !== undefined) {
+        this.#metricsServer = await serveMetrics(this.#metrics, {
+          port: m.port,
+          ...(m.hostname === undefined ? {} : { hostname: m.hostname }),
+        });
+      }
       for (const { definition, options } of workers) {
         const runner = this.#runner(definition, options, taskClient, undefined);
         this.#runners.push(runner);
@@ -280,6 +336,7 @@ export class TaskHandler extends EventTarget {
       for (const runner of this.#runners) runner.start();
     } catch (error) {
       this.#closePools();
+      await this.#metricsServer?.close();
       this.#state = "stopped";
       throw error;
     }
@@ -300,7 +357,8 @@ export class TaskHandler extends EventTarget {
     this.#state = "stopped";
     this.#stopped = Promise.all(this.#runners.map((runner) => runner.stop(deadline)))
       .then(() => {})
-      .finally(() => this.#closePools());
+      .finally(() => this.#closePools())
+      .finally(() => this.#metricsServer?.close());
     await this.#stopped;
   }
 
@@ -482,6 +540,7 @@ export class TaskHandler extends EventTarget {
     let metadataClient = o.metadataClient;
     if (!taskClient || !metadataClient) {
       const clients = new OrkesClients(configuration);
+      if (this.#metrics) clients.transport.metrics ??= this.#metrics;
       taskClient ??= clients.getTaskClient();
       metadataClient ??= clients.getMetadataClient();
     }
@@ -525,6 +584,7 @@ export class TaskHandler extends EventTarget {
       listening,
       logger: this.#options.logger ?? console,
       ...(budget ? { drain: { budget } } : {}),
+      metrics: this.#metrics?.forTaskType(options.taskDefName),
     });
   }
 

@@ -134,4 +134,30 @@ describe("examples", () => {
       "ok: greet_ref got the input",
     ]);
   });
+  it("metrics.ts: serves /metrics while it works, 6 started, 1 failed on purpose, prints the exposition", async () => {
+    const out = await lines("metrics");
+    const type = /^serving http:\/\/127\.0\.0\.1:\d+\/metrics for task type (charge_\w+)$/
+      .exec(out[0])?.[1];
+    assert.ok(type, out[0]);
+    assert.deepEqual(out.slice(1, 4), [
+      "completed: 5 of 6",
+      "failed on purpose: 1 (order 4: CardDeclined, not retried)",
+      "--- /metrics ---",
+    ]);
+    const text = out.slice(4).join("\n");
+    assert.ok(text.includes(`task_execution_started_total{taskType="${type}"} 6`), text);
+    assert.ok(
+      text.includes(`task_execute_error_total{taskType="${type}",exception="CardDeclined"} 1`),
+      text,
+    );
+    assert.ok(
+      text.includes(`task_execute_time_seconds_count{taskType="${type}",status="SUCCESS"} 5`),
+      text,
+    );
+    assert.match(
+      text,
+      /^http_api_client_request_seconds_count\{method="POST",uri="\/workflow",status="200"\} 6$/m,
+    );
+    assert.ok(!text.includes('declined"'), "no message in a label");
+  });
 });

@@ -171,6 +171,20 @@ export function runStoreContract(
     );
 
     it(
+      "counts executions by status, following each put and remove",
+      withStore((s) => {
+        assert.deepEqual(s.countExecutionsByStatus(), {});
+        for (const id of ["a", "b", "c"]) s.putExecution(workflowRecord(id));
+        const b = s.getExecution("b")!;
+        b.status = "COMPLETED";
+        s.putExecution(b);
+        assert.deepEqual(s.countExecutionsByStatus(), { RUNNING: 2, COMPLETED: 1 });
+        s.removeExecution("a");
+        assert.deepEqual(s.countExecutionsByStatus(), { RUNNING: 1, COMPLETED: 1 });
+      }),
+    );
+
+    it(
       "puts one task: in place when known, appended when new; refuses an unknown execution",
       withStore((s) => {
         s.putExecution(workflowRecord("w1", [taskRecord("w1", "t1"), taskRecord("w1", "t2")]));

@@ -32,6 +32,17 @@ const MAX_ROUNDS = 1000;
 
 /** Runs the decider on a workflow until nothing more changes. */
 export function decide(core: Core, workflowId: string): void {
+  const observer = core.decideObserver;
+  if (!observer) return decideNow(core, workflowId);
+  const t0 = performance.now();
+  try {
+    decideNow(core, workflowId);
+  } finally {
+    observer((performance.now() - t0) / 1000);
+  }
+}
+
+function decideNow(core: Core, workflowId: string): void {
   core.tx(() => {
     const wf = core.load(workflowId);
     if (!wf || isTerminalWorkflow(wf.status)) return;

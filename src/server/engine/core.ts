@@ -78,6 +78,8 @@ export class Core {
   /** Callbacks run after each change of a workflow (long waits of sync endpoints). */
   readonly waiters: Map<string, Set<() => void>> = new Map();
   readonly endedListeners: Set<(wf: Workflow) => void> = new Set();
+  /** Hears how long each decide took (seconds), when something listens (the engine's metrics). */
+  decideObserver: ((seconds: number) => void) | undefined;
   /** Definitions with task definitions filled in, per definition object and generation. */
   readonly populated: WeakMap<WorkflowDef, { generation: number; def: WorkflowDef }> =
     new WeakMap();

@@ -262,6 +262,13 @@ export class Engine implements SystemTaskHost {
     decide(this.#core, workflowId);
   }
   /**
+   * Sets the one listener that hears how long each decide takes, in seconds (the engine's
+   * `/metrics`); `undefined` removes it. With none, a decide reads no clock for it.
+   */
+  onDecide(listener: ((seconds: number) => void) | undefined): void {
+    this.#core.decideObserver = listener;
+  }
+  /**
    * Calls `listener` each time a workflow reaches a terminal status (a sub-workflow's parent,
    * a test counting completions); answers a function that removes it.
    */

@@ -236,6 +236,11 @@ class MemoryStore implements Store {
   countExecutions(): number {
     return this.#executions.size;
   }
+  countExecutionsByStatus(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const wf of this.#executions.values()) counts[wf.status] = (counts[wf.status] ?? 0) + 1;
+    return counts;
+  }
   scanExecutions(options: ScanOptions = {}): ExecutionPage {
     const limit = Math.max(1, options.limit ?? 1000);
     const from = options.cursor ? Number(options.cursor) : 0;

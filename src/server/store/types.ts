@@ -200,6 +200,8 @@ export interface ExecutionStore {
   removeExecution(workflowId: string): boolean;
   /** How many executions are stored. */
   countExecutions(): number;
+  /** How many executions are stored, by workflow status (statuses with none are left out). */
+  countExecutionsByStatus(): Record<string, number>;
   /** Pages through every execution, in the order first put. */
   scanExecutions(options?: ScanOptions): ExecutionPage;
 

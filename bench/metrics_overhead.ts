@@ -1,0 +1,358 @@
+/**
+ * What worker metrics cost: the same `TaskHandler` loop (batch poll for the free slots, a no-op
+ * handler, update-v2 chaining, concurrency 10) with metrics `off` and `on` (a `MetricsCollector`
+ * fed by the runner and the transport), in turns in one process (off on, on off, ...) so that
+ * machine noise hits both alike. The first round of each warms the JIT up and is not counted
+ * (the warm window); then `--reps` rounds of `--n` tasks each.
+ *
+ * Servers: `port` (default), the embedded engine on a loopback port in a child process (the
+ * client's CPU is this process's), or `mock`, an in-process fetch answering from memory (only the
+ * client's own work is left).
+ *
+ * `--alloc` (Deno, V8) measures instead what the collector allocates per task once warm: the
+ * calls the runner and transport make per task (execution started, executed, update taken, the
+ * update-v2 request's latency and body size) and per poll, run 200,000 times after a warm-up, with
+ * the young generation made large enough that no scavenge runs meanwhile, and `heapUsed` read
+ * before and after (a GC first). A control loop that allocates one small object per iteration
+ * shows the method sees allocation.
+ *
+ *   deno run -A bench/metrics_overhead.ts [--server port|mock] [--n 4000] [--reps 6]
+ *   bun bench/metrics_overhead.ts [...same flags]
+ *   deno run -A --v8-flags=--expose-gc,--min-semi-space-size=512,--max-semi-space-size=512 \
+ *     bench/metrics_overhead.ts --alloc
+ *
+ * Prints a table of medians: tasks/s and client CPU µs per task, and `on` against `off`.
+ *
+ * @module
+ */
+import { spawn } from "node:child_process";
+import process from "node:process";
+import { parseArgs } from "node:util";
+import { Configuration } from "../src/config.ts";
+import type { Task } from "../src/model/mod.ts";
+import { TaskHandler, workerTask } from "../src/worker/mod.ts";
+import { METRICS_TASK_TYPE, MetricsCollector } from "../src/metrics/collector.ts";
+import { defineOneTaskWorkflow, startWorkflows } from "./lib/server_api.ts";
+import { median } from "./lib/stats.ts";
+
+const { values: flags } = parseArgs({
+  args: process.argv.slice(2),
+  options: {
+    server: { type: "string", default: "port" },
+    n: { type: "string", default: "4000" },
+    reps: { type: "string", default: "6" },
+    alloc: { type: "boolean", default: false },
+  },
+});
+const n = Number(flags.n);
+const reps = Number(flags.reps);
+const runtime = "Bun" in globalThis ? `bun ${process.versions.bun}` : `deno ${Deno.version.deno}`;
+
+if (flags.alloc) {
+  allocationProbe();
+  if ((globalThis as { gc?: unknown }).gc) await endToEndAllocation(); // V8 only
+  process.exit(0);
+}
+
+type AnyFetch = (input: string | Request, init?: RequestInit) => Promise<Response>;
+
+/** An in-process server: hands out `n` tasks by batch poll and update-v2. */
+function mockFetch(total: number, taskType: string): AnyFetch {
+  let handed = 0;
+  const json = { "content-type": "application/json" };
+  const next = (): Task | undefined =>
+    handed < total
+      ? {
+        taskType,
+        taskDefName: taskType,
+        status: "IN_PROGRESS",
+        inputData: {},
+        taskId: `task-${handed}-0000-0000-0000-000000000000`,
+        workflowInstanceId: `wf-${handed++}-0000-0000-0000-000000000000`,
+        responseTimeoutSeconds: 300,
+      }
+      : undefined;
+  return async (input: string | Request, init?: RequestInit) => {
+    const request = new Request(input, init);
+    const url = new URL(request.url);
+    if (request.method === "GET" && url.pathname.includes("/tasks/poll/batch/")) {
+      const count = Number(url.searchParams.get("count") ?? 1);
+      const tasks: Task[] = [];
+      while (tasks.length < count) {
+        const task = next();
+        if (!task) break;
+        tasks.push(task);
+      }
+      return new Response(JSON.stringify(tasks), { headers: json });
+    }
+    JSON.parse(await request.text());
+    const task = next();
+    return task
+      ? new Response(JSON.stringify(task), { headers: json })
+      : new Response(null, { status: 204 });
+  };
+}
+
+interface Sample {
+  variant: "off" | "on";
+  round?: number;
+  tasksPerSecond: number;
+  cpuUsPerTask: number;
+}
+
+async function runOnce(
+  variant: "off" | "on",
+  serverUrl: string,
+  taskType: string,
+): Promise<Sample> {
+  let count = 0;
+  let resolve!: () => void;
+  const done = new Promise<void>((r) => (resolve = r));
+  const noop = workerTask({
+    taskDefName: taskType,
+    concurrency: 10,
+    pollIntervalMs: 100,
+    pollTimeoutMs: 100,
+    registerTaskDef: false,
+  }, () => {
+    if (++count === n) resolve();
+    return {};
+  });
+  const handler = new TaskHandler({
+    configuration: new Configuration({ serverUrl }),
+    workers: [noop],
+    logger: console,
+    ...(variant === "on" ? { metrics: new MetricsCollector() } : {}),
+  });
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  await handler.start();
+  await done;
+  const wall = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  await handler.stop({ drainMs: 5000 });
+  if (variant === "on") {
+    const text = handler.metrics!.text();
+    if (!text.includes(`task_execution_started_total{taskType="${taskType}"} ${n}`)) {
+      throw new Error(`metrics on: the collector did not count ${n} tasks`);
+    }
+  }
+  return {
+    variant,
+    tasksPerSecond: (n / wall) * 1000,
+    cpuUsPerTask: (cpu.user + cpu.system) / n,
+  };
+}
+
+async function startEngine(): Promise<{ url: string; close: () => void }> {
+  const file = new URL("./embedded_server.ts", import.meta.url).pathname;
+  const args = "Bun" in globalThis ? [file] : ["run", "-A", file];
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (chunk: Uint8Array) => {
+      out += new TextDecoder().decode(chunk);
+      const match = /ready "([^"]+)"/.exec(out);
+      if (match) resolve(match[1]);
+    });
+    child.on("exit", (code) => reject(new Error(`embedded engine exited with ${code}`)));
+  });
+  return { url, close: () => child.kill() };
+}
+
+/** Heap bytes allocated per task by the collector's per-task calls, once warm (V8 only). */
+function allocationProbe(): void {
+  const bun = (globalThis as { Bun?: { gc(force: boolean): void } }).Bun;
+  const gc = (globalThis as { gc?: () => void }).gc ?? (bun ? () => bun.gc(true) : undefined);
+  const memory = () => process.memoryUsage().heapUsed;
+  if (!gc) {
+    console.error(
+      "--alloc needs deno run --v8-flags=--expose-gc,--min-semi-space-size=512,--max-semi-space-size=512",
+    );
+    process.exit(2);
+  }
+  const collector = new MetricsCollector();
+  const m = collector.forTaskType("probe");
+  const outcome = { status: "COMPLETED", outputData: {}, logs: [] };
+  const update = {
+    method: "POST" as const,
+    path: "/tasks/update-v2",
+    body: outcome,
+    [METRICS_TASK_TYPE]: "probe",
+  };
+  const pollPath = "/tasks/poll/batch/probe";
+  const run = { timing: -1 };
+  const perTask = (i: number) => {
+    // The runner's and the transport's calls for one task (a poll per 10 tasks).
+    if (i % 10 === 0) {
+      m.pollStarted();
+      const timer = collector.requestStarted();
+      collector.request("GET", pollPath, 200, timer);
+      m.polled();
+    }
+    m.executionStarted(run);
+    m.executed(run, outcome);
+    m.updateSent(run);
+    const timer = collector.requestStarted();
+    collector.requestBody(update, 120);
+    collector.request("POST", "/tasks/update-v2", 200, timer);
+    m.updated(run);
+    m.released(run);
+  };
+
+  const sink: unknown[] = [];
+  const control = (i: number) => {
+    sink[i & 1023] = { i }; // one small object per iteration: what the method must see
+  };
+  const measure = (fn: (i: number) => void, iterations: number) => {
+    for (let i = 0; i < 50_000; i++) fn(i); // warm: optimized, every child made
+    gc();
+    const before = memory();
+    for (let i = 0; i < iterations; i++) fn(i);
+    const after = memory();
+    return (after - before) / iterations;
+  };
+  const iterations = 200_000;
+  const probe = measure(perTask, iterations);
+  const ctl = measure(control, iterations);
+  // And their CPU time: the median of 7 timed blocks of 200,000.
+  const times: number[] = [];
+  for (let block = 0; block < 7; block++) {
+    const t0 = performance.now();
+    for (let i = 0; i < iterations; i++) perTask(i);
+    times.push(((performance.now() - t0) * 1e6) / iterations);
+  }
+  const ns = median(times);
+  console.log(`\ncollector allocation per task, warm: ${runtime}, ${iterations} tasks\n`);
+  console.log("| loop | heap bytes per iteration |");
+  console.log("| ---- | -----------------------: |");
+  console.log(`| collector calls of one task (and 1/10 poll) | ${probe.toFixed(2)} |`);
+  console.log(`| control: one { i } per iteration | ${ctl.toFixed(2)} |`);
+  console.log(`\ntheir CPU time: ${ns.toFixed(0)} ns per task (median of 7 blocks)`);
+}
+
+/**
+ * Heap bytes per task of a whole TaskHandler run on the mock with metrics off and on (V8 only):
+ * a GC, then `heapUsed` at the 20,000th and at the 40,000th task with no GC between (the young
+ * generation is made larger than what the run allocates): the second half only, so the start and
+ * the JIT's compiles are left out. The difference is what metrics add per task, runner and
+ * transport hooks included.
+ */
+async function endToEndAllocation(): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc!;
+  const tasks = 40_000;
+  const one = async (variant: "off" | "on") => {
+    const taskType = `alloc_${variant}_${crypto.randomUUID().slice(0, 6)}`;
+    const realFetch = globalThis.fetch;
+    globalThis.fetch = mockFetch(tasks, taskType) as typeof fetch;
+    let count = 0;
+    let mid = 0;
+    let resolve!: () => void;
+    const done = new Promise<void>((r) => (resolve = r));
+    const handler = new TaskHandler({
+      configuration: new Configuration({ serverUrl: "http://mock/api" }),
+      workers: [
+        workerTask({ taskDefName: taskType, concurrency: 10, registerTaskDef: false }, () => {
+          if (++count === tasks / 2) mid = process.memoryUsage().heapUsed;
+          if (count === tasks) resolve();
+          return {};
+        }),
+      ],
+      logger: console,
+      ...(variant === "on" ? { metrics: new MetricsCollector() } : {}),
+    });
+    gc();
+    await handler.start();
+    await done;
+    const after = process.memoryUsage().heapUsed;
+    await handler.stop({ drainMs: 1000 });
+    globalThis.fetch = realFetch;
+    // The second half only: the handler's start and the JIT's work on fresh code are left out.
+    return (after - mid) / (tasks / 2);
+  };
+  const results: Record<string, number[]> = { off: [], on: [] };
+  for (let rep = 0; rep < 7; rep++) {
+    for (const variant of (rep % 2 ? ["on", "off"] : ["off", "on"]) as ("off" | "on")[]) {
+      const bytes = await one(variant);
+      if (rep > 0) results[variant].push(bytes);
+    }
+  }
+  const off = median(results.off);
+  const on = median(results.on);
+  console.log(
+    `\nwhole TaskHandler run on the mock, tasks ${
+      tasks / 2
+    }-${tasks} of each run, 6 runs after a warm-up\n`,
+  );
+  console.log("| metrics | heap bytes per task (median) |");
+  console.log("| ------- | ---------------------------: |");
+  console.log(`| off | ${off.toFixed(0)} |`);
+  console.log(`| on | ${on.toFixed(0)} (${on - off >= 0 ? "+" : ""}${(on - off).toFixed(0)}) |`);
+}
+
+const samples: Sample[] = [];
+const engine = flags.server === "port" ? await startEngine() : undefined;
+const realFetch = globalThis.fetch;
+try {
+  const order: ("off" | "on")[][] = [["off", "on"], ["on", "off"]];
+  // Each round's pair is kept together: on/off of the same round is the steadier estimate.
+  for (let rep = 0; rep <= reps; rep++) {
+    for (const variant of order[rep % 2]) {
+      const taskType = `metrics_${variant}_${rep}_${crypto.randomUUID().slice(0, 6)}`;
+      let sample: Sample;
+      if (engine) {
+        const workflow = `${taskType}_wf`;
+        await defineOneTaskWorkflow(engine.url, workflow, taskType);
+        await startWorkflows(engine.url, workflow, n);
+        sample = await runOnce(variant, engine.url, taskType);
+      } else {
+        globalThis.fetch = mockFetch(n, taskType) as typeof fetch;
+        sample = await runOnce(variant, "http://mock/api", taskType);
+        globalThis.fetch = realFetch;
+      }
+      if (rep > 0) samples.push({ ...sample, round: rep }); // round 0 warms up
+      console.error(
+        `  round ${rep}${rep === 0 ? " (warm-up)" : ""} ${variant}: ` +
+          `${sample.tasksPerSecond.toFixed(0)} tasks/s, ${
+            sample.cpuUsPerTask.toFixed(1)
+          } µs CPU/task`,
+      );
+    }
+  }
+} finally {
+  engine?.close();
+}
+
+const stat = (variant: string, key: "tasksPerSecond" | "cpuUsPerTask") =>
+  median(samples.filter((s) => s.variant === variant).map((s) => s[key]));
+const offTps = stat("off", "tasksPerSecond");
+const offCpu = stat("off", "cpuUsPerTask");
+console.log(
+  `\nworker metrics overhead: ${runtime}, server ${flags.server}, n ${n}, ${reps} reps after a ` +
+    `warm-up round (medians)\n`,
+);
+console.log("| metrics | tasks/s | vs off | client CPU µs/task | vs off |");
+console.log("| ------- | ------: | -----: | -----------------: | -----: |");
+for (const variant of ["off", "on"]) {
+  const tps = stat(variant, "tasksPerSecond");
+  const cpu = stat(variant, "cpuUsPerTask");
+  const dt = ((tps / offTps - 1) * 100).toFixed(1);
+  const dc = ((cpu / offCpu - 1) * 100).toFixed(1);
+  console.log(
+    `| ${variant} | ${tps.toFixed(0)} | ${variant === "off" ? "" : `${dt}%`} | ${
+      cpu.toFixed(1)
+    } | ${variant === "off" ? "" : `${dc}%`} |`,
+  );
+}
+const paired = (key: "tasksPerSecond" | "cpuUsPerTask") =>
+  median(
+    samples.filter((s) => s.variant === "on").map((on) => {
+      const off = samples.find((s) => s.variant === "off" && s.round === on.round)!;
+      return on[key] / off[key];
+    }),
+  );
+console.log(
+  `\npaired (on / off of the same round, median of ${reps}): tasks/s ${
+    ((paired("tasksPerSecond") - 1) * 100).toFixed(1)
+  }%, client CPU per task ${((paired("cpuUsPerTask") - 1) * 100).toFixed(1)}%`,
+);

@@ -1,0 +1,817 @@
+/**
+ * {@link MetricsCollector}: the worker and client metrics under the names the other Conductor
+ * SDKs use (their "canonical" set: conductor-python and conductor-javascript with
+ * `WORKER_CANONICAL_METRICS=true`, the Java SDK's Micrometer collector), rendered as Prometheus
+ * text and, when given a `Meter`, recorded into OpenTelemetry too.
+ *
+ * Times come from `performance.now()` read inside the collector, and start times are kept in a
+ * typed array under small reused integer ids: no number crosses a call or an `await` boxed, so a
+ * task allocates nothing here (`Date.now()` itself allocates a heap number on V8, which is why it
+ * is not used).
+ *
+ * Built for the worker's hot path: a `TaskHandler` resolves one {@link TaskTypeMetrics} per task
+ * type when it starts (every label child it needs, histogram buckets in typed arrays), so a task
+ * costs a few additions and allocates nothing. Nothing here runs at import time.
+ *
+ * @module
+ */
+import { errorClassName, routeTemplate } from "./labels.ts";
+
+/**
+ * The time buckets (seconds) of the peers' histograms: 1 ms to 10 s.
+ *
+ * @example
+ * ```ts
+ * import { TIME_BUCKETS } from "@conductor-edge/sdk";
+ * console.log(TIME_BUCKETS.length); // 12
+ * ```
+ */
+export const TIME_BUCKETS: readonly number[] = Object.freeze([
+  0.001,
+  0.005,
+  0.01,
+  0.025,
+  0.05,
+  0.1,
+  0.25,
+  0.5,
+  1,
+  2.5,
+  5,
+  10,
+]);
+
+/**
+ * The size buckets (bytes) of the peers' payload histograms: 100 B to 10 MB.
+ *
+ * @example
+ * ```ts
+ * import { SIZE_BUCKETS } from "@conductor-edge/sdk";
+ * console.log(SIZE_BUCKETS.at(-1)); // 10000000
+ * ```
+ */
+export const SIZE_BUCKETS: readonly number[] = Object.freeze([
+  100,
+  1_000,
+  10_000,
+  100_000,
+  1_000_000,
+  10_000_000,
+]);
+
+/**
+ * The content type of the Prometheus text exposition format.
+ *
+ * @example
+ * ```ts
+ * import { PROMETHEUS_CONTENT_TYPE } from "@conductor-edge/sdk";
+ * console.log(PROMETHEUS_CONTENT_TYPE); // text/plain; version=0.0.4; charset=utf-8
+ * ```
+ */
+export const PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+/**
+ * The part of an OpenTelemetry `Meter` (`@opentelemetry/api`) the collector uses: typed here by
+ * structure, so the SDK needs no OpenTelemetry package. Pass `metrics.getMeter("...")`.
+ *
+ * @example
+ * ```ts
+ * import { type MeterLike, MetricsCollector } from "@conductor-edge/sdk";
+ * declare const meter: MeterLike; // e.g. metrics.getMeter("workers") from @opentelemetry/api
+ * const collector = new MetricsCollector({ meter });
+ * ```
+ */
+export interface MeterLike {
+  /** Makes a counter. */
+  createCounter(name: string, options?: InstrumentOptions): {
+    add(value: number, attributes?: Record<string, string>): void;
+  };
+  /** Makes a histogram. */
+  createHistogram(name: string, options?: InstrumentOptions): {
+    record(value: number, attributes?: Record<string, string>): void;
+  };
+  /** Makes a gauge read at collection time. */
+  createObservableGauge(name: string, options?: InstrumentOptions): {
+    addCallback(
+      callback: (result: {
+        observe(value: number, attributes?: Record<string, string>): void;
+      }) => void,
+    ): void;
+  };
+}
+
+/**
+ * The options of an OpenTelemetry instrument the collector sets.
+ *
+ * @example
+ * ```ts
+ * import { type InstrumentOptions } from "@conductor-edge/sdk";
+ * const options: InstrumentOptions = { description: "poll latency", unit: "s" };
+ * ```
+ */
+export interface InstrumentOptions {
+  /** What it measures. */
+  description?: string;
+  /** Its unit (`s`, `By`). */
+  unit?: string;
+  /** Bucket boundaries the SDK should use (OpenTelemetry `advice`). */
+  advice?: { explicitBucketBoundaries?: number[] };
+}
+
+/**
+ * What a {@link MetricsCollector} is built with.
+ *
+ * @example
+ * ```ts
+ * import { type MetricsCollectorOptions } from "@conductor-edge/sdk";
+ * const options: MetricsCollectorOptions = {}; // Prometheus text only
+ * ```
+ */
+export interface MetricsCollectorOptions {
+  /** Also record every instrument into this OpenTelemetry meter, same names and values. */
+  meter?: MeterLike;
+}
+
+type Kind = "counter" | "histogram" | "gauge";
+
+interface Spec {
+  readonly name: string;
+  readonly kind: Kind;
+  readonly help: string;
+  readonly labels: readonly string[];
+  readonly buckets?: readonly number[];
+  readonly unit?: string;
+}
+
+/** Every family, in the order of the exposition. */
+const SPECS = {
+  poll: c("task_poll_total", "Poll requests a worker sent.", ["taskType"]),
+  pollError: c("task_poll_error_total", "Poll requests that failed.", ["taskType", "exception"]),
+  started: c(
+    "task_execution_started_total",
+    "Tasks handed to a worker's handler.",
+    ["taskType"],
+  ),
+  executeError: c(
+    "task_execute_error_total",
+    "Tasks whose handler failed (threw, timed out, or refused the input).",
+    ["taskType", "exception"],
+  ),
+  updateError: c(
+    "task_update_error_total",
+    "Attempts to report a task result that failed.",
+    ["taskType", "exception"],
+  ),
+  ackFailed: c(
+    "task_ack_failed_total",
+    "Task acks the server refused (a batch poll is the ack in Conductor OSS 3: never sent).",
+    ["taskType"],
+  ),
+  ackError: c(
+    "task_ack_error_total",
+    "Task ack calls that failed (a batch poll is the ack in Conductor OSS 3: never sent).",
+    ["taskType", "exception"],
+  ),
+  queueFull: c(
+    "task_execution_queue_full_total",
+    "Polls skipped because every slot of the worker was busy.",
+    ["taskType"],
+  ),
+  paused: c("task_paused_total", "Poll rounds skipped because the worker was paused.", [
+    "taskType",
+  ]),
+  uncaught: c(
+    "thread_uncaught_exceptions_total",
+    "Uncaught errors that ended a Web Worker running a handler.",
+    ["exception"],
+  ),
+  externalPayload: c(
+    "external_payload_used_total",
+    "External payload storage uses (this SDK has none: never counted).",
+    ["entityName", "operation", "payloadType"],
+  ),
+  workflowStartError: c(
+    "workflow_start_error_total",
+    "Workflow starts that failed.",
+    ["workflowType", "exception"],
+  ),
+  pollTime: h(
+    "task_poll_time_seconds",
+    "Poll request latency (status SUCCESS or FAILURE).",
+    ["taskType", "status"],
+    TIME_BUCKETS,
+    "s",
+  ),
+  executeTime: h(
+    "task_execute_time_seconds",
+    "Handler run time (status SUCCESS or FAILURE).",
+    ["taskType", "status"],
+    TIME_BUCKETS,
+    "s",
+  ),
+  updateTime: h(
+    "task_update_time_seconds",
+    "Task result report latency (status SUCCESS or FAILURE).",
+    ["taskType", "status"],
+    TIME_BUCKETS,
+    "s",
+  ),
+  http: h(
+    "http_api_client_request_seconds",
+    "HTTP request latency by route template and status code (0: no answer).",
+    ["method", "uri", "status"],
+    TIME_BUCKETS,
+    "s",
+  ),
+  resultSize: h(
+    "task_result_size_bytes",
+    "Size of the task result request body.",
+    ["taskType"],
+    SIZE_BUCKETS,
+    "By",
+  ),
+  workflowInputSize: h(
+    "workflow_input_size_bytes",
+    "Size of the workflow start request body.",
+    ["workflowType", "version"],
+    SIZE_BUCKETS,
+    "By",
+  ),
+  active: {
+    name: "active_workers",
+    kind: "gauge",
+    help: "Tasks a worker's handlers are running now.",
+    labels: ["taskType"],
+  } as Spec,
+} as const;
+
+function c(name: string, help: string, labels: string[]): Spec {
+  return { name, kind: "counter", help, labels };
+}
+
+function h(
+  name: string,
+  help: string,
+  labels: string[],
+  buckets: readonly number[],
+  unit: string,
+): Spec {
+  return { name, kind: "histogram", help, labels, buckets, unit };
+}
+
+/**
+ * The canonical metric names, for dashboards and tests.
+ *
+ * @example
+ * ```ts
+ * import { METRIC_NAMES } from "@conductor-edge/sdk";
+ * console.log(METRIC_NAMES.includes("task_poll_total")); // true
+ * ```
+ */
+export const METRIC_NAMES: readonly string[] = Object.freeze(
+  Object.values(SPECS).map((spec) => spec.name),
+);
+
+type OtelCounter = ReturnType<MeterLike["createCounter"]>;
+type OtelHistogram = ReturnType<MeterLike["createHistogram"]>;
+
+/** One labelled series of a family. */
+class Child {
+  readonly values: readonly string[];
+  readonly attributes: Record<string, string>;
+  /** A counter's or gauge's value. */
+  value = 0;
+  /** A histogram's count per bucket (not cumulative), the last one above every bound. */
+  readonly counts: Float64Array | undefined;
+  readonly bounds: readonly number[] | undefined;
+  sum = 0;
+  count = 0;
+  counter: OtelCounter | undefined;
+  histogram: OtelHistogram | undefined;
+
+  constructor(family: Family, values: readonly string[]) {
+    this.values = values;
+    const attributes: Record<string, string> = {};
+    family.spec.labels.forEach((label, i) => attributes[label] = values[i]);
+    this.attributes = attributes;
+    this.bounds = family.spec.buckets;
+    this.counts = this.bounds ? new Float64Array(this.bounds.length + 1) : undefined;
+    this.counter = family.counter;
+    this.histogram = family.histogram;
+  }
+
+  inc(): void {
+    this.value++;
+    if (this.counter !== undefined) this.counter.add(1, this.attributes);
+  }
+
+  observe(v: number): void {
+    const bounds = this.bounds!;
+    let i = 0;
+    while (i < bounds.length && v > bounds[i]) i++;
+    this.counts![i]++;
+    this.sum += v;
+    this.count++;
+    if (this.histogram !== undefined) this.histogram.record(v, this.attributes);
+  }
+}
+
+/** A metric family: its spec and its children by label values. */
+class Family {
+  readonly spec: Spec;
+  readonly children = new Map<string, Child>();
+  readonly counter: OtelCounter | undefined;
+  readonly histogram: OtelHistogram | undefined;
+
+  constructor(spec: Spec, meter: MeterLike | undefined) {
+    this.spec = spec;
+    if (meter && spec.kind === "counter") {
+      this.counter = meter.createCounter(spec.name, { description: spec.help });
+    } else if (meter && spec.kind === "histogram") {
+      this.histogram = meter.createHistogram(spec.name, {
+        description: spec.help,
+        unit: spec.unit!,
+        advice: { explicitBucketBoundaries: [...spec.buckets!] },
+      });
+    } else if (meter && spec.kind === "gauge") {
+      meter.createObservableGauge(spec.name, { description: spec.help }).addCallback((result) => {
+        for (const child of this.children.values()) result.observe(child.value, child.attributes);
+      });
+    }
+  }
+
+  /** The child of these label values (made on first use: not for the hot path). */
+  child(values: readonly string[]): Child {
+    const key = values.join("\u0000");
+    let child = this.children.get(key);
+    if (!child) {
+      child = new Child(this, values);
+      this.children.set(key, child);
+    }
+    return child;
+  }
+}
+
+type Families = { readonly [K in keyof typeof SPECS]: Family };
+
+/**
+ * Start times of what is in flight (handlers, reports, requests), kept in a typed array under
+ * small integer ids that are reused: timing a task boxes no number and allocates nothing once the
+ * array has grown to the concurrency.
+ */
+class Stopwatch {
+  #at = new Float64Array(64);
+  /** Free ids, a stack in a typed array (a JS array's backing store can shrink and regrow). */
+  #free = new Int32Array(64);
+  #freeCount = 0;
+  #next = 0;
+
+  /** Starts timing: answers the id. */
+  start(): number {
+    let id: number;
+    if (this.#freeCount > 0) {
+      id = this.#free[--this.#freeCount];
+    } else {
+      id = this.#next++;
+      if (id >= this.#at.length) {
+        const at = new Float64Array(this.#at.length * 2);
+        at.set(this.#at);
+        this.#at = at;
+        const free = new Int32Array(this.#free.length * 2);
+        free.set(this.#free);
+        this.#free = free;
+      }
+    }
+    this.#at[id] = performance.now();
+    return id;
+  }
+
+  /** Starts `id` again. */
+  restart(id: number): void {
+    this.#at[id] = performance.now();
+  }
+
+  /** Seconds since `id` started, and starts it again from now (one clock read). */
+  lap(id: number): number {
+    const now = performance.now();
+    const seconds = (now - this.#at[id]) / 1000;
+    this.#at[id] = now;
+    return seconds;
+  }
+
+  /** Seconds since `id` started. */
+  seconds(id: number): number {
+    return (performance.now() - this.#at[id]) / 1000;
+  }
+
+  /** Frees `id`. */
+  stop(id: number): void {
+    this.#free[this.#freeCount++] = id;
+  }
+}
+
+/**
+ * The metrics of one task type, resolved once: what the runner calls per poll and per task.
+ * Every call is a few additions on label children made in advance; none allocates.
+ *
+ * @example
+ * ```ts
+ * import { MetricsCollector } from "@conductor-edge/sdk";
+ * const metrics = new MetricsCollector().forTaskType("greet");
+ * const run = { timing: -1 }; // the runner's record of a task in flight
+ * metrics.executionStarted(run);
+ * metrics.executed(run, { status: "COMPLETED" });
+ * ```
+ */
+export class TaskTypeMetrics {
+  /** The task type. */
+  readonly taskType: string;
+  readonly #f: Families;
+  readonly #poll: Child;
+  readonly #pollOk: Child;
+  readonly #pollFailed: Child;
+  readonly #started: Child;
+  readonly #executeOk: Child;
+  readonly #executeFailed: Child;
+  readonly #updateOk: Child;
+  readonly #updateFailed: Child;
+  readonly #queueFull: Child;
+  readonly #paused: Child;
+  readonly #active: Child;
+  readonly #resultSize: Child;
+  readonly #watch: Stopwatch;
+  #pollAt = 0;
+
+  /**
+   * Made by {@link MetricsCollector.forTaskType}.
+   *
+   * @param collector The collector's families (internal).
+   * @param taskType The task type.
+   */
+  constructor(collector: object, taskType: string) {
+    const { families, watch } = collector as { families: Families; watch: Stopwatch };
+    this.#watch = watch;
+    this.taskType = taskType;
+    this.#f = families;
+    const t = [taskType];
+    this.#poll = families.poll.child(t);
+    this.#pollOk = families.pollTime.child([taskType, "SUCCESS"]);
+    this.#pollFailed = families.pollTime.child([taskType, "FAILURE"]);
+    this.#started = families.started.child(t);
+    this.#executeOk = families.executeTime.child([taskType, "SUCCESS"]);
+    this.#executeFailed = families.executeTime.child([taskType, "FAILURE"]);
+    this.#updateOk = families.updateTime.child([taskType, "SUCCESS"]);
+    this.#updateFailed = families.updateTime.child([taskType, "FAILURE"]);
+    this.#queueFull = families.queueFull.child(t);
+    this.#paused = families.paused.child(t);
+    this.#active = families.active.child(t);
+    this.#resultSize = families.resultSize.child(t);
+  }
+
+  /** A poll request is sent now. */
+  pollStarted(): void {
+    this.#poll.inc();
+    this.#pollAt = performance.now();
+  }
+
+  /** The poll sent last answered. */
+  polled(): void {
+    this.#pollOk.observe((performance.now() - this.#pollAt) / 1000);
+  }
+
+  /** The poll sent last failed with `error`. */
+  pollFailed(error: unknown): void {
+    this.#pollFailed.observe((performance.now() - this.#pollAt) / 1000);
+    this.#f.pollError.child([this.taskType, errorClassName(error)]).inc();
+  }
+
+  /** A poll round skipped: the worker is paused. */
+  paused(): void {
+    this.#paused.inc();
+  }
+
+  /** A poll skipped: every slot is busy. */
+  queueFull(): void {
+    this.#queueFull.inc();
+  }
+
+  /** The task of `run` is handed to its handler now (`run.timing` gets its timer's id). */
+  executionStarted(run: TimedRun): void {
+    this.#started.inc();
+    this.#active.value++;
+    run.timing = this.#watch.start();
+  }
+
+  /**
+   * The handler of `run` ended with `outcome`; undefined when it has none to report (the task
+   * was dropped on the server, or handed back at shutdown): then only the active count goes down.
+   */
+  executed(run: TimedRun, outcome: ExecutedOutcome | undefined): void {
+    this.#active.value--;
+    if (outcome === undefined) return;
+    // One clock read for both: the handler's end is the result report's start (the runner
+    // reports at once; a report sent later calls updateSent).
+    const seconds = this.#watch.lap(run.timing);
+    const status = outcome.status;
+    if (status === "COMPLETED" || status === "IN_PROGRESS") {
+      this.#executeOk.observe(seconds);
+    } else {
+      this.#executeFailed.observe(seconds);
+      const exception = outcome.errorName ?? "Error";
+      this.#f.executeError.child([this.taskType, exception]).inc();
+      if (outcome.crashed) this.#f.uncaught.child([exception]).inc();
+    }
+  }
+
+  /**
+   * The result of `run` is sent now. Not needed right after {@link executed}, which starts the
+   * report's timer with the same clock read.
+   */
+  updateSent(run: TimedRun): void {
+    if (run.timing < 0) run.timing = this.#watch.start();
+    else this.#watch.restart(run.timing);
+  }
+
+  /** The result of `run` sent last was taken. */
+  updated(run: TimedRun): void {
+    this.#updateOk.observe(this.#watch.seconds(run.timing));
+  }
+
+  /** The result of `run` sent last failed with `error`. */
+  updateFailed(run: TimedRun, error: unknown): void {
+    this.#updateFailed.observe(this.#watch.seconds(run.timing));
+    this.#f.updateError.child([this.taskType, errorClassName(error)]).inc();
+  }
+
+  /** `run` is over: its timer is free again. */
+  released(run: TimedRun): void {
+    if (run.timing < 0) return;
+    this.#watch.stop(run.timing);
+    run.timing = -1;
+  }
+
+  /** A task result body of `bytes` is sent. */
+  resultSize(bytes: number): void {
+    this.#resultSize.observe(bytes);
+  }
+}
+
+/**
+ * A task run as the runner holds it: `timing` is the id of its timer in the collector, -1 when
+ * it has none (set by {@link TaskTypeMetrics.executionStarted}, freed by
+ * {@link TaskTypeMetrics.released}).
+ *
+ * @example
+ * ```ts
+ * import { type TimedRun } from "@conductor-edge/sdk";
+ * const run: TimedRun = { timing: -1 };
+ * ```
+ */
+export interface TimedRun {
+  /** Its timer's id, or -1. */
+  timing: number;
+}
+
+/**
+ * What {@link TaskTypeMetrics.executed} reads of a handler's outcome.
+ *
+ * @example
+ * ```ts
+ * import { type ExecutedOutcome } from "@conductor-edge/sdk";
+ * const outcome: ExecutedOutcome = { status: "FAILED", errorName: "TypeError" };
+ * ```
+ */
+export interface ExecutedOutcome {
+  /** The outcome's status. */
+  readonly status: string;
+  /** The failure's error class name. */
+  readonly errorName?: string | undefined;
+  /** Whether an uncaught error ended the Web Worker that ran it. */
+  readonly crashed?: boolean | undefined;
+}
+
+/**
+ * What {@link MetricsCollector.requestBody} reads of a transport's request.
+ *
+ * @example
+ * ```ts
+ * import { type MetricsRequest } from "@conductor-edge/sdk";
+ * const request: MetricsRequest = { method: "POST", path: "/workflow", body: { name: "order" } };
+ * ```
+ */
+export interface MetricsRequest {
+  /** The HTTP method. */
+  readonly method: string;
+  /** The path below the API base. */
+  readonly path: string;
+  /** The query parameters. */
+  readonly query?: Record<string, unknown>;
+  /** The JSON body. */
+  readonly body?: unknown;
+}
+
+/**
+ * The key under which a request's call options name the task type of a result they report, so
+ * `task_result_size_bytes` gets its label without the transport knowing the runner.
+ */
+export const METRICS_TASK_TYPE = "conductorEdgeMetricsTaskType";
+
+/** A route's children by method and status code. */
+class RouteChildren {
+  readonly template: string;
+  readonly byStatus = new Map<number, Child>();
+  constructor(template: string) {
+    this.template = template;
+  }
+}
+
+const MAX_CACHED_PATHS = 512;
+
+/**
+ * Collects the worker and client metrics of the peers' canonical set; renders them as Prometheus
+ * text ({@link MetricsCollector.text}) and records them into an OpenTelemetry meter when given
+ * one. Hand it to a `TaskHandler` (`metrics: collector`, or `metrics: { port }` to serve
+ * `/metrics` too), and to a client's transport (`transport.metrics = collector`) for the
+ * `http_api_client_request_seconds` of other calls.
+ *
+ * @example
+ * ```ts
+ * import { MetricsCollector, TaskHandler, workerTask } from "@conductor-edge/sdk";
+ * const metrics = new MetricsCollector();
+ * const greet = workerTask({ taskDefName: "greet" }, () => "hi");
+ * const handler = new TaskHandler({ workers: [greet], metrics });
+ * // ... later, from any HTTP framework:
+ * const response = new Response(metrics.text(), { headers: { "content-type": metrics.contentType } });
+ * console.log(response.status, typeof handler); // 200 object
+ * ```
+ */
+export class MetricsCollector {
+  /** The content type of {@link MetricsCollector.text}. */
+  readonly contentType: string = PROMETHEUS_CONTENT_TYPE;
+  readonly #f: Families;
+  readonly #taskTypes = new Map<string, TaskTypeMetrics>();
+  /** Route children by method, then by path (a bounded cache: ids make paths unbounded). */
+  readonly #paths = new Map<string, Map<string, RouteChildren>>();
+  readonly #routes = new Map<string, RouteChildren>();
+  readonly #watch = new Stopwatch();
+
+  /**
+   * Makes an empty collector.
+   *
+   * @param options `meter`: an OpenTelemetry meter to record into as well.
+   */
+  constructor(options: MetricsCollectorOptions = {}) {
+    const meter = options.meter;
+    const families = {} as Record<string, Family>;
+    for (const [key, spec] of Object.entries(SPECS)) families[key] = new Family(spec, meter);
+    this.#f = families as unknown as Families;
+  }
+
+  /**
+   * The metrics of a task type for one runner (a `TaskHandler` asks once per worker at start):
+   * its label series are shared with every other runner of the type, its timing slots its own.
+   */
+  forTaskType(taskType: string): TaskTypeMetrics {
+    return new TaskTypeMetrics({ families: this.#f, watch: this.#watch }, taskType);
+  }
+
+  #sizes(taskType: string): TaskTypeMetrics {
+    let metrics = this.#taskTypes.get(taskType);
+    if (!metrics) {
+      metrics = new TaskTypeMetrics({ families: this.#f, watch: this.#watch }, taskType);
+      this.#taskTypes.set(taskType, metrics);
+    }
+    return metrics;
+  }
+
+  /** An HTTP request is sent now: answers the id of its timer for {@link request}. */
+  requestStarted(): number {
+    return this.#watch.start();
+  }
+
+  /**
+   * The HTTP request timed by `timer` ended now: `status` is the answer's code, 0 when none came.
+   */
+  request(method: string, path: string, status: number, timer: number): void {
+    const seconds = this.#watch.seconds(timer);
+    this.#watch.stop(timer);
+    let byPath = this.#paths.get(method);
+    if (!byPath) this.#paths.set(method, byPath = new Map());
+    let route = byPath.get(path);
+    if (!route) {
+      const template = routeTemplate(method, path);
+      const key = `${method} ${template}`;
+      route = this.#routes.get(key);
+      if (!route) this.#routes.set(key, route = new RouteChildren(template));
+      if (byPath.size < MAX_CACHED_PATHS) byPath.set(path, route);
+    }
+    let child = route.byStatus.get(status);
+    if (!child) {
+      child = this.#f.http.child([method, route.template, String(status)]);
+      route.byStatus.set(status, child);
+    }
+    child.observe(seconds);
+  }
+
+  /** A request body of `bytes` is sent: sized when it is a task result or a workflow start. */
+  requestBody(request: MetricsRequest, bytes: number): void {
+    if (request.method !== "POST") return;
+    const path = request.path;
+    if (path === "/tasks/update-v2" || path === "/tasks") {
+      const taskType = (request as { [METRICS_TASK_TYPE]?: unknown })[METRICS_TASK_TYPE];
+      if (typeof taskType === "string") this.#sizes(taskType).resultSize(bytes);
+      else this.#f.resultSize.child([""]).observe(bytes);
+      return;
+    }
+    const start = startedWorkflow(request);
+    if (start) this.#f.workflowInputSize.child([start.name, start.version]).observe(bytes);
+  }
+
+  /** Starting workflow `workflowType` failed with `error`. */
+  workflowStartFailed(workflowType: string, error: unknown): void {
+    this.#f.workflowStartError.child([workflowType, errorClassName(error)]).inc();
+  }
+
+  /**
+   * The Prometheus text exposition (format 0.0.4) of every series recorded so far. A family
+   * appears once it has a series, as with the peers.
+   */
+  text(): string {
+    let out = "";
+    for (const family of Object.values(this.#f) as Family[]) {
+      if (family.children.size === 0) continue;
+      const { name, kind, help, labels } = family.spec;
+      out += `# HELP ${name} ${help}\n# TYPE ${name} ${kind}\n`;
+      for (const child of family.children.values()) {
+        const pairs = labels.map((label, i) => `${label}="${escapeLabel(child.values[i])}"`);
+        if (kind !== "histogram") {
+          out += `${name}{${pairs.join(",")}} ${formatNumber(child.value)}\n`;
+          continue;
+        }
+        const bounds = child.bounds!;
+        let cumulative = 0;
+        for (let i = 0; i <= bounds.length; i++) {
+          cumulative += child.counts![i];
+          const le = i < bounds.length ? formatNumber(bounds[i]) : "+Inf";
+          out += `${name}_bucket{${[...pairs, `le="${le}"`].join(",")}} ${cumulative}\n`;
+        }
+        const set = pairs.length > 0 ? `{${pairs.join(",")}}` : "";
+        out += `${name}_sum${set} ${formatNumber(child.sum)}\n`;
+        out += `${name}_count${set} ${child.count}\n`;
+      }
+    }
+    return out;
+  }
+}
+
+function startedWorkflow(request: MetricsRequest): { name: string; version: string } | undefined {
+  const body = request.body as { name?: unknown; version?: unknown } | undefined;
+  if (request.path === "/workflow") {
+    if (typeof body?.name !== "string") return undefined;
+    return { name: body.name, version: body.version === undefined ? "" : String(body.version) };
+  }
+  const match = /^\/workflow\/([^/]+)$/.exec(request.path);
+  if (!match || ["search", "test"].includes(match[1])) return undefined;
+  const version = request.query?.version;
+  let name = match[1];
+  try {
+    name = decodeURIComponent(name);
+  } catch {
+    // keep it encoded
+  }
+  return { name, version: version === undefined ? "" : String(version) };
+}
+
+function escapeLabel(value: string): string {
+  return value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
+}
+
+function formatNumber(n: number): string {
+  if (Number.isNaN(n)) return "NaN";
+  if (n === Infinity) return "+Inf";
+  if (n === -Infinity) return "-Inf";
+  return String(n);
+}
+
+/**
+ * The byte length of `text` in UTF-8, without encoding it.
+ *
+ * @example
+ * ```ts
+ * import { utf8Length } from "@conductor-edge/sdk";
+ * console.log(utf8Length("héllo")); // 6
+ * ```
+ */
+export function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) continue;
+    if (code < 0x800) bytes++;
+    else if (code >= 0xd800 && code <= 0xdbff) {
+      bytes += 2; // a surrogate pair: 4 bytes for its 2 units
+      i++;
+    } else bytes += 2;
+  }
+  return bytes;
+}
