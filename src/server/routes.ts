@@ -29,7 +29,6 @@ import {
   throwIfInvalid,
   workflowDefErrors,
 } from "./defs.ts";
-import { searchWorkflows } from "./search.ts";
 import { engineMetrics } from "./metrics.ts";
 import { runWorkflowTest } from "./test_endpoint.ts";
 

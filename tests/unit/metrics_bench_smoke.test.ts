@@ -24,7 +24,7 @@ describe("bench/metrics_overhead.ts", () => {
           else resolve(stdout);
         });
       });
-      assert.match(out, /^\| off \| \d+ \|  \| \d+\.\d \|  \|$/m, out);
+      assert.match(out, /^\| off \| \d+ \| {2}\| \d+\.\d \| {2}\|$/m, out);
       assert.match(out, /^\| on \| \d+ \| -?\d+\.\d% \| \d+\.\d \| -?\d+\.\d% \|$/m, out);
     },
   );
