@@ -4,7 +4,9 @@
  * reports the result with update-v2 and runs the task that answer hands over without a new poll,
  * falls back to `POST /tasks` where update-v2 is missing, retries a result until the server takes
  * it or the task's lease is gone, and backs off while the queue is empty (up to exactly
- * `pollIntervalMs`) or the server fails. `TaskHandler` owns the runners; `drain` uses them too.
+ * `pollIntervalMs`) or the server fails (up to 1 s; the {@link ServerHealth} shared by a handler's
+ * runners wakes them all, reports first, once one of them is answered again). `TaskHandler` owns
+ * the runners; `drain` uses them too.
  *
  * @module
  */
@@ -13,6 +15,7 @@ import { httpStatus, type RunnerTaskClient } from "./client.ts";
 import type { SignalSource } from "./context.ts";
 import type { Emit, TaskEventDetail, TaskHandlerEventMap } from "./events.ts";
 import { isThenable, type OutcomeStatus, type TaskOutcome } from "./execute.ts";
+import { ServerHealth } from "./health.ts";
 import { TaskWatch, type TaskWatchSettings, WatchClock } from "./lease.ts";
 import { SlotList } from "../slot_list.ts";
 import type { ResolvedWorkerOptions } from "./worker_task.ts";
@@ -58,16 +61,25 @@ export interface TaskRunnerOptions {
   emit: Emit;
   /** Whether anyone listens to an event; events nobody hears are not built. Default: yes. */
   listening?: (type: keyof TaskHandlerEventMap) => boolean;
-  /** Where a given-up result is written, besides the event. */
-  logger: Pick<Console, "error">;
+  /**
+   * The server's health as this handler's runners see it: outage lines, recovery wake-ups, the
+   * summary of results given up (besides the events).
+   */
+  health: ServerHealth;
   /** One-shot mode: stop polling at the first empty poll, take at most this many tasks. */
   drain?: { budget: TaskBudget };
 }
 
 /** How long results may still be reported after the stop deadline aborted their tasks. */
 const REPORT_GRACE_MS = 2000;
-const MAX_ERROR_BACKOFF_MS = 30_000;
-const MAX_UPDATE_BACKOFF_MS = 10_000;
+/**
+ * The cap of the backoff after a failed poll or result report. Low on purpose: after an outage
+ * every task type polls again within about a second of the server answering (a success also
+ * wakes the other runners at once; a handler with one task type has no other runner to wake it).
+ * One failed request a second per task type is less than an idle worker sends anyway (an empty
+ * queue is polled at least every `pollIntervalMs`).
+ */
+const MAX_ERROR_BACKOFF_MS = 1000;
 
 type AbortKind = "gone" | "timeout" | "shutdown";
 
@@ -83,6 +95,8 @@ class Run extends TaskWatch {
   declare controller?: AbortController;
   /** Ends the wait for an async handler when the task is aborted. */
   declare settle?: () => void;
+  /** Handed over after the stop deadline: handed back without its handler started. */
+  declare notStarted?: boolean;
   declare detailCache?: TaskEventDetail;
   readonly #runner: RunShared;
 
@@ -152,7 +166,7 @@ export class TaskRunner {
   readonly #execute: TaskExecutor;
   readonly #emit: Emit;
   readonly #listening: (type: keyof TaskHandlerEventMap) => boolean;
-  readonly #logger: Pick<Console, "error">;
+  readonly #health: ServerHealth;
   readonly #budget: TaskBudget | undefined;
   /** Aborted at the stop deadline: polls and the tasks still running. */
   readonly #deadline = new AbortController();
@@ -183,7 +197,7 @@ export class TaskRunner {
     this.#execute = init.execute;
     this.#emit = init.emit;
     this.#listening = init.listening ?? (() => true);
-    this.#logger = init.logger;
+    this.#health = init.health;
     this.#budget = init.drain?.budget;
     this.#paused = init.options.paused;
     this.#shared = {
@@ -274,6 +288,21 @@ export class TaskRunner {
     for (const wake of wakers) wake();
   }
 
+  /** Sleeps `ms` after a failed poll, or until woken (a stop, a resume, the server answering). */
+  #backoff(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#wakers.delete(done);
+        forget();
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.#wakers.add(done);
+      const forget = this.#health.onRecovery("poll", done);
+    });
+  }
+
   /** Sleeps `ms`, or until woken (a slot freed, a stop, a resume). */
   #sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
@@ -320,17 +349,19 @@ export class TaskRunner {
       } catch (error) {
         if (this.#deadline.signal.aborted) break;
         errors++;
-        const retryInMs = Math.min(MAX_ERROR_BACKOFF_MS, 250 * 2 ** (errors - 1));
+        const retryInMs = Math.min(MAX_ERROR_BACKOFF_MS, jitter(250 * 2 ** (errors - 1)));
         this.#emit("pollFailed", {
           taskType: taskDefName,
           error,
           durationMs: Date.now() - started,
           retryInMs,
         });
-        await this.#sleep(jitter(retryInMs));
+        this.#health.failed("poll", error);
+        await this.#backoff(retryInMs);
         continue;
       }
       errors = 0;
+      if (this.#health.down) this.#health.recovered();
       this.#emit("poll", {
         taskType: taskDefName,
         requested: count,
@@ -377,13 +408,14 @@ export class TaskRunner {
         ? undefined
         : setTimeout(() => run.abort("timeout"), timeoutMs);
       try {
-        if (this.#listening("taskStarted")) this.#emit("taskStarted", run.detail);
         let outcome: TaskOutcome | undefined;
         if (this.#pastDeadline) {
           // Past the stop deadline already: the handler is not started, the task goes back.
+          run.notStarted = true;
           run.abort("shutdown");
           outcome = abortedOutcome(task, run);
         } else {
+          if (this.#listening("taskStarted")) this.#emit("taskStarted", run.detail);
           const answer = this.#execute(task, run);
           outcome = isThenable(answer) ? await this.#awaitHandler(answer, task, run) : answer;
         }
@@ -429,7 +461,16 @@ export class TaskRunner {
   /** The handler (or the runner for it) answered: told to whoever listens. */
   #handled(outcome: TaskOutcome, run: Run): void {
     if (outcome.status === "COMPLETED" || outcome.status === "IN_PROGRESS") {
-      if (this.#listening("taskCompleted")) {
+      if (outcome.reasonForIncompletion === HANDED_BACK) {
+        // Going back to the queue at a stop: not a completion.
+        if (this.#listening("taskHandedBack")) {
+          this.#emit("taskHandedBack", {
+            ...run.detail,
+            reason: run.notStarted ? "notStarted" : "stopDeadline",
+            durationMs: Date.now() - run.startedAt,
+          });
+        }
+      } else if (this.#listening("taskCompleted")) {
         this.#emit("taskCompleted", {
           ...run.detail,
           status: outcome.status,
@@ -536,6 +577,7 @@ export class TaskRunner {
         } else {
           await this.#client.updateTask(result, options);
         }
+        if (this.#health.down) this.#health.recovered();
         this.#taken(result, run, attempt, started);
         // A task handed over is ours now: it runs even if we are stopping meanwhile.
         if (!next && this.#budget) this.#budget.remaining += held;
@@ -580,7 +622,8 @@ export class TaskRunner {
           : signal.aborted
           ? "the stop deadline passed"
           : undefined;
-        const retryInMs = jitter(Math.min(MAX_UPDATE_BACKOFF_MS, 250 * 2 ** (attempt - 1)));
+        if (!refused) this.#health.failed("report", error);
+        const retryInMs = Math.min(MAX_ERROR_BACKOFF_MS, jitter(250 * 2 ** (attempt - 1)));
         this.#emit("taskUpdateFailed", {
           ...run.detail,
           status: result.status as OutcomeStatus,
@@ -592,12 +635,7 @@ export class TaskRunner {
         if (giveUp) {
           if (run.gone) return undefined; // e.g. an earlier attempt did land
           this.stats.lost++;
-          this.#logger.error(
-            `conductor-edge: gave up reporting ${result.status} for task ${run.taskId} ` +
-              `(${run.taskType}) after ${attempt} attempts: ${giveUp}; last error: ${
-                errorMessage(error)
-              }`,
-          );
+          this.#health.gaveUp(run.taskType, run.taskId, giveUp, error);
           return undefined;
         }
         await this.#sleepUntil(retryInMs, signal);
@@ -605,15 +643,18 @@ export class TaskRunner {
     }
   }
 
+  /** Sleeps `ms` before a result's next attempt, or until the cutoff or the server answering. */
   #sleepUntil(ms: number, signal: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
         signal.removeEventListener("abort", done);
+        forget();
         resolve();
       };
       const timer = setTimeout(done, ms);
       signal.addEventListener("abort", done, { once: true });
+      const forget = this.#health.onRecovery("report", done);
     });
   }
 }
@@ -635,11 +676,14 @@ function abortedOutcome(task: Task, run: Run): TaskOutcome | undefined {
         status: "IN_PROGRESS",
         callbackAfterSeconds: 0,
         outputData: task.outputData ?? {},
-        reasonForIncompletion: "the worker stopped before the task finished",
+        reasonForIncompletion: HANDED_BACK,
         logs: [],
       };
   }
 }
+
+/** The reason a task handed back at a stop carries (the runner tells its own outcome by it). */
+const HANDED_BACK = "the worker stopped before the task finished";
 
 function jitter(ms: number): number {
   return Math.round(ms * (0.8 + Math.random() * 0.4));
