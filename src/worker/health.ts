@@ -114,9 +114,11 @@ export class ServerHealth {
     if (this.down) return;
     this.down = true;
     this.#since = Date.now();
+    const status = httpStatus(error);
+    const how = status === undefined || status >= 500 ? "is not answering" : "refuses requests";
     this.#log.warn(
-      `conductor-edge: the Conductor server is not answering (${failureKind(error)}); ` +
-        `polls and result reports are retried at least every second until it does`,
+      `conductor-edge: the Conductor server ${how} (${failureKind(error)}); ` +
+        `polls and result reports are retried at least every second until it answers`,
     );
   }
 

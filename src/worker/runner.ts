@@ -15,7 +15,7 @@ import { httpStatus, type RunnerTaskClient } from "./client.ts";
 import type { SignalSource } from "./context.ts";
 import type { Emit, TaskEventDetail, TaskHandlerEventMap } from "./events.ts";
 import { isThenable, type OutcomeStatus, type TaskOutcome } from "./execute.ts";
-import { ServerHealth } from "./health.ts";
+import type { ServerHealth } from "./health.ts";
 import { TaskWatch, type TaskWatchSettings, WatchClock } from "./lease.ts";
 import { SlotList } from "../slot_list.ts";
 import type { ResolvedWorkerOptions } from "./worker_task.ts";
@@ -361,13 +361,13 @@ export class TaskRunner {
         continue;
       }
       errors = 0;
-      if (this.#health.down) this.#health.recovered();
       this.#emit("poll", {
         taskType: taskDefName,
         requested: count,
         received: tasks.length,
         durationMs: Date.now() - started,
       });
+      if (this.#health.down) this.#health.recovered();
       // More than asked for would be a server bug; they are ours all the same, so run them.
       for (const task of tasks) this.#launch(task);
       if (tasks.length > 0) {
@@ -408,6 +408,9 @@ export class TaskRunner {
         ? undefined
         : setTimeout(() => run.abort("timeout"), timeoutMs);
       try {
+        if (!this.#pastDeadline && this.#listening("taskStarted")) {
+          this.#emit("taskStarted", run.detail);
+        }
         let outcome: TaskOutcome | undefined;
         if (this.#pastDeadline) {
           // Past the stop deadline already: the handler is not started, the task goes back.
@@ -415,7 +418,6 @@ export class TaskRunner {
           run.abort("shutdown");
           outcome = abortedOutcome(task, run);
         } else {
-          if (this.#listening("taskStarted")) this.#emit("taskStarted", run.detail);
           const answer = this.#execute(task, run);
           outcome = isThenable(answer) ? await this.#awaitHandler(answer, task, run) : answer;
         }
@@ -577,10 +579,10 @@ export class TaskRunner {
         } else {
           await this.#client.updateTask(result, options);
         }
-        if (this.#health.down) this.#health.recovered();
         this.#taken(result, run, attempt, started);
         // A task handed over is ours now: it runs even if we are stopping meanwhile.
         if (!next && this.#budget) this.#budget.remaining += held;
+        if (this.#health.down) this.#health.recovered();
         return next;
       } catch (error) {
         if (this.#budget) this.#budget.remaining += held;

@@ -210,12 +210,13 @@ export class TaskHandler extends EventTarget {
   readonly #pools: WorkerPool[] = [];
   /** Listeners ever added and not removed, by type (a superset: `once` ones stay counted). */
   readonly #listeners = new Map<string, Set<unknown>>();
-  #prepared: Promise<Prepared> | undefined;
-  #stopped: Promise<void> | undefined;
-  #state: "new" | "running" | "draining" | "stopped" = "new";
+  /** The server's health as this handler's runners see it (made at start or drain). */
   #health: ServerHealth | undefined;
   /** What the process's signal listeners stop, while this handler is watched. */
   #onSignal: SignalStoppable | undefined;
+  #prepared: Promise<Prepared> | undefined;
+  #stopped: Promise<void> | undefined;
+  #state: "new" | "running" | "draining" | "stopped" = "new";
 
   /**
    * Builds a handler; nothing happens until `start()` or `drain()`.
@@ -224,7 +225,6 @@ export class TaskHandler extends EventTarget {
    */
   constructor(options: TaskHandlerOptions = {}) {
     super();
-    this.#options = { ...options };
     const signals = options.handleSignals;
     const drainMs = typeof signals === "object" ? signals.drainMs : undefined;
     if (drainMs !== undefined && (!Number.isFinite(drainMs) || drainMs < 0)) {
@@ -241,6 +241,7 @@ export class TaskHandler extends EventTarget {
         );
       }
     }
+    this.#options = { ...options };
   }
 
   /** Listens to one of the handler's events (see {@link TaskHandlerEventMap}). */
@@ -347,13 +348,19 @@ export class TaskHandler extends EventTarget {
     if (this.#stopped) return await this.#stopped; // a second stop() waits for the first
     const deadline = Date.now() + drainMs;
     this.#state = "stopped";
-    this.#stopped = Promise.all(this.#runners.map((runner) => runner.stop(deadline)))
+    this.#stopped = this.#stopRunners(deadline)
       .then(() => {})
-      .finally(() => {
-        this.#closePools();
-        this.#unwatch();
-      });
+      .finally(() => this.#closePools());
     await this.#stopped;
+  }
+
+  /** Stops every runner by `deadline`, then the signal watch and the health's timers. */
+  async #stopRunners(deadline: number): Promise<void> {
+    try {
+      await Promise.all(this.#runners.map((runner) => runner.stop(deadline)));
+    } finally {
+      this.#unwatch();
+    }
   }
 
   /** `await using handler = new TaskHandler(...)` stops it (default drain) on scope exit. */
