@@ -201,6 +201,7 @@ const DEFAULT_SIGNAL_DRAIN_MS = 5_000;
  *   handler.addEventListener("taskFailed", (e) => console.error(e.detail.taskId, e.detail.reason));
  *   await handler.start();
  *   await new Promise((resolve) => setTimeout(resolve, 60_000)); // work for a minute
+ *   // SIGTERM or Ctrl-C meanwhile stops it the same way, then exits 143 / 130 (handleSignals)
  * } // leaving the scope stops it, letting tasks in flight finish
  * ```
  */
