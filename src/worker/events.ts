@@ -45,15 +45,27 @@ export interface TaskHandlerEventMap {
   pollFailed: { taskType: string; error: unknown; durationMs: number; retryInMs: number };
   /** A handler started on a task. */
   taskStarted: TaskEventDetail;
-  /** A handler finished well: COMPLETED, or IN_PROGRESS (poll again later). */
+  /**
+   * A handler finished well: COMPLETED, or IN_PROGRESS (the handler asked to be called again
+   * later). Never fires for a task handed back at a stop (see `taskHandedBack`).
+   */
   taskCompleted: TaskEventDetail & { status: OutcomeStatus; durationMs: number };
-  /** A handler failed, or was aborted by its timeout or by the runner's stop. */
+  /** A handler failed (threw, returned a failure), or outran its `timeoutMs`. */
   taskFailed: TaskEventDetail & { status: OutcomeStatus; reason: string; durationMs: number };
   /**
    * The task stopped running on the server (cancelled, timed out, or gone) while its handler
    * ran: `ctx.signal` was aborted and nothing is reported.
    */
   taskCancelled: TaskEventDetail & { serverStatus: string; durationMs: number };
+  /**
+   * A task goes back to the queue because the worker is stopping (`stop()`, a signal, a
+   * `drain()` deadline): it is reported IN_PROGRESS with callback 0, so another worker takes it
+   * at once without spending a retry. `reason`: `stopDeadline` when its handler was still
+   * running at the deadline (its `ctx.signal` was aborted), `notStarted` when the server handed
+   * it over after the deadline and its handler never started. A `taskUpdated` with status
+   * IN_PROGRESS follows once the server took it back.
+   */
+  taskHandedBack: TaskEventDetail & { reason: "stopDeadline" | "notStarted"; durationMs: number };
   /** The server took a task's result. */
   taskUpdated: TaskEventDetail & { status: OutcomeStatus; attempts: number; durationMs: number };
   /**

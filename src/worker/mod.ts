@@ -43,6 +43,7 @@ export type {
 } from "./schema.ts";
 export type { OutcomeStatus, TaskOutcome } from "./execute.ts";
 export type { TaskEventDetail, TaskHandlerEventMap } from "./events.ts";
+export type { TaskHandlerLogger } from "./health.ts";
 export type {
   CallOptions as RunnerCallOptions,
   RunnerMetadataClient,

@@ -4,7 +4,9 @@
  * reports the result with update-v2 and runs the task that answer hands over without a new poll,
  * falls back to `POST /tasks` where update-v2 is missing, retries a result until the server takes
  * it or the task's lease is gone, and backs off while the queue is empty (up to exactly
- * `pollIntervalMs`) or the server fails. `TaskHandler` owns the runners; `drain` uses them too.
+ * `pollIntervalMs`) or the server fails (up to 1 s; the {@link ServerHealth} shared by a handler's
+ * runners wakes them all, reports first, once one of them is answered again). `TaskHandler` owns
+ * the runners; `drain` uses them too.
  *
  * @module
  */
@@ -13,6 +15,7 @@ import { httpStatus, type RunnerTaskClient } from "./client.ts";
 import type { SignalSource } from "./context.ts";
 import type { Emit, TaskEventDetail, TaskHandlerEventMap } from "./events.ts";
 import { isThenable, type OutcomeStatus, type TaskOutcome } from "./execute.ts";
+import type { ServerHealth } from "./health.ts";
 import { TaskWatch, type TaskWatchSettings, WatchClock } from "./lease.ts";
 import { SlotList } from "../slot_list.ts";
 import type { ResolvedWorkerOptions } from "./worker_task.ts";
@@ -59,8 +62,11 @@ export interface TaskRunnerOptions {
   emit: Emit;
   /** Whether anyone listens to an event; events nobody hears are not built. Default: yes. */
   listening?: (type: keyof TaskHandlerEventMap) => boolean;
-  /** Where a given-up result is written, besides the event. */
-  logger: Pick<Console, "error">;
+  /**
+   * The server's health as this handler's runners see it: outage lines, recovery wake-ups, the
+   * summary of results given up (besides the events).
+   */
+  health: ServerHealth;
   /** One-shot mode: stop polling at the first empty poll, take at most this many tasks. */
   drain?: { budget: TaskBudget };
   /** Where polls, runs and reports are counted; none: nothing is (one null check each). */
@@ -69,8 +75,14 @@ export interface TaskRunnerOptions {
 
 /** How long results may still be reported after the stop deadline aborted their tasks. */
 const REPORT_GRACE_MS = 2000;
-const MAX_ERROR_BACKOFF_MS = 30_000;
-const MAX_UPDATE_BACKOFF_MS = 10_000;
+/**
+ * The cap of the backoff after a failed poll or result report. Low on purpose: after an outage
+ * every task type polls again within about a second of the server answering (a success also
+ * wakes the other runners at once; a handler with one task type has no other runner to wake it).
+ * One failed request a second per task type is less than an idle worker sends anyway (an empty
+ * queue is polled at least every `pollIntervalMs`).
+ */
+const MAX_ERROR_BACKOFF_MS = 1000;
 
 type AbortKind = "gone" | "timeout" | "shutdown";
 
@@ -86,6 +98,8 @@ class Run extends TaskWatch {
   declare controller?: AbortController;
   /** Ends the wait for an async handler when the task is aborted. */
   declare settle?: () => void;
+  /** Handed over after the stop deadline: handed back without its handler started. */
+  declare notStarted?: boolean;
   declare detailCache?: TaskEventDetail;
   /** Its timer's id in the metrics collector (-1: none). */
   timing = -1;
@@ -157,7 +171,7 @@ export class TaskRunner {
   readonly #execute: TaskExecutor;
   readonly #emit: Emit;
   readonly #listening: (type: keyof TaskHandlerEventMap) => boolean;
-  readonly #logger: Pick<Console, "error">;
+  readonly #health: ServerHealth;
   readonly #budget: TaskBudget | undefined;
   /** Aborted at the stop deadline: polls and the tasks still running. */
   readonly #deadline = new AbortController();
@@ -189,7 +203,7 @@ export class TaskRunner {
     this.#execute = init.execute;
     this.#emit = init.emit;
     this.#listening = init.listening ?? (() => true);
-    this.#logger = init.logger;
+    this.#health = init.health;
     this.#budget = init.drain?.budget;
     this.#paused = init.options.paused;
     this.#metrics = init.metrics ?? null;
@@ -286,6 +300,21 @@ export class TaskRunner {
     for (const wake of wakers) wake();
   }
 
+  /** Sleeps `ms` after a failed poll, or until woken (a stop, a resume, the server answering). */
+  #backoff(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#wakers.delete(done);
+        forget();
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.#wakers.add(done);
+      const forget = this.#health.onRecovery("poll", done);
+    });
+  }
+
   /** Sleeps `ms`, or until woken (a slot freed, a stop, a resume). */
   #sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
@@ -336,14 +365,15 @@ export class TaskRunner {
         if (this.#deadline.signal.aborted) break;
         this.#metrics?.pollFailed(error);
         errors++;
-        const retryInMs = Math.min(MAX_ERROR_BACKOFF_MS, 250 * 2 ** (errors - 1));
+        const retryInMs = Math.min(MAX_ERROR_BACKOFF_MS, jitter(250 * 2 ** (errors - 1)));
         this.#emit("pollFailed", {
           taskType: taskDefName,
           error,
           durationMs: Date.now() - started,
           retryInMs,
         });
-        await this.#sleep(jitter(retryInMs));
+        this.#health.failed("poll", error);
+        await this.#backoff(retryInMs);
         continue;
       }
       errors = 0;
@@ -354,6 +384,7 @@ export class TaskRunner {
         received: tasks.length,
         durationMs: Date.now() - started,
       });
+      if (this.#health.down) this.#health.recovered();
       // More than asked for would be a server bug; they are ours all the same, so run them.
       for (const task of tasks) this.#launch(task);
       if (tasks.length > 0) {
@@ -395,10 +426,13 @@ export class TaskRunner {
         ? undefined
         : setTimeout(() => run.abort("timeout"), timeoutMs);
       try {
-        if (this.#listening("taskStarted")) this.#emit("taskStarted", run.detail);
+        if (!this.#pastDeadline && this.#listening("taskStarted")) {
+          this.#emit("taskStarted", run.detail);
+        }
         let outcome: TaskOutcome | undefined;
         if (this.#pastDeadline) {
           // Past the stop deadline already: the handler is not started, the task goes back.
+          run.notStarted = true;
           run.abort("shutdown");
           outcome = abortedOutcome(task, run);
         } else {
@@ -454,7 +488,16 @@ export class TaskRunner {
   /** The handler (or the runner for it) answered: told to whoever listens. */
   #handled(outcome: TaskOutcome, run: Run): void {
     if (outcome.status === "COMPLETED" || outcome.status === "IN_PROGRESS") {
-      if (this.#listening("taskCompleted")) {
+      if (outcome.reasonForIncompletion === HANDED_BACK) {
+        // Going back to the queue at a stop: not a completion.
+        if (this.#listening("taskHandedBack")) {
+          this.#emit("taskHandedBack", {
+            ...run.detail,
+            reason: run.notStarted ? "notStarted" : "stopDeadline",
+            durationMs: Date.now() - run.startedAt,
+          });
+        }
+      } else if (this.#listening("taskCompleted")) {
         this.#emit("taskCompleted", {
           ...run.detail,
           status: outcome.status,
@@ -566,6 +609,7 @@ export class TaskRunner {
         this.#taken(result, run, attempt, started);
         // A task handed over is ours now: it runs even if we are stopping meanwhile.
         if (!next && this.#budget) this.#budget.remaining += held;
+        if (this.#health.down) this.#health.recovered();
         return next;
       } catch (error) {
         if (this.#budget) this.#budget.remaining += held;
@@ -608,7 +652,8 @@ export class TaskRunner {
           : signal.aborted
           ? "the stop deadline passed"
           : undefined;
-        const retryInMs = jitter(Math.min(MAX_UPDATE_BACKOFF_MS, 250 * 2 ** (attempt - 1)));
+        if (!refused) this.#health.failed("report", error);
+        const retryInMs = Math.min(MAX_ERROR_BACKOFF_MS, jitter(250 * 2 ** (attempt - 1)));
         this.#emit("taskUpdateFailed", {
           ...run.detail,
           status: result.status as OutcomeStatus,
@@ -620,12 +665,7 @@ export class TaskRunner {
         if (giveUp) {
           if (run.gone) return undefined; // e.g. an earlier attempt did land
           this.stats.lost++;
-          this.#logger.error(
-            `conductor-edge: gave up reporting ${result.status} for task ${run.taskId} ` +
-              `(${run.taskType}) after ${attempt} attempts: ${giveUp}; last error: ${
-                errorMessage(error)
-              }`,
-          );
+          this.#health.gaveUp(run.taskType, run.taskId, giveUp, error);
           return undefined;
         }
         await this.#sleepUntil(retryInMs, signal);
@@ -633,15 +673,18 @@ export class TaskRunner {
     }
   }
 
+  /** Sleeps `ms` before a result's next attempt, or until the cutoff or the server answering. */
   #sleepUntil(ms: number, signal: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
         signal.removeEventListener("abort", done);
+        forget();
         resolve();
       };
       const timer = setTimeout(done, ms);
       signal.addEventListener("abort", done, { once: true });
+      const forget = this.#health.onRecovery("report", done);
     });
   }
 }
@@ -664,11 +707,14 @@ function abortedOutcome(task: Task, run: Run): TaskOutcome | undefined {
         status: "IN_PROGRESS",
         callbackAfterSeconds: 0,
         outputData: task.outputData ?? {},
-        reasonForIncompletion: "the worker stopped before the task finished",
+        reasonForIncompletion: HANDED_BACK,
         logs: [],
       };
   }
 }
+
+/** The reason a task handed back at a stop carries (the runner tells its own outcome by it). */
+const HANDED_BACK = "the worker stopped before the task finished";
 
 function jitter(ms: number): number {
   return Math.round(ms * (0.8 + Math.random() * 0.4));

@@ -4,7 +4,9 @@
  * stops polling at once, lets tasks in flight finish and report, and hands back to the queue
  * what is still running at the deadline; `await using` does the same on scope exit.
  * `drain()` is the one-shot mode for cron-triggered edge functions. Progress is reported as
- * events on the handler itself (an `EventTarget`).
+ * events on the handler itself (an `EventTarget`); outages and results given up are written to
+ * the `logger` (one line each, rate-limited). A started handler stops the same way on SIGTERM or
+ * SIGINT (Deno, Bun, Node) unless `handleSignals: false`.
  *
  * @module
  */
@@ -15,6 +17,8 @@ import { httpStatus } from "./client.ts";
 import { applyEnvOverrides } from "./env.ts";
 import { emitterFor, type TaskHandlerEventMap } from "./events.ts";
 import { runHandler } from "./execute.ts";
+import { resolveLogger, ServerHealth, type TaskHandlerLogger } from "./health.ts";
+import { type SignalStoppable, unwatchSignals, watchSignals } from "./signals.ts";
 import { hasWebWorkers, POOL_WORKER_FLAG, WorkerPool } from "./pool.ts";
 import { type RunnerStats, type TaskBudget, type TaskExecutor, TaskRunner } from "./runner.ts";
 import {
@@ -85,8 +89,25 @@ export interface TaskHandlerOptions {
    * @default the process environment
    */
   env?: Record<string, string | undefined>;
-  /** Where a result given up on is written (besides the event). @default console */
-  logger?: Pick<Console, "error">;
+  /**
+   * Where the handler writes what an operator should see, rate-limited: one `warn` line when the
+   * server stops answering and one when it answers again (with the count of failed polls and
+   * reports and the outage's duration), one `error` line summing up the results given up, and
+   * `info` lines on a stop by signal. Never a credential, an error message or a task's data.
+   * `"silent"` writes nothing; a sink writes the levels it has.
+   * @default the console's `warn` and `error` (no `info`)
+   */
+  logger?: TaskHandlerLogger | "silent";
+  /**
+   * Stop gracefully on SIGTERM and SIGINT (Deno, Bun, Node; a long-lived `start()` only, never
+   * `drain()`; nothing where the runtime has no process signals, such as workerd): no new polls,
+   * tasks in flight get `drainMs` (default 5000, under `docker stop`'s 10 s) to finish, the rest
+   * go back to the queue for another worker, then the process exits with 128 + the signal
+   * number (143 for SIGTERM, 130 for SIGINT). A second signal exits at once. `false` for an app
+   * that owns its signals: it then calls `stop()` itself.
+   * @default true
+   */
+  handleSignals?: boolean | { drainMs?: number };
   /** The task calls to use instead of the configuration's client (tests, custom transports). */
   taskClient?: RunnerTaskClient;
   /** The metadata calls to use instead of the configuration's client. */
@@ -195,6 +216,7 @@ interface Prepared {
 }
 
 const DEFAULT_DRAIN_MS = 30_000;
+const DEFAULT_SIGNAL_DRAIN_MS = 5_000;
 
 /**
  * Runs workers: polls their task types, runs the handlers, reports the results.
@@ -210,6 +232,7 @@ const DEFAULT_DRAIN_MS = 30_000;
  *   handler.addEventListener("taskFailed", (e) => console.error(e.detail.taskId, e.detail.reason));
  *   await handler.start();
  *   await new Promise((resolve) => setTimeout(resolve, 60_000)); // work for a minute
+ *   // SIGTERM or Ctrl-C meanwhile stops it the same way, then exits 143 / 130 (handleSignals)
  * } // leaving the scope stops it, letting tasks in flight finish
  * ```
  */
@@ -219,6 +242,10 @@ export class TaskHandler extends EventTarget {
   readonly #pools: WorkerPool[] = [];
   /** Listeners ever added and not removed, by type (a superset: `once` ones stay counted). */
   readonly #listeners = new Map<string, Set<unknown>>();
+  /** The server's health as this handler's runners see it (made at start or drain). */
+  #health: ServerHealth | undefined;
+  /** What the process's signal listeners stop, while this handler is watched. */
+  #onSignal: SignalStoppable | undefined;
   #prepared: Promise<Prepared> | undefined;
   #stopped: Promise<void> | undefined;
   #state: "new" | "running" | "draining" | "stopped" = "new";
@@ -232,6 +259,22 @@ export class TaskHandler extends EventTarget {
    */
   constructor(options: TaskHandlerOptions = {}) {
     super();
+    const signals = options.handleSignals;
+    const drainMs = typeof signals === "object" ? signals.drainMs : undefined;
+    if (drainMs !== undefined && (!Number.isFinite(drainMs) || drainMs < 0)) {
+      throw new TypeError(
+        `TaskHandler: handleSignals.drainMs must be a number >= 0, got ${String(drainMs)}`,
+      );
+    }
+    if (options.logger !== undefined && options.logger !== "silent") {
+      if (typeof options.logger !== "object" || options.logger === null) {
+        throw new TypeError(
+          `TaskHandler: logger must be "silent" or an object with warn/info/error functions, got ${
+            String(options.logger)
+          }`,
+        );
+      }
+    }
     this.#options = { ...options };
     const m = options.metrics;
     this.#metrics = m instanceof MetricsCollector
@@ -319,6 +362,13 @@ export class TaskHandler extends EventTarget {
    */
   async start(): Promise<void> {
     this.#claim("running", "start()");
+    const signals = this.#options.handleSignals ?? true;
+    if (signals !== false) {
+      const drainMs = (typeof signals === "object" ? signals.drainMs : undefined) ??
+        DEFAULT_SIGNAL_DRAIN_MS;
+      this.#onSignal = { stopOnSignal: () => this.stop({ drainMs }) };
+      watchSignals(this.#onSignal, this.#healthOf().log);
+    }
     try {
       const { workers, taskClient } = await this.#prepare();
       if (this.#state !== "running") return; // stopped while preparing
@@ -338,6 +388,7 @@ export class TaskHandler extends EventTarget {
       this.#closePools();
       await this.#metricsServer?.close();
       this.#state = "stopped";
+      this.#unwatch();
       throw error;
     }
   }
@@ -355,11 +406,20 @@ export class TaskHandler extends EventTarget {
     if (this.#stopped) return await this.#stopped; // a second stop() waits for the first
     const deadline = Date.now() + drainMs;
     this.#state = "stopped";
-    this.#stopped = Promise.all(this.#runners.map((runner) => runner.stop(deadline)))
+    this.#stopped = this.#stopRunners(deadline)
       .then(() => {})
       .finally(() => this.#closePools())
       .finally(() => this.#metricsServer?.close());
     await this.#stopped;
+  }
+
+  /** Stops every runner by `deadline`, then the signal watch and the health's timers. */
+  async #stopRunners(deadline: number): Promise<void> {
+    try {
+      await Promise.all(this.#runners.map((runner) => runner.stop(deadline)));
+    } finally {
+      this.#unwatch();
+    }
   }
 
   /** `await using handler = new TaskHandler(...)` stops it (default drain) on scope exit. */
@@ -441,10 +501,23 @@ export class TaskHandler extends EventTarget {
       );
     } finally {
       this.#closePools();
+      this.#health?.close();
       this.#state = "stopped";
     }
     const total = sumStats(this.#runners.map((runner) => runner.stats));
     return { ...total, interrupted, durationMs: Date.now() - started };
+  }
+
+  /** The shared health of this handler's runners (made on first use). */
+  #healthOf(): ServerHealth {
+    return this.#health ??= new ServerHealth(resolveLogger(this.#options.logger));
+  }
+
+  /** Ends the signal watch and the health's timers (a stop or a failed start). */
+  #unwatch(): void {
+    if (this.#onSignal) unwatchSignals(this.#onSignal);
+    this.#onSignal = undefined;
+    this.#health?.close();
   }
 
   #claim(state: "running" | "draining", what: string): void {
@@ -582,7 +655,7 @@ export class TaskHandler extends EventTarget {
       execute,
       emit: emitterFor(this, listening),
       listening,
-      logger: this.#options.logger ?? console,
+      health: this.#healthOf(),
       ...(budget ? { drain: { budget } } : {}),
       metrics: this.#metrics?.forTaskType(options.taskDefName),
     });
