@@ -11,7 +11,9 @@
 #   embedded-port  the integration suite against the embedded engine on a loopback port, and
 #                  the webhook adapter, client smoke and DSL/executor matrix in workerd, Deno, Bun
 #                  and Node (tests/runtimes/hono_*, client_smoke, matrix_dsl)
-#   real  the integration suite (tests/integration/), the runtime smoke tests
+#   real  the integration suite (tests/integration/), the suites only the real server can pass
+#         yet (tests/integration_real/: scheduler, event handlers, listings, a server restart),
+#         the runtime smoke tests
 #         (tests/runtimes/: Deno, Bun, Node, workerd) and the conformance suite
 #         (tests/conformance/: goldens still hold) against the real Conductor OSS server,
 #         started here with scripts/conductor-server.sh (or CONDUCTOR_SERVER_URL when given)
@@ -92,7 +94,7 @@ for phase in $phases; do
           continue
         fi
       fi
-      CONDUCTOR_TEST_SERVER=real CONDUCTOR_SERVER_URL="$url" run_both real tests/integration tests/runtimes tests/examples tests/conformance
+      CONDUCTOR_TEST_SERVER=real CONDUCTOR_SERVER_URL="$url" run_both real tests/integration tests/integration_real tests/runtimes tests/examples tests/conformance
       if [ "$started_server" = 1 ]; then bash scripts/conductor-server.sh stop >/dev/null 2>&1; started_server=0; fi
       ;;
     *) echo "[test] unknown phase: $phase" >&2; status=1 ;;

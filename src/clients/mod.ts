@@ -1,10 +1,17 @@
 /**
  * The Conductor clients: {@link OrkesClients} hands out {@link WorkflowClient},
- * {@link TaskClient} and {@link MetadataClient}, all sharing one transport.
+ * {@link TaskClient}, {@link MetadataClient}, {@link SchedulerClient} and {@link EventClient}, all
+ * sharing one transport.
  *
  * @module
  */
 export { MetadataClient } from "./metadata_client.ts";
+export {
+  type NextScheduleTimesOptions,
+  type ScheduleExecutionSearchOptions,
+  SchedulerClient,
+} from "./scheduler_client.ts";
+export { EventClient } from "./event_client.ts";
 export {
   type BatchPollOptions,
   type PollOptions,
