@@ -28,6 +28,7 @@ import {
   workflowDefErrors,
 } from "./defs.ts";
 import { searchWorkflows } from "./search.ts";
+import { findBlockingTask } from "./blocking.ts";
 import { runWorkflowTest } from "./test_endpoint.ts";
 
 const JSON_HEADERS = { "content-type": "application/json" };
@@ -108,6 +109,7 @@ export function signalResponse(
   strategy: ReturnStrategy,
   requestId: string,
   timedOut: boolean,
+  refs: readonly string[] = [],
 ): SignalResponse {
   const base: SignalResponse = {
     responseType: strategy,
@@ -115,7 +117,7 @@ export function signalResponse(
     targetWorkflowStatus: target.status,
     requestId,
   };
-  const blocking = engine.blockingTask(target, true);
+  const blocking = findBlockingTask(target, refs, (id) => engine.workflows.get(id));
   if (strategy === "BLOCKING_TASK" || strategy === "BLOCKING_TASK_INPUT") {
     if (!blocking) {
       throw serverError("No blocking task found to answer with (returnStrategy " + strategy + ")");
@@ -164,9 +166,7 @@ export function signalResponse(
 /** Whether a sync execute or signal may answer: ended, blocked on a WAIT, or waited-for refs done. */
 function settled(engine: Engine, wf: Workflow, refs: string[]): boolean {
   if (isTerminalWorkflow(wf.status)) return true;
-  if (engine.blockingTask(wf, true)) return true;
-  return refs.length > 0 &&
-    wf.tasks!.some((t) => refs.includes(t.referenceTaskName!) && isTerminalTask(t.status));
+  return findBlockingTask(wf, refs, (id) => engine.workflows.get(id)) !== undefined;
 }
 
 /** Builds the Hono app of the engine's REST API (mounted at `/api`, plus `/health`). */
@@ -377,7 +377,7 @@ export function createRoutes(engine: Engine, instance = "embedded"): Hono {
     const strategy = (c.req.query("returnStrategy") ?? "TARGET_WORKFLOW") as ReturnStrategy;
     const requestId = c.req.query("requestId") ?? crypto.randomUUID();
     const ok = await engine.waitFor(id, () => settled(engine, engine.workflow(id), refs), waitMs);
-    return json(signalResponse(engine, engine.workflow(id), strategy, requestId, !ok));
+    return json(signalResponse(engine, engine.workflow(id), strategy, requestId, !ok, refs));
   });
 
   api.get("/workflow/running/:name", (c) => {
