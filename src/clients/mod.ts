@@ -1,7 +1,8 @@
 /**
  * The Conductor clients: {@link OrkesClients} hands out {@link WorkflowClient},
  * {@link TaskClient}, {@link MetadataClient}, {@link SchedulerClient} and {@link EventClient}, all
- * sharing one transport.
+ * sharing one transport, and the {@link WorkflowExecutor} over them (what `ConductorWorkflow`
+ * runs through).
  *
  * @module
  */
@@ -25,3 +26,15 @@ export {
   WorkflowClient,
 } from "./workflow_client.ts";
 export { OrkesClients } from "./orkes_clients.ts";
+export {
+  type TypedWorkflow,
+  type WaitForWorkflowOptions,
+  WorkflowExecutor,
+  type WorkflowExecutorClients,
+} from "./workflow_executor.ts";
+export {
+  type ExecuteOptions,
+  type StartOptions,
+  type WorkflowExecutorLike,
+  type WorkflowRun,
+} from "./workflow_run.ts";

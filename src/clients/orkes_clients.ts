@@ -11,7 +11,7 @@ import { MetadataClient } from "./metadata_client.ts";
 import { SchedulerClient } from "./scheduler_client.ts";
 import { TaskClient } from "./task_client.ts";
 import { WorkflowClient } from "./workflow_client.ts";
-import { WorkflowExecutor } from "../executor.ts";
+import { WorkflowExecutor } from "./workflow_executor.ts";
 
 /**
  * Hands out the clients for one configuration. Clients are created once and reused.

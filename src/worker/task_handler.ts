@@ -20,8 +20,8 @@ import { type RunnerStats, type TaskBudget, type TaskExecutor, TaskRunner } from
 import {
   type AnyWorkerDefinition,
   definedWorkers,
-  type ResolvedWorkerOptions,
   resolveWorkerOptions,
+  type RunningWorkerOptions,
 } from "./worker_task.ts";
 
 /**
@@ -158,7 +158,7 @@ export type TaskHandlerListener<K extends keyof TaskHandlerEventMap> = (
 interface Prepared {
   workers: {
     definition: AnyWorkerDefinition;
-    options: ResolvedWorkerOptions & { workerId: string };
+    options: RunningWorkerOptions;
   }[];
   taskClient: RunnerTaskClient;
 }
@@ -251,7 +251,7 @@ export class TaskHandler extends EventTarget {
   }
 
   /** The workers' settings after environment overrides and defaults (after start or drain). */
-  get workerOptions(): readonly Readonly<ResolvedWorkerOptions & { workerId: string }>[] {
+  get workerOptions(): readonly Readonly<RunningWorkerOptions>[] {
     return this.#runners.map((runner) => runner.options);
   }
 
@@ -504,7 +504,7 @@ export class TaskHandler extends EventTarget {
 
   #runner(
     definition: AnyWorkerDefinition,
-    options: ResolvedWorkerOptions & { workerId: string },
+    options: RunningWorkerOptions,
     client: RunnerTaskClient,
     budget: TaskBudget | undefined,
   ): TaskRunner {
