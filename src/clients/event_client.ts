@@ -52,9 +52,9 @@ const handlerSchema = v.looseObject({
  * e.g. one an EVENT task published to the `conductor` sink (`conductor:<workflow>:<sink>`).
  *
  * conductor-python keeps these calls in its generated `EventResourceApi` (its `EventClient`
- * only configures queues) and conductor-javascript and the Java SDK have an event client: this
- * SDK has one {@link EventClient} for both, from `OrkesClients.getEventClient()`, since handlers
- * are neither task nor workflow definitions.
+ * only configures queues) and the Java SDK has an `EventClient` for them: this SDK has one
+ * {@link EventClient} for handlers and event queues, from `OrkesClients.getEventClient()`, since
+ * handlers are neither task nor workflow definitions.
  *
  * @example
  * ```ts
