@@ -57,6 +57,7 @@ describe("EventClient (real server)", () => {
   });
   after(async () => {
     for (const name of handlers) await events?.removeEventHandler(name).catch(() => {});
+    await fx?.clients.getMetadataClient().unregisterWorkflowDef(EMITTER, 1).catch(() => {});
     await fx?.cleanup();
   });
 
