@@ -18,5 +18,4 @@ export * from "./src/http/mod.ts";
 export * from "./src/clients/mod.ts";
 export * from "./src/workflow/mod.ts";
 export * from "./src/worker/mod.ts";
-export * from "./src/executor.ts";
 export * from "./src/metrics/mod.ts";

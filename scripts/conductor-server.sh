@@ -2,6 +2,7 @@
 # Fetches, starts and stops the real Conductor OSS server for tests and benchmarks.
 #
 #   scripts/conductor-server.sh start    # prints the API URL (…/api) on stdout
+#   scripts/conductor-server.sh restart  # stops and starts it again, keeping its data and port
 #   scripts/conductor-server.sh stop     # stops only the server this script started
 #   scripts/conductor-server.sh status   # prints the API URL if it is up, exits 1 otherwise
 #   scripts/conductor-server.sh logs     # prints the server log
@@ -10,6 +11,11 @@
 # Maven and is cached outside the work tree (CONDUCTOR_JAR_CACHE, default ~/.cache/conductor-edge).
 # The server runs on 127.0.0.1 on a free port with SQLite in a temporary directory, under a JDK >= 21
 # found on the machine (JAVA_HOME, then java on PATH, then /usr/lib/jvm/*).
+#
+# `start` begins with an empty state folder (CONDUCTOR_SERVER_STATE) on a new free port, unless
+# its server is already up. `restart` keeps the folder (the SQLite database: definitions,
+# executions, queues, schedules) and the port, so a test of the SDK across a server restart finds
+# its data at the same URL; it fails when there is no state to restart from.
 set -euo pipefail
 
 VERSION="${CONDUCTOR_SERVER_VERSION:-3.32.3}"
@@ -62,12 +68,15 @@ is_ours_running() {
 
 healthy() { curl -fsS -m 3 "http://127.0.0.1:$1/health" 2>/dev/null | grep -q '"healthy":true'; }
 
-cmd_start() {
-  local sync="${CONDUCTOR_SQLITE_SYNCHRONOUS:-NORMAL}"
-  case "$sync" in
+check_sync() {
+  case "${CONDUCTOR_SQLITE_SYNCHRONOUS:-NORMAL}" in
     OFF | NORMAL | FULL | EXTRA) ;;
-    *) log "CONDUCTOR_SQLITE_SYNCHRONOUS must be OFF, NORMAL, FULL or EXTRA, got '$sync'"; return 2 ;;
+    *) log "CONDUCTOR_SQLITE_SYNCHRONOUS must be OFF, NORMAL, FULL or EXTRA, got '$CONDUCTOR_SQLITE_SYNCHRONOUS'"; return 2 ;;
   esac
+}
+
+cmd_start() {
+  check_sync || return 2
   if is_ours_running && healthy "$(cat "$STATE/port")"; then
     echo "http://127.0.0.1:$(cat "$STATE/port")/api"; return 0
   fi
@@ -76,6 +85,22 @@ cmd_start() {
   rm -rf "$STATE"; mkdir -p "$STATE/db"
   local port; port="${CONDUCTOR_SERVER_PORT:-$(free_port)}"
   echo "$port" > "$STATE/port"
+  launch "$java" "$port"
+}
+
+cmd_restart() {
+  check_sync || return 2
+  if [ ! -s "$STATE/port" ] || [ ! -d "$STATE/db" ]; then
+    log "nothing to restart in $STATE (no port or database): use start"; return 1
+  fi
+  local java; java=$(find_java)
+  fetch_jar
+  cmd_stop
+  launch "$java" "$(cat "$STATE/port")"
+}
+
+launch() { # launch <java> <port>: runs the server on the state folder's database
+  local java=$1 port=$2 sync="${CONDUCTOR_SQLITE_SYNCHRONOUS:-NORMAL}"
   log "starting Conductor $VERSION on 127.0.0.1:$port with $("$java" -version 2>&1 | head -1)"
   local t0=$SECONDS
   # synchronous=NORMAL on every pooled connection: the server's own SQLite setup runs
@@ -93,7 +118,7 @@ cmd_start() {
     "--spring.datasource.url=jdbc:sqlite:$STATE/db/conductor.db?busy_timeout=15000&journal_mode=WAL&synchronous=$sync" \
     --conductor.integrations.ai.enabled=false \
     --conductor.app.workflow-execution-lock-enabled=true \
-    > "$STATE/server.log" 2>&1 < /dev/null &
+    >> "$STATE/server.log" 2>&1 < /dev/null &
   echo $! > "$STATE/pid"
   while [ $((SECONDS - t0)) -lt "$TIMEOUT" ]; do
     if healthy "$port"; then
@@ -133,9 +158,10 @@ cmd_logs() { cat "$STATE/server.log"; }
 
 case "${1:-}" in
   start) cmd_start ;;
+  restart) cmd_restart ;;
   stop) cmd_stop ;;
   status) cmd_status ;;
   logs) cmd_logs ;;
   fetch) fetch_jar && echo "$JAR" ;;
-  *) echo "usage: $0 start|stop|status|logs|fetch" >&2; exit 2 ;;
+  *) echo "usage: $0 start|restart|stop|status|logs|fetch" >&2; exit 2 ;;
 esac

@@ -15,7 +15,9 @@
 #         against the embedded engine serving the UI and /api on one port. Installs chromium
 #         with apt-get when it is missing; if it cannot be installed or launched, the phase fails.
 #         The real phase runs the same page tests with the UI on its own against the real server.
-#   real  the integration suite (tests/integration/), the runtime smoke tests
+#   real  the integration suite (tests/integration/), the suites only the real server can pass
+#         yet (tests/integration_real/: scheduler, event handlers, listings, a server restart),
+#         the runtime smoke tests
 #         (tests/runtimes/: Deno, Bun, Node, workerd) and the conformance suite
 #         (tests/conformance/: goldens still hold) against the real Conductor OSS server,
 #         started here with scripts/conductor-server.sh (or CONDUCTOR_SERVER_URL when given)
@@ -114,7 +116,7 @@ for phase in $phases; do
       fi
       ui_tests=(tests/ui)
       need_chromium real || ui_tests=()
-      CONDUCTOR_TEST_SERVER=real CONDUCTOR_SERVER_URL="$url" run_both real tests/integration tests/runtimes tests/examples tests/conformance "${ui_tests[@]}"
+      CONDUCTOR_TEST_SERVER=real CONDUCTOR_SERVER_URL="$url" run_both real tests/integration tests/integration_real tests/runtimes tests/examples tests/conformance "${ui_tests[@]}"
       if [ "$started_server" = 1 ]; then bash scripts/conductor-server.sh stop >/dev/null 2>&1; started_server=0; fi
       ;;
     *) echo "[test] unknown phase: $phase" >&2; status=1 ;;

@@ -5,7 +5,7 @@
  */
 import type { Configuration } from "../config.ts";
 import type { CallOptions, Transport } from "../http/transport.ts";
-import type { BulkResponse, TaskDef, WorkflowDef } from "../model/mod.ts";
+import type { BulkResponse, TaskDef, WorkflowDef, WorkflowNameAndVersion } from "../model/mod.ts";
 import { integer, nonEmptyArray, object, segment, toTransport } from "./shared.ts";
 
 /**
@@ -222,5 +222,37 @@ export class MetadataClient {
       path: `/metadata/workflow/${segment(name, "name")}/${version}`,
       expect: "none",
     });
+  }
+
+  /**
+   * Every workflow definition's versions, without their tasks
+   * (`GET /metadata/workflow/names-and-versions`): a cheap listing for pickers and tools.
+   *
+   * @param options Signal and retry.
+   * @returns Workflow name to its versions.
+   */
+  async getWorkflowNamesAndVersions(
+    options: CallOptions = {},
+  ): Promise<Record<string, WorkflowNameAndVersion[]>> {
+    return (await this.transport.request<Record<string, WorkflowNameAndVersion[]>>({
+      ...options,
+      method: "GET",
+      path: "/metadata/workflow/names-and-versions",
+    })) ?? {};
+  }
+
+  /**
+   * The server's version (`GET /version`, a plain-text answer such as `3.32.3`).
+   *
+   * @param options Signal and retry.
+   * @returns The version text.
+   */
+  async getServerVersion(options: CallOptions = {}): Promise<string> {
+    return ((await this.transport.request<string>({
+      ...options,
+      method: "GET",
+      path: "/version",
+      expect: "text",
+    })) ?? "").trim();
   }
 }

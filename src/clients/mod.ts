@@ -1,10 +1,18 @@
 /**
  * The Conductor clients: {@link OrkesClients} hands out {@link WorkflowClient},
- * {@link TaskClient} and {@link MetadataClient}, all sharing one transport.
+ * {@link TaskClient}, {@link MetadataClient}, {@link SchedulerClient} and {@link EventClient}, all
+ * sharing one transport, and the {@link WorkflowExecutor} over them (what `ConductorWorkflow`
+ * runs through).
  *
  * @module
  */
 export { MetadataClient } from "./metadata_client.ts";
+export {
+  type NextScheduleTimesOptions,
+  type ScheduleExecutionSearchOptions,
+  SchedulerClient,
+} from "./scheduler_client.ts";
+export { EventClient } from "./event_client.ts";
 export {
   type BatchPollOptions,
   type PollOptions,
@@ -18,3 +26,15 @@ export {
   WorkflowClient,
 } from "./workflow_client.ts";
 export { OrkesClients } from "./orkes_clients.ts";
+export {
+  type TypedWorkflow,
+  type WaitForWorkflowOptions,
+  WorkflowExecutor,
+  type WorkflowExecutorClients,
+} from "./workflow_executor.ts";
+export {
+  type ExecuteOptions,
+  type StartOptions,
+  type WorkflowExecutorLike,
+  type WorkflowRun,
+} from "./workflow_run.ts";

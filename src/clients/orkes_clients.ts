@@ -6,10 +6,12 @@
  */
 import { Configuration } from "../config.ts";
 import { Transport } from "../http/transport.ts";
+import { EventClient } from "./event_client.ts";
 import { MetadataClient } from "./metadata_client.ts";
+import { SchedulerClient } from "./scheduler_client.ts";
 import { TaskClient } from "./task_client.ts";
 import { WorkflowClient } from "./workflow_client.ts";
-import { WorkflowExecutor } from "../executor.ts";
+import { WorkflowExecutor } from "./workflow_executor.ts";
 
 /**
  * Hands out the clients for one configuration. Clients are created once and reused.
@@ -32,6 +34,8 @@ export class OrkesClients {
   #workflow?: WorkflowClient;
   #task?: TaskClient;
   #metadata?: MetadataClient;
+  #scheduler?: SchedulerClient;
+  #event?: EventClient;
   #executor?: WorkflowExecutor;
 
   /**
@@ -69,6 +73,24 @@ export class OrkesClients {
    */
   getMetadataClient(): MetadataClient {
     return this.#metadata ??= new MetadataClient(this.transport);
+  }
+
+  /**
+   * The scheduler client: workflow schedules (cron), their firings, cron previews.
+   *
+   * @returns The client.
+   */
+  getSchedulerClient(): SchedulerClient {
+    return this.#scheduler ??= new SchedulerClient(this.transport);
+  }
+
+  /**
+   * The event client: event handlers and the event queues' sizes.
+   *
+   * @returns The client.
+   */
+  getEventClient(): EventClient {
+    return this.#event ??= new EventClient(this.transport);
   }
 
   /**

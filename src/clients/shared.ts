@@ -7,6 +7,7 @@
 import { Configuration } from "../config.ts";
 import { ConductorError } from "../http/errors.ts";
 import { Transport } from "../http/transport.ts";
+import * as v from "valibot";
 
 /** The transport for a client: the one given, or a new one for the configuration. */
 export function toTransport(source: Configuration | Transport | undefined): Transport {
@@ -69,4 +70,32 @@ export function invalid(field: string, expected: string, got: unknown): Conducto
   return new ConductorError(`${field} must be ${expected}, got ${shown}`, {
     code: "INVALID_ARGUMENT",
   });
+}
+
+/**
+ * Checks a value against a valibot schema whose messages say what was expected ("a non-empty
+ * string"); the first issue becomes the error, naming the field by its path
+ * (`schedule.startWorkflowRequest.name must be a non-empty string, got ""`).
+ */
+export function check<T>(schema: v.GenericSchema<unknown, T>, value: unknown, field: string): T {
+  const result = v.safeParse(schema, value);
+  if (result.success) return result.output;
+  const issue = result.issues[0];
+  const path = (issue.path ?? []).map((p) =>
+    typeof p.key === "number" ? `[${p.key}]` : `.${String(p.key)}`
+  )
+    .join("");
+  return fail(`${field}${path}`, issue.message, issue.input);
+}
+
+/**
+ * The message of a valibot object schema: "given" for a missing key (valibot reports those on the
+ * object, with the key as the path), else what the object should be.
+ */
+export function objectMessage(expected: string): (issue: v.BaseIssue<unknown>) => string {
+  return (issue) => issue.input === undefined && (issue.path?.length ?? 0) > 0 ? "given" : expected;
+}
+
+function fail(field: string, expected: string, got: unknown): never {
+  throw invalid(field, expected, got);
 }

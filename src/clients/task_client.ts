@@ -8,14 +8,18 @@ import type { Configuration } from "../config.ts";
 import type { CallOptions, Transport, TransportRequest } from "../http/transport.ts";
 import type {
   PollData,
+  QueueCounters,
   ReturnStrategy,
+  SearchResult,
   SignalResponse,
   Task,
   TaskExecLog,
   TaskResult,
   TaskResultStatus,
+  TaskSummary,
   Workflow,
 } from "../model/mod.ts";
+import type { SearchOptions } from "./workflow_client.ts";
 import {
   integer,
   invalid,
@@ -391,6 +395,67 @@ export class TaskClient {
       path: "/tasks/queue/sizes",
       query: { taskType: taskTypes },
     })) ?? {};
+  }
+
+  /**
+   * Searches tasks (`GET /tasks/search`). The query names task fields
+   * (`taskType=send_email AND status=FAILED`); the real server searches its task index, which is
+   * written shortly after a task changes, so a task just updated may not be found yet.
+   *
+   * @param options Query, free text, paging and sort.
+   * @returns A page of task summaries (ISO-string times, string input/output) and the total.
+   */
+  async search(options: SearchOptions = {}): Promise<SearchResult<TaskSummary>> {
+    const { query, freeText, start, size, sort, ...call } = options;
+    return (await this.transport.request<SearchResult<TaskSummary>>({
+      ...call,
+      method: "GET",
+      path: "/tasks/search",
+      query: {
+        query,
+        freeText,
+        start: integer(start, "start", 0, Number.MAX_SAFE_INTEGER),
+        size: integer(size, "size", 0, 5000),
+        sort: typeof sort === "string" ? sort : sort?.join("|"),
+      },
+    })) ?? { totalHits: 0, results: [] };
+  }
+
+  /**
+   * Every task queue with its counters per shard (`GET /tasks/queue/all/verbose`): queue name,
+   * then shard (`a` on a single server), then `size` and `uacked` (unacknowledged, the server's
+   * spelling). The system queues appear too (`_deciderQueue`).
+   *
+   * @param options Signal and retry.
+   * @returns Queue to shard to counters.
+   */
+  async getAllQueueDetailsVerbose(
+    options: CallOptions = {},
+  ): Promise<Record<string, Record<string, QueueCounters>>> {
+    return (await this.transport.request<Record<string, Record<string, QueueCounters>>>({
+      ...options,
+      method: "GET",
+      path: "/tasks/queue/all/verbose",
+    })) ?? {};
+  }
+
+  /**
+   * Puts the pending (SCHEDULED) tasks of a task type back into its queue
+   * (`POST /tasks/queue/requeue/{taskType}`), e.g. after a queue was purged.
+   *
+   * @param taskType The task type.
+   * @param options Signal and retry.
+   * @returns How many tasks were re-queued.
+   */
+  async requeuePendingTasks(taskType: string, options: CallOptions = {}): Promise<number> {
+    const text = await this.transport.request<string>({
+      ...options,
+      method: "POST",
+      path: `/tasks/queue/requeue/${segment(taskType, "taskType")}`,
+      expect: "text",
+      idempotent: true,
+    });
+    return Number(text ?? 0);
   }
 
   /**

@@ -396,19 +396,57 @@ export class WorkflowClient {
    * @returns A page of summaries and the total number of hits.
    */
   async search(options: SearchOptions = {}): Promise<SearchResult<WorkflowSummary>> {
-    const { query, freeText, start, size, sort, ...call } = options;
-    return (await this.transport.request<SearchResult<WorkflowSummary>>({
-      ...call,
-      method: "GET",
-      path: "/workflow/search",
-      query: {
-        query,
-        freeText,
-        start: integer(start, "start", 0, Number.MAX_SAFE_INTEGER),
-        size: integer(size, "size", 0, 5000),
-        sort: typeof sort === "string" ? sort : sort?.join("|"),
-      },
-    })) ?? { totalHits: 0, results: [] };
+    return await this.#search<WorkflowSummary>("/workflow/search", options);
+  }
+
+  /**
+   * Searches executions and answers with whole executions (`GET /workflow/search-v2`): the same
+   * query as {@link WorkflowClient.search}, with `Workflow` hits (epoch-ms times, object input and
+   * output) instead of summaries.
+   *
+   * @param options Query, free text, paging and sort.
+   * @returns A page of executions and the total number of hits.
+   */
+  async searchV2(options: SearchOptions = {}): Promise<SearchResult<Workflow>> {
+    return await this.#search<Workflow>("/workflow/search-v2", options);
+  }
+
+  /**
+   * Searches executions by their tasks (`GET /workflow/search-by-tasks`): the query names task
+   * fields (`taskType=send_email AND status=FAILED`); the hits are the executions holding such
+   * tasks, as summaries. The real server searches its task index, which is written shortly after
+   * the task changes.
+   *
+   * @param options Query over task fields, free text, paging and sort.
+   * @returns A page of workflow summaries and the total number of hits.
+   */
+  async searchByTasks(options: SearchOptions = {}): Promise<SearchResult<WorkflowSummary>> {
+    return await this.#search<WorkflowSummary>("/workflow/search-by-tasks", options);
+  }
+
+  /**
+   * Terminates a running execution and removes it in one call
+   * (`DELETE /workflow/{id}/terminate-remove`). Note that the real server keeps it in its search
+   * index when `archiveWorkflow` is true (its default).
+   *
+   * @param workflowId The execution's id.
+   * @param options `reason`, `archiveWorkflow`, signal and retry.
+   * @throws {HttpError} 404 when there is no such execution.
+   */
+  async terminateAndRemoveWorkflow(
+    workflowId: string,
+    options: CallOptions & {
+      /** Why; recorded as the termination reason. */
+      reason?: string;
+      /** Keep it in the search index. @default true */
+      archiveWorkflow?: boolean;
+    } = {},
+  ): Promise<void> {
+    const { reason, archiveWorkflow, ...call } = options;
+    await this.#operate("DELETE", workflowId, "/terminate-remove", call, {
+      reason,
+      archiveWorkflow,
+    });
   }
 
   /**
@@ -530,6 +568,22 @@ export class WorkflowClient {
       body,
       expect: "none",
     });
+  }
+
+  async #search<T>(path: string, options: SearchOptions): Promise<SearchResult<T>> {
+    const { query, freeText, start, size, sort, ...call } = options;
+    return (await this.transport.request<SearchResult<T>>({
+      ...call,
+      method: "GET",
+      path,
+      query: {
+        query,
+        freeText,
+        start: integer(start, "start", 0, Number.MAX_SAFE_INTEGER),
+        size: integer(size, "size", 0, 5000),
+        sort: typeof sort === "string" ? sort : sort?.join("|"),
+      },
+    })) ?? { totalHits: 0, results: [] };
   }
 
   async #text(request: Parameters<Transport["request"]>[0]): Promise<string> {

@@ -51,7 +51,7 @@
  */
 import { Hono as HonoTiny } from "hono/tiny";
 import type { Context as HonoContext } from "hono";
-import type { SignalResponse, Workflow, WorkflowStatus } from "../model/mod.ts";
+import type { WorkflowStatus } from "../model/mod.ts";
 import { checkContentType, parseJsonBody, readLimitedBody } from "./body.ts";
 import { WebhookError } from "./errors.ts";
 import { type IdempotencyStore, memoryIdempotencyStore, type StoredAnswer } from "./idempotency.ts";
@@ -70,7 +70,15 @@ import {
   verifyBearerToken,
   verifyWebhookSignature,
 } from "./signature.ts";
-import { bindingsOf, defaultClient, type Lookup } from "./env.ts";
+import {
+  bindingsOf,
+  defaultClient,
+  type Lookup,
+  type WebhookBindings,
+  type WebhookTaskClient,
+} from "./env.ts";
+
+export type { WebhookBindings, WebhookTaskClient } from "./env.ts";
 
 // Hono's `Hono` and `Context` appear in the public signatures under these local names, tagged
 // @internal so that `deno doc --lint` accepts them. Re-exporting Hono's types from ./hono instead
@@ -106,39 +114,6 @@ export interface WebhookEnv {
   /** The variables middleware sets on the context (`c.set`, `c.get`). */
   Variables?: object;
 }
-
-/**
- * The part of the task client the adapter uses; `TaskClient` from `@conductor-edge/sdk` has it.
- * Errors with `status: 404` mean "no such pending task"; any other error is an upstream failure.
- */
-export interface WebhookTaskClient {
-  /** `POST /tasks/{workflowId}/{taskRefName}/{status}`: the task id, or undefined when none is pending. */
-  updateTaskByRefName(
-    workflowId: string,
-    taskRefName: string,
-    status: WebhookTaskStatus,
-    output: WebhookOutput,
-    options?: { signal?: AbortSignal },
-  ): Promise<string | undefined>;
-  /** `POST /tasks/{workflowId}/{taskRefName}/{status}/sync`: the workflow after the update. */
-  updateTaskByRefNameSync(
-    workflowId: string,
-    taskRefName: string,
-    status: WebhookTaskStatus,
-    output: WebhookOutput,
-    options?: { signal?: AbortSignal },
-  ): Promise<Workflow>;
-  /** `POST /tasks/{workflowId}/{status}/signal/sync`: the workflow after the signal. */
-  signalSync(
-    workflowId: string,
-    status: WebhookTaskStatus,
-    output: WebhookOutput,
-    options?: { returnStrategy?: "TARGET_WORKFLOW"; timeoutMillis?: number; signal?: AbortSignal },
-  ): Promise<SignalResponse>;
-}
-
-/** The bindings record of an edge runtime (`c.env`), or the variables read in its place. */
-export type WebhookBindings = Record<string, unknown>;
 
 /** A secret or token: one value, several (rotation), or a function of the bindings. */
 export type SecretSource =

@@ -10,7 +10,41 @@ import type { Context } from "hono";
 import { Configuration, readEnv } from "../config.ts";
 import { TaskClient } from "../clients/task_client.ts";
 import { WebhookError } from "./errors.ts";
-import type { WebhookBindings, WebhookTaskClient } from "./app.ts";
+import type { SignalResponse, Workflow } from "../model/mod.ts";
+import type { WebhookOutput, WebhookTaskStatus } from "./payload.ts";
+
+/**
+ * The part of the task client the adapter uses; `TaskClient` from `@conductor-edge/sdk` has it.
+ * Errors with `status: 404` mean "no such pending task"; any other error is an upstream failure.
+ */
+export interface WebhookTaskClient {
+  /** `POST /tasks/{workflowId}/{taskRefName}/{status}`: the task id, or undefined when none is pending. */
+  updateTaskByRefName(
+    workflowId: string,
+    taskRefName: string,
+    status: WebhookTaskStatus,
+    output: WebhookOutput,
+    options?: { signal?: AbortSignal },
+  ): Promise<string | undefined>;
+  /** `POST /tasks/{workflowId}/{taskRefName}/{status}/sync`: the workflow after the update. */
+  updateTaskByRefNameSync(
+    workflowId: string,
+    taskRefName: string,
+    status: WebhookTaskStatus,
+    output: WebhookOutput,
+    options?: { signal?: AbortSignal },
+  ): Promise<Workflow>;
+  /** `POST /tasks/{workflowId}/{status}/signal/sync`: the workflow after the signal. */
+  signalSync(
+    workflowId: string,
+    status: WebhookTaskStatus,
+    output: WebhookOutput,
+    options?: { returnStrategy?: "TARGET_WORKFLOW"; timeoutMillis?: number; signal?: AbortSignal },
+  ): Promise<SignalResponse>;
+}
+
+/** The bindings record of an edge runtime (`c.env`), or the variables read in its place. */
+export type WebhookBindings = Record<string, unknown>;
 
 /** Reads settings by name for one request. */
 export interface Lookup {

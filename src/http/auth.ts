@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { Configuration } from "../config.ts";
+import type { Configuration } from "./config.ts";
 import { AuthError, isConductorError, NetworkError, TimeoutError } from "./errors.ts";
 
 /** The TTL assumed for a token whose expiry cannot be read (the peers' 45 minutes). */

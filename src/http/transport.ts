@@ -10,7 +10,7 @@
  *
  * @module
  */
-import type { Configuration } from "../config.ts";
+import type { Configuration } from "./config.ts";
 import type { ErrorResponse } from "../model/mod.ts";
 import { directFetch, type UrlFetch } from "./ambient.ts";
 import { SlotList, type Slotted } from "../slot_list.ts";

@@ -9,3 +9,6 @@ export * from "./task_def.ts";
 export * from "./workflow_def.ts";
 export * from "./workflow.ts";
 export * from "./requests.ts";
+export * from "./scheduler.ts";
+export * from "./event_handler.ts";
+export * from "./server_info.ts";

@@ -29,6 +29,7 @@ import {
   throwIfInvalid,
   workflowDefErrors,
 } from "./defs.ts";
+import { findBlockingTask } from "./blocking.ts";
 import { engineMetrics } from "./metrics.ts";
 import { runWorkflowTest } from "./test_endpoint.ts";
 
@@ -106,10 +107,11 @@ export function workflowView(wf: Workflow, includeTasks = true): Workflow {
 /** `SignalResponse` of sync execute and signal, per return strategy. */
 export function signalResponse(
   engine: Engine,
-  target: Workflow,
+  target: WorkflowRecord,
   strategy: ReturnStrategy,
   requestId: string,
   timedOut: boolean,
+  refs: readonly string[] = [],
 ): SignalResponse {
   const base: SignalResponse = {
     responseType: strategy,
@@ -117,7 +119,7 @@ export function signalResponse(
     targetWorkflowStatus: target.status,
     requestId,
   };
-  const blocking = engine.blockingTask(target, true);
+  const blocking = findBlockingTask(target, refs, (id) => engine.findWorkflow(id));
   if (strategy === "BLOCKING_TASK" || strategy === "BLOCKING_TASK_INPUT") {
     if (!blocking) {
       throw serverError("No blocking task found to answer with (returnStrategy " + strategy + ")");
@@ -166,9 +168,7 @@ export function signalResponse(
 /** Whether a sync execute or signal may answer: ended, blocked on a WAIT, or waited-for refs done. */
 function settled(engine: Engine, wf: WorkflowRecord, refs: string[]): boolean {
   if (isTerminalWorkflow(wf.status)) return true;
-  if (engine.blockingTask(wf, true)) return true;
-  return refs.length > 0 &&
-    wf.tasks.some((t) => refs.includes(t.referenceTaskName) && isTerminalTask(t.status));
+  return findBlockingTask(wf, refs, (id) => engine.findWorkflow(id)) !== undefined;
 }
 
 /** Builds the Hono app of the engine's REST API (mounted at `/api`, plus `/health`). */
@@ -377,7 +377,7 @@ export function createRoutes(engine: Engine, instance = "embedded"): Hono {
     const strategy = (c.req.query("returnStrategy") ?? "TARGET_WORKFLOW") as ReturnStrategy;
     const requestId = c.req.query("requestId") ?? crypto.randomUUID();
     const ok = await engine.waitFor(id, () => settled(engine, engine.workflow(id), refs), waitMs);
-    return json(signalResponse(engine, engine.workflow(id), strategy, requestId, !ok));
+    return json(signalResponse(engine, engine.workflow(id), strategy, requestId, !ok, refs));
   });
 
   api.get("/workflow/running/:name", (c) => {

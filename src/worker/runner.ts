@@ -18,7 +18,7 @@ import { isThenable, type OutcomeStatus, type TaskOutcome } from "./execute.ts";
 import type { ServerHealth } from "./health.ts";
 import { TaskWatch, type TaskWatchSettings, WatchClock } from "./lease.ts";
 import { SlotList } from "../slot_list.ts";
-import type { ResolvedWorkerOptions } from "./worker_task.ts";
+import type { RunningWorkerOptions } from "./worker_task.ts";
 import { METRICS_TASK_TYPE, type TaskTypeMetrics } from "../metrics/collector.ts";
 
 /**
@@ -53,7 +53,7 @@ export interface RunnerStats {
 /** What a runner is built from. */
 export interface TaskRunnerOptions {
   /** The worker's settings, workerId included. */
-  options: ResolvedWorkerOptions & { workerId: string };
+  options: RunningWorkerOptions;
   /** The server. */
   client: RunnerTaskClient;
   /** Runs a task. */
@@ -159,14 +159,14 @@ class Run extends TaskWatch {
 
 /** What every {@link Run} of a runner shares. */
 interface RunShared {
-  readonly o: ResolvedWorkerOptions & { workerId: string };
+  readonly o: RunningWorkerOptions;
   readonly emit: Emit;
   readonly watchSettings: TaskWatchSettings;
 }
 
 /** Polls and runs the tasks of one worker. */
 export class TaskRunner {
-  readonly #o: ResolvedWorkerOptions & { workerId: string };
+  readonly #o: RunningWorkerOptions;
   readonly #client: RunnerTaskClient;
   readonly #execute: TaskExecutor;
   readonly #emit: Emit;
@@ -226,7 +226,7 @@ export class TaskRunner {
   }
 
   /** The worker's settings. */
-  get options(): Readonly<ResolvedWorkerOptions & { workerId: string }> {
+  get options(): Readonly<RunningWorkerOptions> {
     return this.#o;
   }
 

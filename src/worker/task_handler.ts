@@ -24,8 +24,8 @@ import { type RunnerStats, type TaskBudget, type TaskExecutor, TaskRunner } from
 import {
   type AnyWorkerDefinition,
   definedWorkers,
-  type ResolvedWorkerOptions,
   resolveWorkerOptions,
+  type RunningWorkerOptions,
 } from "./worker_task.ts";
 import { type MeterLike, MetricsCollector } from "../metrics/collector.ts";
 import { type MetricsServer, serveMetrics } from "../metrics/serve.ts";
@@ -210,7 +210,7 @@ export type TaskHandlerListener<K extends keyof TaskHandlerEventMap> = (
 interface Prepared {
   workers: {
     definition: AnyWorkerDefinition;
-    options: ResolvedWorkerOptions & { workerId: string };
+    options: RunningWorkerOptions;
   }[];
   taskClient: RunnerTaskClient;
 }
@@ -343,7 +343,7 @@ export class TaskHandler extends EventTarget {
   }
 
   /** The workers' settings after environment overrides and defaults (after start or drain). */
-  get workerOptions(): readonly Readonly<ResolvedWorkerOptions & { workerId: string }>[] {
+  get workerOptions(): readonly Readonly<RunningWorkerOptions>[] {
     return this.#runners.map((runner) => runner.options);
   }
 
@@ -636,7 +636,7 @@ export class TaskHandler extends EventTarget {
 
   #runner(
     definition: AnyWorkerDefinition,
-    options: ResolvedWorkerOptions & { workerId: string },
+    options: RunningWorkerOptions,
     client: RunnerTaskClient,
     budget: TaskBudget | undefined,
   ): TaskRunner {

@@ -140,6 +140,12 @@ export interface ResolvedWorkerOptions extends
 }
 
 /**
+ * @internal A worker's options once it runs: every default filled in and its worker id picked
+ * (what the runner works with and `TaskHandler.workerOptions` lists).
+ */
+export type RunningWorkerOptions = ResolvedWorkerOptions & { workerId: string };
+
+/**
  * The value a handler returning `R` completes with (its IN_PROGRESS answers left out).
  *
  * @example

@@ -16,7 +16,7 @@ import {
   type StartOptions,
   type WorkflowExecutorLike,
   type WorkflowRun,
-} from "./run.ts";
+} from "../clients/workflow_run.ts";
 import { type Step, toBuilders, toWorkflowTaskList } from "./steps.ts";
 import { SubWorkflowTask } from "./sub_workflow.ts";
 import { checkCount, checkString, compact, invalid } from "./task.ts";

@@ -67,12 +67,6 @@ export {
   workflowInput,
   workflowVariable,
 } from "./ref.ts";
-export {
-  type ExecuteOptions,
-  type StartOptions,
-  type WorkflowExecutorLike,
-  type WorkflowRun,
-} from "./run.ts";
 export { SimpleTask, type SimpleTaskOptions } from "./simple.ts";
 export {
   type AnyTask,

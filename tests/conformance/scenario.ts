@@ -104,7 +104,8 @@ export type Step =
     /**
      * Runs the first workflow definition through the synchronous execute endpoint and records
      * its answer; the execution is known as `as` afterwards. Only for runs that settle without
-     * time passing (finished, or blocked on a signal WAIT), since the call itself blocks.
+     * time passing (finished, or blocked on a signal WAIT), since the call itself blocks, or
+     * that a worker step given as `meanwhile` settles while the call waits.
      */
     execute: {
       input?: Record<string, unknown>;
@@ -114,6 +115,8 @@ export type Step =
     };
     as: string;
     label: string;
+    /** A worker step run while the execute call waits (e.g. the task `waitUntilTaskRef` names). */
+    meanwhile?: { worker: string; ref?: string; answer: Answer; timeoutMs?: number };
   };
 
 /** A conformance scenario. */
@@ -497,14 +500,17 @@ class ScenarioRun {
   async #execute(step: Extract<Step, { execute: unknown }>): Promise<void> {
     const main = this.#forward(this.#scenario.workflows[0]);
     const { input, ...query } = step.execute;
-    const reply = await this.#driver.call(
-      "POST",
-      `/workflow/execute/${main.name}/${main.version ?? 1}`,
-      {
-        body: { name: main.name, version: main.version ?? 1, input: this.#forward(input ?? {}) },
-        query,
-      },
-    );
+    const [reply] = await Promise.all([
+      this.#driver.call(
+        "POST",
+        `/workflow/execute/${main.name}/${main.version ?? 1}`,
+        {
+          body: { name: main.name, version: main.version ?? 1, input: this.#forward(input ?? {}) },
+          query,
+        },
+      ),
+      step.meanwhile ? this.#work(step.meanwhile) : undefined,
+    ]);
     const body = reply.body as { targetWorkflowId?: string; workflowId?: string } | undefined;
     const id = body?.targetWorkflowId ?? body?.workflowId;
     if (id) {

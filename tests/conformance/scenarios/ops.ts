@@ -457,6 +457,50 @@ export const operatorScenarios: Scenario[] = [
     ],
   },
   {
+    name: "op_execute_wait_until_task_ref",
+    description:
+      "sync execute with waitUntilTaskRef answers with that task once a worker finished it, " +
+      "for BLOCKING_TASK and BLOCKING_TASK_INPUT, while the workflow runs on",
+    covers: ["SIMPLE", "op:execute"],
+    taskDefs: [taskDef("cf_exec_ref")],
+    workflows: [
+      workflow("cf_exec_ref", [
+        simple("cf_exec_ref", "first", { n: "${workflow.input.n}" }),
+        simple("cf_exec_ref", "second"),
+      ]),
+    ],
+    start: false,
+    steps: [
+      {
+        execute: {
+          input: { n: 1 },
+          waitUntilTaskRef: "first",
+          waitForSeconds: 30,
+          returnStrategy: "BLOCKING_TASK",
+        },
+        meanwhile: { worker: "cf_exec_ref", ref: "first", answer: complete({ made: 1 }) },
+        as: "run",
+        label: "execute blocking task",
+      },
+      {
+        execute: {
+          input: { n: 2 },
+          waitUntilTaskRef: "first",
+          waitForSeconds: 30,
+          returnStrategy: "BLOCKING_TASK_INPUT",
+        },
+        meanwhile: { worker: "cf_exec_ref", ref: "first", answer: complete({ made: 2 }) },
+        as: "run2",
+        label: "execute blocking task input",
+      },
+      work("cf_exec_ref", "second", complete({ made: "second" })),
+      work("cf_exec_ref", "second", complete({ made: "second" })),
+      { await: { status: "COMPLETED" }, of: "run" },
+      { await: { status: "COMPLETED" }, of: "run2" },
+      { observe: "executed", of: "run" },
+    ],
+  },
+  {
     name: "op_retry_optional_and_fail_mix",
     description: "retry picks the latest failed attempt of each ref, not the earlier ones",
     covers: ["SIMPLE", "op:retry"],

@@ -1,7 +1,7 @@
 /**
  * The types that connect a `ConductorWorkflow` to whatever runs it: the executor's shape as the
  * builder needs it, the options of a synchronous execution, and the typed run it returns.
- * `WorkflowExecutor` (src/executor.ts) implements {@link WorkflowExecutorLike}.
+ * `WorkflowExecutor` (./workflow_executor.ts) implements {@link WorkflowExecutorLike}.
  *
  * @module
  */
@@ -12,7 +12,7 @@ import type {
 } from "../model/requests.ts";
 import type { Workflow, WorkflowStatus } from "../model/workflow.ts";
 import type { WorkflowDef } from "../model/workflow_def.ts";
-import type { ExecuteWorkflowOptions } from "../clients/workflow_client.ts";
+import type { ExecuteWorkflowOptions } from "./workflow_client.ts";
 
 /**
  * Options of a synchronous execution: `waitForSeconds` (default 10, the server's own default for

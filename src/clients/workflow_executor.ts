@@ -7,26 +7,26 @@
  *
  * @module
  */
-import type { CallOptions } from "./http/transport.ts";
-import type { MetadataClient } from "./clients/metadata_client.ts";
-import type { TaskClient } from "./clients/task_client.ts";
-import type { SearchOptions, WorkflowClient } from "./clients/workflow_client.ts";
+import type { CallOptions } from "../http/transport.ts";
+import type { MetadataClient } from "./metadata_client.ts";
+import type { TaskClient } from "./task_client.ts";
+import type { SearchOptions, WorkflowClient } from "./workflow_client.ts";
 import type {
   RerunWorkflowRequest,
   SkipTaskRequest,
   StartWorkflowRequest,
   WorkflowTestRequest,
-} from "./model/requests.ts";
-import type { Task, TaskResultStatus } from "./model/task.ts";
+} from "../model/requests.ts";
+import type { Task, TaskResultStatus } from "../model/task.ts";
 import {
   isTerminalWorkflowStatus,
   type SearchResult,
   type Workflow,
   type WorkflowStatusSummary,
   type WorkflowSummary,
-} from "./model/workflow.ts";
-import type { WorkflowDef } from "./model/workflow_def.ts";
-import type { ExecuteOptions, WorkflowExecutorLike, WorkflowRun } from "./workflow/run.ts";
+} from "../model/workflow.ts";
+import type { WorkflowDef } from "../model/workflow_def.ts";
+import type { ExecuteOptions, WorkflowExecutorLike, WorkflowRun } from "./workflow_run.ts";
 
 /** The clients a {@link WorkflowExecutor} works through (what `OrkesClients` hands out). */
 export interface WorkflowExecutorClients {
