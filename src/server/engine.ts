@@ -39,6 +39,9 @@ import type {
   SystemTaskRegistry,
 } from "./system_tasks.ts";
 
+/** How long one decide may hold the thread before the rest waits for a turn (ms). */
+const DECIDE_SLICE_MS = 50;
+
 const TERMINAL_TASK = new Set<TaskStatus>(TERMINAL_TASK_STATUSES);
 const SUCCESSFUL_TASK = new Set<TaskStatus>([
   "IN_PROGRESS",
@@ -593,6 +596,8 @@ export class Engine implements SystemTaskHost {
     }
     this.#deciding.add(workflowId);
     let round = 0;
+    // issue 16: a decide holds the thread for one slice at most; the rest goes on after a turn
+    const sliceEnd = performance.now() + DECIDE_SLICE_MS;
     try {
       for (; round < 1000; round++) {
         this.#redecide.delete(workflowId);
@@ -610,6 +615,7 @@ export class Engine implements SystemTaskHost {
         }
         if (isTerminalWorkflow(wf.status)) break;
         if (!again && !this.#redecide.has(workflowId)) break;
+        if (performance.now() > sliceEnd) round = 999; // ends the loop as a long run does
       }
     } finally {
       this.#deciding.delete(workflowId);

@@ -22,10 +22,13 @@ import { createRoutes } from "./routes.ts";
 import type { SystemTaskRegistry } from "./system_tasks.ts";
 import { defaultSystemTasks } from "./tasks/mod.ts";
 import { listen } from "./listen.ts";
+import { guard, type GuardOptions, isLoopback } from "./guard.ts";
+import { createScriptPool, loadNodeWorkers } from "./script/pool.ts";
 
 export { type Clock, type ClockOptions, type ClockTimer, createClock } from "./clock.ts";
 export { Engine, type EngineOptions, type PollOptions } from "./engine.ts";
 export { ApiError } from "./errors.ts";
+export type { GuardOptions } from "./guard.ts";
 export { type PathSource, resolveParameters } from "./expressions.ts";
 export { queueName, TaskQueues } from "./queues.ts";
 // The Conductor models the engine's API speaks, so this entry's types are complete on their own.
@@ -48,6 +51,16 @@ export {
   type ScriptSandbox,
 } from "./script/mod.ts";
 export { type Jq, type JqOutcome, loadJq } from "./jq/mod.ts";
+export {
+  createScriptPool,
+  loadNodeWorkers,
+  type PoolJob,
+  type PoolReply,
+  ScriptPool,
+  type ScriptPoolOptions,
+  scriptsIdle,
+  scriptsPending,
+} from "./script/pool.ts";
 
 /** Options of {@link createServer}. */
 export interface ServerOptions {
@@ -66,8 +79,12 @@ export interface ServerOptions {
   instance?: string;
 }
 
-/** Options of {@link EmbeddedServer.listen}. */
-export interface ListenOptions {
+/**
+ * Options of {@link EmbeddedServer.listen}. Besides the address, the HTTP edge of the port
+ * (see `GuardOptions`): allowed page origins and host names, optional key and secret that make
+ * the engine require Conductor's token flow, and the request body limit.
+ */
+export interface ListenOptions extends GuardOptions {
   /** The address to listen on. @default "127.0.0.1" */
   hostname?: string;
   /** 0 picks a free port. @default 0 */
@@ -106,11 +123,14 @@ export interface EmbeddedServer {
  */
 export function createServer(options: ServerOptions = {}): EmbeddedServer {
   const clock = options.clock ?? createClock();
+  // This server's scripts and jq queries run in its own workers, ended by close().
+  const scriptPool = createScriptPool();
+  loadNodeWorkers().catch(() => {});
   const engine = new Engine({
     clock,
     retention: options.retention,
     systemTasks: options.systemTasks ??
-      defaultSystemTasks({ scriptTimeoutMs: options.scriptTimeoutMs }),
+      defaultSystemTasks({ scriptTimeoutMs: options.scriptTimeoutMs, scriptPool }),
   });
   const app = createRoutes(engine, options.instance);
   let stop: (() => Promise<void>) | undefined;
@@ -123,9 +143,16 @@ export function createServer(options: ServerOptions = {}): EmbeddedServer {
     async listen(opts = {}) {
       if (stop) throw new Error("this embedded server is already listening");
       // Runtimes call a handler with extra arguments (Bun passes its server): hand over only the request.
+      const hostname = opts.hostname ?? "127.0.0.1";
+      if (!isLoopback(hostname) && (opts.authKey === undefined || opts.authSecret === undefined)) {
+        console.warn(
+          `[conductor-edge] the engine listens on ${hostname} without credentials: anyone who ` +
+            `can reach it can run workflows (set authKey and authSecret)`,
+        );
+      }
       const served = await listen(
-        async (request: Request) => await app.fetch(request),
-        opts.hostname ?? "127.0.0.1",
+        guard(async (request: Request) => await app.fetch(request), hostname, opts),
+        hostname,
         opts.port ?? 0,
       );
       stop = served.stop;
@@ -133,6 +160,7 @@ export function createServer(options: ServerOptions = {}): EmbeddedServer {
     },
     async close() {
       engine.close();
+      scriptPool.close();
       clock.dispose();
       const s = stop;
       stop = undefined;

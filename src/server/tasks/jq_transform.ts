@@ -8,21 +8,24 @@
  *
  * @module
  */
-import type { Task } from "../../model/mod.ts";
-import { type JqOutcome, loadJq } from "../jq/mod.ts";
+import type { JqOutcome } from "../jq/mod.ts";
 import type { SystemTaskType } from "../system_tasks.ts";
 import { required } from "./defs_walk.ts";
-import { decideWhenSettled, finish } from "./lazy.ts";
+import { evaluateOffThread, finish } from "./lazy.ts";
+import { poolOf, type ScriptTaskOptions } from "./inline.ts";
 
-/** The JSON_JQ_TRANSFORM type. */
-export function createJqTransformTask(): SystemTaskType {
-  const running = new WeakMap<Task, JqOutcome | "running">();
+/**
+ * The JSON_JQ_TRANSFORM type. Queries run in the script pool with the script time limit: a query
+ * still running then (jq has no interrupt) has its worker terminated and the task FAILED, as
+ * the real server fails the task on any jq error (a FAILED task is retried per its definition).
+ */
+export function createJqTransformTask(options: ScriptTaskOptions = {}): SystemTaskType {
   return {
     type: "JSON_JQ_TRANSFORM",
     async: false,
     initialStatus: "IN_PROGRESS",
     validate(task) {
-      loadJq().catch(() => {});
+      poolOf(options).warm();
       const inTemplate = task.taskDefinition?.inputTemplate &&
         "queryExpression" in task.taskDefinition.inputTemplate;
       return task.inputParameters && "queryExpression" in task.inputParameters || inTemplate
@@ -37,18 +40,15 @@ export function createJqTransformTask(): SystemTaskType {
       if (query === undefined || query === null) {
         return finish(ctx, "FAILED", undefined, "Missing 'queryExpression' in input parameters");
       }
-      const state = running.get(task);
-      if (state === undefined) {
-        running.set(task, "running");
-        const done = loadJq().then((jq) => jq.run(input, String(query))).then(
-          (outcome) => running.set(task, outcome),
-          (e) => running.set(task, { ok: false, message: `jq could not be loaded: ${e}` }),
-        );
-        decideWhenSettled(ctx, done);
-        return false;
-      }
-      if (state === "running") return false;
-      running.delete(task);
+      const state = evaluateOffThread(
+        ctx,
+        poolOf(options),
+        "jq",
+        String(query),
+        input,
+        options.scriptTimeoutMs,
+      ) as JqOutcome | undefined;
+      if (!state) return false;
       if (!state.ok) return finish(ctx, "FAILED", { error: state.message }, state.message);
       return finish(ctx, "COMPLETED", {
         result: state.results.length ? state.results[0] : null,

@@ -1,0 +1,101 @@
+/**
+ * The entry of a script worker (see `pool.ts`): loads the QuickJS sandbox and jq once, says
+ * `ready`, then answers one job at a time. A job that breaks the WebAssembly engine (a stack
+ * overflow in the Wasm stack, an out-of-memory) is answered with `recycle: true`, so the pool
+ * drops this worker and starts a fresh one; its memory goes with it.
+ *
+ * Started by the pool as a child process (`--conductor-edge-stdio`: jobs on stdin, replies on
+ * stdout; the pool kills it with SIGKILL at a job's hard limit), or else as a Web Worker (Deno,
+ * Bun) or with `node:worker_threads` (Node); never imported by the engine itself.
+ *
+ * @module
+ */
+import { loadScriptSandbox } from "./mod.ts";
+import { loadJq } from "../jq/mod.ts";
+import type { PoolJob, PoolReply } from "./pool.ts";
+
+interface Port {
+  post(message: unknown): void;
+  listen(handler: (message: PoolJob) => void): void;
+}
+
+/** Marks the lines of this protocol on stdout (anything else there is not ours). */
+export const LINE_MARK = "\u0001ce:";
+
+async function port(): Promise<Port> {
+  const proc = (globalThis as { process?: { argv?: string[] } }).process;
+  if (proc?.argv?.includes("--conductor-edge-stdio")) {
+    // a child process: one JSON job a line on stdin, one marked JSON reply a line on stdout
+    const nodeProcess = (await import("node:process")).default;
+    return {
+      post: (m) => nodeProcess.stdout.write(`${LINE_MARK}${JSON.stringify(m)}\n`),
+      listen: (h) => {
+        let buffer = "";
+        nodeProcess.stdin.setEncoding("utf8");
+        nodeProcess.stdin.on("data", (chunk: string) => {
+          buffer += chunk;
+          let nl;
+          while ((nl = buffer.indexOf("\n")) !== -1) {
+            const line = buffer.slice(0, nl);
+            buffer = buffer.slice(nl + 1);
+            if (line.trim()) h(JSON.parse(line) as PoolJob);
+          }
+        });
+        // the engine went away: so does this process
+        nodeProcess.stdin.on("end", () => nodeProcess.exit(0));
+      },
+    };
+  }
+  const g = globalThis as unknown as {
+    postMessage?: (m: unknown) => void;
+    addEventListener?: (t: string, h: (e: { data: unknown }) => void) => void;
+    process?: { versions?: { node?: string; bun?: string } };
+  };
+  const isNode = !!g.process?.versions?.node && !("Deno" in globalThis) &&
+    !g.process?.versions?.bun;
+  if (!isNode && typeof g.postMessage === "function" && g.addEventListener) {
+    return {
+      post: (m) => g.postMessage!(m),
+      listen: (h) => g.addEventListener!("message", (e) => h(e.data as PoolJob)),
+    };
+  }
+  const { parentPort } = await import("node:worker_threads");
+  return {
+    post: (m) => parentPort!.postMessage(m),
+    listen: (h) => parentPort!.on("message", (m: PoolJob) => h(m)),
+  };
+}
+
+const OOM = /out of memory|memory access out of bounds|stack overflow|call stack|unreachable/i;
+
+const io = await port();
+const [sandbox, jq] = await Promise.all([loadScriptSandbox(), loadJq()]);
+// Jobs run one at a time, in order (the pool sends one job per worker at a time anyway).
+let chain: Promise<void> = Promise.resolve();
+io.listen((job) => {
+  chain = chain.then(async () => {
+    let reply: PoolReply;
+    try {
+      const input = JSON.parse(job.json);
+      if (job.kind === "script") {
+        const outcome = sandbox.evaluate(job.text, input, { timeoutMs: job.timeoutMs });
+        reply = { id: job.id, outcome, recycle: !outcome.ok && OOM.test(outcome.message) };
+      } else {
+        const outcome = await jq.run(input, job.text);
+        reply = { id: job.id, outcome, recycle: !outcome.ok && OOM.test(outcome.message) };
+      }
+    } catch (e) {
+      // the engine itself broke (e.g. the Wasm stack overflowed): answer, then get replaced
+      const message = `Error evaluating the script \`${(e as Error)?.message ?? e}\``;
+      reply = {
+        id: job.id,
+        outcome: job.kind === "script"
+          ? { ok: false, timedOut: false, message }
+          : { ok: false, message: String((e as Error)?.message ?? e) },
+        recycle: true,
+      };
+    }
+    io.post(reply);
+  });
+});
+io.post({ ready: true });
