@@ -33,7 +33,17 @@ export function jqMessage(text: string): string {
 class WasmJq implements Jq {
   constructor(readonly lib: JqWasm) {}
 
-  async run(input: unknown, query: string): Promise<JqOutcome> {
+  #chain: Promise<unknown> = Promise.resolve();
+
+  run(input: unknown, query: string): Promise<JqOutcome> {
+    // jq's Wasm instance is one per module and not reentrant: overlapping calls corrupt it
+    // ("memory access out of bounds"), so queries run one after another.
+    const next = this.#chain.then(() => this.#run(input, query));
+    this.#chain = next.catch(() => {});
+    return next;
+  }
+
+  async #run(input: unknown, query: string): Promise<JqOutcome> {
     // jq's WebAssembly build reports its exit status (5 on an error) through process.exitCode
     // where there is a Node-style process (Node, Bun, Deno): a failed query would otherwise make
     // the host process exit non-zero at its end. Put back what was there.

@@ -58,6 +58,8 @@ export interface ScriptPoolOptions {
 interface WorkerLike {
   post(message: PoolJob): void;
   terminate(): void;
+  /** A child process (killed for certain) or a worker thread. */
+  kind?: "process";
 }
 
 interface Slot {
@@ -65,6 +67,7 @@ interface Slot {
   ready: boolean;
   job?: Running;
   jobs: number;
+  jqJobs?: number;
 }
 
 interface Running {
@@ -77,6 +80,11 @@ interface Running {
 
 /** After this many jobs a worker is replaced (Wasm memory only grows; this gives it back). */
 const JOBS_PER_WORKER = 2000;
+/**
+ * After this many jq queries a worker is replaced: jq's Wasm build (jq-wasm 1.0.1) breaks after
+ * some 300 queries in one instance ("Aborted(Assertion failed ... block_count_actuals)").
+ */
+const JQ_JOBS_PER_WORKER = 200;
 
 /**
  * The pool; see the module documentation.
@@ -109,8 +117,14 @@ export class ScriptPool {
     if (options.inThread) this.#mode = "in-thread";
   }
 
-  /** Where jobs run: in workers, on the calling thread, or not decided yet (nothing ran). */
-  get mode(): "workers" | "in-thread" | undefined {
+  /**
+   * Where jobs run: in child processes, in worker threads, on the calling thread, or not
+   * decided yet (nothing ran).
+   */
+  get mode(): "processes" | "workers" | "in-thread" | undefined {
+    if (this.#mode === "workers" && this.#slots.some((s) => s.worker.kind === "process")) {
+      return "processes";
+    }
     return this.#mode;
   }
 
@@ -264,8 +278,22 @@ export class ScriptPool {
     if (!running || running.job.id !== reply.id) return;
     slot.job = undefined;
     if (running.timer) clearTimeout(running.timer);
-    if (reply.recycle || slot.jobs >= JOBS_PER_WORKER) this.#retire(slot);
-    running.resolve(reply.outcome);
+    if (running.job.kind === "jq") slot.jqJobs = (slot.jqJobs ?? 0) + 1;
+    if (
+      reply.recycle || slot.jobs >= JOBS_PER_WORKER || (slot.jqJobs ?? 0) >= JQ_JOBS_PER_WORKER
+    ) this.#retire(slot);
+    const outcome = reply.outcome;
+    if (
+      reply.recycle && !running.lostOnce && !outcome.ok &&
+      /Aborted\(|memory access out of bounds/.test(outcome.message)
+    ) {
+      // jq's Wasm instance broke under this query (not the query's fault): once more, fresh
+      running.lostOnce = true;
+      this.#queue.unshift(running);
+      this.#pump();
+      return;
+    }
+    running.resolve(outcome);
     this.#pump();
   }
 
@@ -469,6 +497,7 @@ function startChild(
   (child.stdout as unknown as { unref?: () => void }).unref?.();
   (child.stdin as unknown as { unref?: () => void }).unref?.();
   return {
+    kind: "process",
     post: (m) => child.stdin.write(JSON.stringify(m) + "\n"),
     terminate: () => {
       killed = true;

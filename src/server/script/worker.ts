@@ -66,7 +66,9 @@ async function port(): Promise<Port> {
   };
 }
 
-const OOM = /out of memory|memory access out of bounds|stack overflow|call stack|unreachable/i;
+/** Errors of the Wasm engine itself (not of the script): its worker is replaced. */
+const OOM =
+  /out of memory|memory access out of bounds|stack overflow|call stack|unreachable|Aborted\(/i;
 
 const io = await port();
 const [sandbox, jq] = await Promise.all([loadScriptSandbox(), loadJq()]);
