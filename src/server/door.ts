@@ -79,6 +79,15 @@ function tokenOf(v: unknown): string {
 export function checkStartRequest(body: Record<string, unknown>): void {
   const input = body.input;
   if (input !== undefined && input !== null) {
+    if (typeof input === "string") {
+      // Jackson words a string where a map goes this way
+      throw new ApiError(
+        500,
+        `JSON parse error: Cannot construct instance of \`java.util.LinkedHashMap\` (although at least one Creator exists): no String-argument constructor/factory method to deserialize from ${
+          tokenOf(input)
+        } (through reference chain: ${START}["input"])`,
+      );
+    }
     if (typeof input !== "object" || Array.isArray(input)) {
       throw new ApiError(
         500,
