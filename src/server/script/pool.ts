@@ -403,6 +403,8 @@ type Spawn = (
   options: Record<string, unknown>,
 ) => ChildLike;
 let spawnChild: Spawn | undefined | null;
+/** Whether a file exists (a bundle ships no worker module beside it). */
+let fileExists: (path: string) => boolean = () => false;
 
 /**
  * Loads what the pool needs from the host where it exists: `node:child_process` (Deno, Bun,
@@ -419,6 +421,7 @@ export async function loadNodeWorkers(): Promise<void> {
   if (nodeWorker !== undefined) return;
   try {
     spawnChild = (await import("node:child_process")).spawn as unknown as Spawn;
+    fileExists = (await import("node:fs")).existsSync;
   } catch {
     spawnChild = null;
   }
@@ -448,6 +451,7 @@ function startChild(
   const url = workerUrl();
   if (url.protocol !== "file:") return undefined;
   const file = decodeURIComponent(url.pathname);
+  if (!fileExists(file)) return undefined;
   let command: string;
   let args: string[];
   if (g.Deno) {
@@ -560,7 +564,9 @@ function startWorker(
       const url = workerUrl();
       // Node runs .ts only with type stripping (22.6+); a bundle has neither file: onError
       // then reports the failure and the pool falls back to the calling thread.
-      if (url.pathname.endsWith(".ts")) return undefined;
+      if (url.pathname.endsWith(".ts") || !fileExists(decodeURIComponent(url.pathname))) {
+        return undefined;
+      }
       const w = new nodeWorker(url, { resourceLimits: { maxOldGenerationSizeMb: 256 } });
       w.on("message", onMessage);
       w.on("error", onError);
