@@ -11,7 +11,9 @@
  *   (`through reference chain: ...["input"]`).
  * - A workflow's input over {@link MAX_WORKFLOW_INPUT_BYTES} of JSON is refused with the server's
  *   500 "The payload size: N of workflow: ... is greater than the permissible limit" (the
- *   server's `conductor.app.maxWorkflowInputPayloadSizeThreshold`, 10240 KB).
+ *   server's `conductor.app.maxWorkflowInputPayloadSizeThreshold`, 10240 KB); a task result's
+ *   output over 10240 KB fails the task FAILED_WITH_TERMINAL_ERROR, as the server does
+ *   (`maxTaskOutputPayloadSizeThreshold`).
  *
  * @module
  */
@@ -22,6 +24,30 @@ export const MAX_JSON_DEPTH = 1000;
 
 /** The largest workflow input, in bytes of JSON (`maxWorkflowInputPayloadSizeThreshold`). */
 export const MAX_WORKFLOW_INPUT_BYTES: number = 10240 * 1024;
+
+/** The largest task output, in bytes of JSON (`maxTaskOutputPayloadSizeThreshold`). */
+export const MAX_TASK_OUTPUT_BYTES: number = 10240 * 1024;
+
+/**
+ * A task result whose output is over {@link MAX_TASK_OUTPUT_BYTES} becomes what the real server
+ * makes of it (ExternalPayloadStorageUtils.failTask): FAILED_WITH_TERMINAL_ERROR, the output
+ * dropped, the reason naming the size and the limit.
+ */
+export function capTaskOutput(result: {
+  taskId?: string;
+  workflowInstanceId?: string;
+  status?: string;
+  outputData?: Record<string, unknown>;
+  reasonForIncompletion?: string;
+}): void {
+  if (!result.outputData || typeof result.outputData !== "object") return;
+  const size = new TextEncoder().encode(JSON.stringify(result.outputData)).byteLength;
+  if (size <= MAX_TASK_OUTPUT_BYTES) return;
+  result.status = "FAILED_WITH_TERMINAL_ERROR";
+  result.outputData = {};
+  result.reasonForIncompletion =
+    `The payload size: ${size} of task: ${result.taskId} in workflow: ${result.workflowInstanceId}  is greater than the permissible limit: ${MAX_TASK_OUTPUT_BYTES} bytes`;
+}
 
 /** How deep `text` nests (arrays and objects, strings skipped), stopping past `limit`. */
 export function jsonDepth(text: string, limit: number = MAX_JSON_DEPTH): number {

@@ -28,7 +28,7 @@ import {
   workflowDefErrors,
 } from "./defs.ts";
 import { searchWorkflows } from "./search.ts";
-import { checkDepth, checkStartRequest } from "./door.ts";
+import { capTaskOutput, checkDepth, checkStartRequest } from "./door.ts";
 import { runWorkflowTest } from "./test_endpoint.ts";
 
 const JSON_HEADERS = { "content-type": "application/json" };
@@ -570,6 +570,7 @@ export function createRoutes(engine: Engine, instance = "embedded"): Hono {
         `JSON parse error: Cannot deserialize value of type \`com.netflix.conductor.common.metadata.tasks.TaskResult$Status\` from String "${body.status}": not one of the values accepted for Enum class: [IN_PROGRESS, FAILED, FAILED_WITH_TERMINAL_ERROR, COMPLETED, CANCELED]`,
       );
     }
+    capTaskOutput(body);
     return body;
   };
   api.post("/tasks", async (c) => text(engine.updateTask(await readResult(c)).taskId!));

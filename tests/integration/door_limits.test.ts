@@ -98,6 +98,67 @@ describe("limits at the door, as on the real server", () => {
     assert.equal(await count(), before);
   });
 
+  it("a task output over 10240 KB fails the task FAILED_WITH_TERMINAL_ERROR, output dropped", async () => {
+    const taskType = uniqueName("door_task");
+    const wfName = uniqueName("door_out");
+    const defs = await call(
+      "POST",
+      "/metadata/taskdefs",
+      JSON.stringify([{ name: taskType, ownerEmail: "door@example.com", retryCount: 0 }]),
+    );
+    assert.equal(defs.status, 200, defs.text);
+    const wf = await call(
+      "POST",
+      "/metadata/workflow",
+      JSON.stringify({
+        name: wfName,
+        version: 1,
+        schemaVersion: 2,
+        ownerEmail: "door@example.com",
+        tasks: [{ name: taskType, taskReferenceName: "t", type: "SIMPLE" }],
+      }),
+    );
+    assert.equal(wf.status, 200, wf.text);
+    const started = await call("POST", "/workflow", JSON.stringify({ name: wfName }));
+    assert.equal(started.status, 200, started.text);
+    let task: { taskId: string } | undefined;
+    for (let i = 0; i < 50 && !task; i++) {
+      const polled = await call("GET", `/tasks/poll/${taskType}?workerid=door`);
+      if (polled.status === 200 && polled.text) task = JSON.parse(polled.text);
+      else await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.ok(task, "the task was polled");
+    const res = await call(
+      "POST",
+      "/tasks",
+      JSON.stringify({
+        taskId: task!.taskId,
+        workflowInstanceId: started.text,
+        status: "COMPLETED",
+        outputData: { s: "x".repeat(11 * 1024 * 1024) },
+      }),
+    );
+    assert.equal(res.status, 200, res.text.slice(0, 300));
+    let after: {
+      status: string;
+      tasks: { status: string; reasonForIncompletion?: string; outputData?: object }[];
+    } | undefined;
+    for (let i = 0; i < 50; i++) {
+      after = JSON.parse((await call("GET", `/workflow/${started.text}?includeTasks=true`)).text);
+      if (after!.status !== "RUNNING") break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.equal(after!.status, "FAILED");
+    assert.equal(after!.tasks[0].status, "FAILED_WITH_TERMINAL_ERROR");
+    assert.match(
+      after!.tasks[0].reasonForIncompletion ?? "",
+      /^The payload size: \d+ of task: .* in workflow: .*  is greater than the permissible limit: 10485760 bytes$/,
+    );
+    assert.deepEqual(after!.tasks[0].outputData, {});
+    await call("DELETE", `/metadata/workflow/${wfName}/1`);
+    await call("DELETE", `/metadata/taskdefs/${taskType}`);
+  });
+
   it("a workflow input over 10240 KB: 500 naming the permissible limit", async () => {
     const res = await call(
       "POST",
