@@ -7,7 +7,8 @@
  * @module
  */
 import type { TaskMock, Workflow, WorkflowTestRequest } from "../model/mod.ts";
-import { type Engine, isTerminalTask, isTerminalWorkflow } from "./engine.ts";
+import type { Engine } from "./engine/mod.ts";
+import { isTerminalTask, isTerminalWorkflow } from "./status.ts";
 import { scriptsIdle, scriptsPending } from "./script/pool.ts";
 
 /** Task types that run without a mock (the server's "operators"). */
@@ -67,7 +68,7 @@ async function testOn(
   for (let i = 0; i < 20_000; i++) {
     await scriptsSettle();
     const wf = engine.workflow(id);
-    const pending = wf.tasks!.filter((t) => !isTerminalTask(t.status));
+    const pending = wf.tasks.filter((t) => !isTerminalTask(t.status));
     if (pending.some((t) => !OPERATORS.has(t.taskType!) && !(t.referenceTaskName! in mocks))) break;
     for (const task of pending) {
       // issue 7: a running child gets its own mocks first (its end then updates this task)
@@ -84,8 +85,8 @@ async function testOn(
       const mock = list.shift()!;
       const now = engine.now();
       if ((mock.executionTime ?? 0) > 0 || (mock.queueWaitTime ?? 0) > 0) {
-        task.startTime = now - (mock.executionTime ?? 0);
-        task.scheduledTime = task.startTime - (mock.queueWaitTime ?? 0);
+        const startTime = now - (mock.executionTime ?? 0);
+        engine.setTaskTimes(task.taskId!, startTime, startTime - (mock.queueWaitTime ?? 0));
       }
       engine.updateTask({
         taskId: task.taskId!,

@@ -7,7 +7,6 @@
  */
 import { loadScriptSandbox, type ScriptSandbox, scriptSandbox } from "../script/mod.ts";
 import type { SystemTaskContext } from "../system_tasks.ts";
-import type { Task } from "../../model/mod.ts";
 import type { ScriptOutcome } from "../script/mod.ts";
 import type { JqOutcome } from "../jq/mod.ts";
 import type { ScriptPool } from "../script/pool.ts";
@@ -66,7 +65,9 @@ export function preloadSandbox(): void {
 /** What an off-thread evaluation gives. */
 export type OffThreadOutcome = ScriptOutcome | JqOutcome;
 
-const offThread = new WeakMap<Task, { key: string; state: OffThreadOutcome | "running" }>();
+// By task id, process-local on purpose: a job in flight cannot outlive the process; after a
+// restart the task (still IN_PROGRESS) simply runs its script again.
+const offThread = new Map<string, { key: string; state: OffThreadOutcome | "running" }>();
 
 /**
  * Runs a script or jq query for `ctx.task` in the script pool, off the thread that serves
@@ -84,15 +85,15 @@ export function evaluateOffThread(
   timeoutMs: number | undefined,
   key = "",
 ): OffThreadOutcome | undefined {
-  const { task } = ctx;
-  const entry = offThread.get(task);
+  const id = ctx.task.taskId!;
+  const entry = offThread.get(id);
   if (entry && entry.key === key) {
     if (entry.state === "running") return undefined;
-    offThread.delete(task);
+    offThread.delete(id);
     return entry.state;
   }
   const record = { key, state: "running" as OffThreadOutcome | "running" };
-  offThread.set(task, record);
+  offThread.set(id, record);
   const job = kind === "script"
     ? pool.script(text, input, timeoutMs)
     : pool.jq(text, input, timeoutMs);
