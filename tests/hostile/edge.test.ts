@@ -131,6 +131,25 @@ describe("the HTTP edge refuses what a web page could send", () => {
   });
 });
 
+describe("tokens expire", () => {
+  let s: Served;
+  before(async () => {
+    s = await serve({ authKey: "k", authSecret: "s", tokenTtlMs: 1000 });
+  });
+  after(() => s.close());
+
+  it("a token past its expiry gets 401 EXPIRED_TOKEN; a fresh one works", async () => {
+    const first = await s.call("POST", "/token", { keyId: "k", keySecret: "s" });
+    const token = (first.json as { token: string }).token;
+    const ok = await s.call("GET", "/metadata/taskdefs", undefined, { "x-authorization": token });
+    assert.equal(ok.status, 200);
+    await new Promise((r) => setTimeout(r, 2100));
+    const late = await s.call("GET", "/metadata/taskdefs", undefined, { "x-authorization": token });
+    assert.equal(late.status, 401);
+    assert.equal((late.json as { error: string }).error, "EXPIRED_TOKEN");
+  });
+});
+
 describe("the HTTP edge with a key and secret: Conductor's token flow", () => {
   let s: Served;
   const KEY = "dev-key";

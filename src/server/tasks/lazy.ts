@@ -67,6 +67,7 @@ export type OffThreadOutcome = ScriptOutcome | JqOutcome;
 
 // By task id, process-local on purpose: a job in flight cannot outlive the process; after a
 // restart the task (still IN_PROGRESS) simply runs its script again.
+const MAX_ENTRIES = 10_000;
 const offThread = new Map<string, { key: string; state: OffThreadOutcome | "running" }>();
 
 /**
@@ -93,6 +94,14 @@ export function evaluateOffThread(
     return entry.state;
   }
   const record = { key, state: "running" as OffThreadOutcome | "running" };
+  if (offThread.size >= MAX_ENTRIES) {
+    // answers nobody came back for (their workflow ended meanwhile): the oldest go; a live task
+    // whose answer went simply runs its script again
+    for (const [k, v] of offThread) {
+      if (v.state !== "running") offThread.delete(k);
+      if (offThread.size < MAX_ENTRIES / 2) break;
+    }
+  }
   offThread.set(id, record);
   const job = kind === "script"
     ? pool.script(text, input, timeoutMs)
