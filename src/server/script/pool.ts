@@ -60,6 +60,8 @@ interface WorkerLike {
   terminate(): void;
   /** A child process (killed for certain) or a worker thread. */
   kind?: "process";
+  /** The child's process id. */
+  pid?: number;
 }
 
 interface Slot {
@@ -126,6 +128,11 @@ export class ScriptPool {
       return "processes";
     }
     return this.#mode;
+  }
+
+  /** The process ids of its child processes (empty when jobs run in threads). */
+  get pids(): number[] {
+    return this.#slots.flatMap((s) => s.worker.pid === undefined ? [] : [s.worker.pid]);
   }
 
   /** Jobs queued or running. */
@@ -396,6 +403,7 @@ interface ChildLike {
   on(event: string, h: (...x: unknown[]) => void): void;
   kill(signal?: string): boolean;
   unref(): void;
+  pid?: number;
 }
 type Spawn = (
   command: string,
@@ -502,6 +510,7 @@ function startChild(
   (child.stdin as unknown as { unref?: () => void }).unref?.();
   return {
     kind: "process",
+    pid: child.pid,
     post: (m) => child.stdin.write(JSON.stringify(m) + "\n"),
     terminate: () => {
       killed = true;

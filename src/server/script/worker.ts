@@ -22,9 +22,50 @@ interface Port {
 /** Marks the lines of this protocol on stdout (anything else there is not ours). */
 export const LINE_MARK = "\u0001ce:";
 
+/** This module running as the job worker inside a child process (see {@link relay}). */
+const INNER = new URL(import.meta.url).searchParams.has("inner");
+const STDIO = !INNER &&
+  !!(globalThis as { process?: { argv?: string[] } }).process?.argv?.includes(
+    "--conductor-edge-stdio",
+  );
+
+/**
+ * A child process on Deno or Bun runs the jobs in a worker thread of its own and keeps its main
+ * thread free, relaying jobs and replies: when the engine goes away (stdin ends, even if it was
+ * killed), the main thread exits the process, a job stuck in Wasm included.
+ */
+async function relay(): Promise<boolean> {
+  const g = globalThis as unknown as {
+    Worker?: new (url: string, options?: { type?: string }) => {
+      postMessage(m: unknown): void;
+      addEventListener(t: string, h: (e: unknown) => void): void;
+    };
+  };
+  const bunOrDeno = "Deno" in globalThis || "Bun" in globalThis;
+  if (!STDIO || !bunOrDeno || typeof g.Worker !== "function") return false;
+  const nodeProcess = (await import("node:process")).default;
+  const inner = new g.Worker(new URL("?inner=1", import.meta.url).href, { type: "module" });
+  inner.addEventListener("message", (e) => {
+    nodeProcess.stdout.write(`${LINE_MARK}${JSON.stringify((e as MessageEvent).data)}\n`);
+  });
+  inner.addEventListener("error", () => nodeProcess.exit(1));
+  let buffer = "";
+  nodeProcess.stdin.setEncoding("utf8");
+  nodeProcess.stdin.on("data", (chunk: string) => {
+    buffer += chunk;
+    let nl;
+    while ((nl = buffer.indexOf("\n")) !== -1) {
+      const line = buffer.slice(0, nl);
+      buffer = buffer.slice(nl + 1);
+      if (line.trim()) inner.postMessage(JSON.parse(line));
+    }
+  });
+  nodeProcess.stdin.on("end", () => nodeProcess.exit(0));
+  return true;
+}
+
 async function port(): Promise<Port> {
-  const proc = (globalThis as { process?: { argv?: string[] } }).process;
-  if (proc?.argv?.includes("--conductor-edge-stdio")) {
+  if (STDIO) {
     // a child process: one JSON job a line on stdin, one marked JSON reply a line on stdout
     const nodeProcess = (await import("node:process")).default;
     return {
@@ -70,34 +111,38 @@ async function port(): Promise<Port> {
 const OOM =
   /out of memory|memory access out of bounds|stack overflow|call stack|unreachable|Aborted\(/i;
 
-const io = await port();
-const [sandbox, jq] = await Promise.all([loadScriptSandbox(), loadJq()]);
-// Jobs run one at a time, in order (the pool sends one job per worker at a time anyway).
-let chain: Promise<void> = Promise.resolve();
-io.listen((job) => {
-  chain = chain.then(async () => {
-    let reply: PoolReply;
-    try {
-      const input = JSON.parse(job.json);
-      if (job.kind === "script") {
-        const outcome = sandbox.evaluate(job.text, input, { timeoutMs: job.timeoutMs });
-        reply = { id: job.id, outcome, recycle: !outcome.ok && OOM.test(outcome.message) };
-      } else {
-        const outcome = await jq.run(input, job.text);
-        reply = { id: job.id, outcome, recycle: !outcome.ok && OOM.test(outcome.message) };
+if (!await relay()) await serveJobs();
+
+async function serveJobs(): Promise<void> {
+  const io = await port();
+  const [sandbox, jq] = await Promise.all([loadScriptSandbox(), loadJq()]);
+  // Jobs run one at a time, in order (the pool sends one job per worker at a time anyway).
+  let chain: Promise<void> = Promise.resolve();
+  io.listen((job) => {
+    chain = chain.then(async () => {
+      let reply: PoolReply;
+      try {
+        const input = JSON.parse(job.json);
+        if (job.kind === "script") {
+          const outcome = sandbox.evaluate(job.text, input, { timeoutMs: job.timeoutMs });
+          reply = { id: job.id, outcome, recycle: !outcome.ok && OOM.test(outcome.message) };
+        } else {
+          const outcome = await jq.run(input, job.text);
+          reply = { id: job.id, outcome, recycle: !outcome.ok && OOM.test(outcome.message) };
+        }
+      } catch (e) {
+        // the engine itself broke (e.g. the Wasm stack overflowed): answer, then get replaced
+        const message = `Error evaluating the script \`${(e as Error)?.message ?? e}\``;
+        reply = {
+          id: job.id,
+          outcome: job.kind === "script"
+            ? { ok: false, timedOut: false, message }
+            : { ok: false, message: String((e as Error)?.message ?? e) },
+          recycle: true,
+        };
       }
-    } catch (e) {
-      // the engine itself broke (e.g. the Wasm stack overflowed): answer, then get replaced
-      const message = `Error evaluating the script \`${(e as Error)?.message ?? e}\``;
-      reply = {
-        id: job.id,
-        outcome: job.kind === "script"
-          ? { ok: false, timedOut: false, message }
-          : { ok: false, message: String((e as Error)?.message ?? e) },
-        recycle: true,
-      };
-    }
-    io.post(reply);
+      io.post(reply);
+    });
   });
-});
-io.post({ ready: true });
+  io.post({ ready: true });
+}
