@@ -45,8 +45,12 @@ async function relay(): Promise<boolean> {
   if (!STDIO || !bunOrDeno || typeof g.Worker !== "function") return false;
   const nodeProcess = (await import("node:process")).default;
   const inner = new g.Worker(new URL("?inner=1", import.meta.url).href, { type: "module" });
+  // lines go through as they are: the job worker parses jobs and writes replies itself
   inner.addEventListener("message", (e) => {
-    nodeProcess.stdout.write(`${LINE_MARK}${JSON.stringify((e as MessageEvent).data)}\n`);
+    const data = (e as MessageEvent).data;
+    nodeProcess.stdout.write(
+      `${LINE_MARK}${typeof data === "string" ? data : JSON.stringify(data)}\n`,
+    );
   });
   inner.addEventListener("error", () => nodeProcess.exit(1));
   let buffer = "";
@@ -57,7 +61,7 @@ async function relay(): Promise<boolean> {
     while ((nl = buffer.indexOf("\n")) !== -1) {
       const line = buffer.slice(0, nl);
       buffer = buffer.slice(nl + 1);
-      if (line.trim()) inner.postMessage(JSON.parse(line));
+      if (line.trim()) inner.postMessage(line);
     }
   });
   nodeProcess.stdin.on("end", () => nodeProcess.exit(0));
@@ -96,8 +100,12 @@ async function port(): Promise<Port> {
     !g.process?.versions?.bun;
   if (!isNode && typeof g.postMessage === "function" && g.addEventListener) {
     return {
-      post: (m) => g.postMessage!(m),
-      listen: (h) => g.addEventListener!("message", (e) => h(e.data as PoolJob)),
+      post: (m) => g.postMessage!(INNER ? JSON.stringify(m) : m),
+      listen: (h) =>
+        g.addEventListener!(
+          "message",
+          (e) => h(typeof e.data === "string" ? JSON.parse(e.data) as PoolJob : e.data as PoolJob),
+        ),
     };
   }
   const { parentPort } = await import("node:worker_threads");
