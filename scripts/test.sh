@@ -8,9 +8,10 @@
 #   embedded       the integration suite against the embedded engine in-process (its fetch handler),
 #                  the conformance suite (tests/conformance/) against the real server's goldens, and
 #                  the engine itself in Deno, Bun and Node (tests/runtimes/matrix_engine)
-#   embedded-port  the integration suite against the embedded engine on a loopback port, and
-#                  the webhook adapter, client smoke and DSL/executor matrix in workerd, Deno, Bun
-#                  and Node (tests/runtimes/hono_*, client_smoke, matrix_dsl)
+#   embedded-port  the integration suite against the embedded engine on a loopback port, the
+#                  webhook adapter, client smoke and DSL/executor matrix in workerd, Deno, Bun
+#                  and Node (tests/runtimes/hono_*, client_smoke, matrix_dsl), and the
+#                  hostile-workflows suite (tests/hostile: limits, the HTTP edge, fuzz)
 #   ui    the web UI in headless Chromium (tests/ui/): Debian's chromium driven by playwright-core,
 #         against the embedded engine serving the UI and /api on one port. Installs chromium
 #         with apt-get when it is missing; if it cannot be installed or launched, the phase fails.
@@ -94,9 +95,10 @@ for phase in $phases; do
       [ "$phase" = embedded ] && extra=(tests/conformance tests/runtimes/matrix_engine.test.ts)
       # The runtime tests (workerd, Deno, Bun, Node: the webhook adapter and the client smoke)
       # need the engine on a socket.
+      # The hostile-workflows suite (issue 16) starts its own engines on loopback ports.
       [ "$phase" = embedded-port ] &&
         extra=(tests/runtimes/hono_{workerd,deno,bun,node}.test.ts tests/runtimes/client_smoke.test.ts
-          tests/runtimes/matrix_dsl.test.ts)
+          tests/runtimes/matrix_dsl.test.ts tests/hostile)
       CONDUCTOR_TEST_SERVER=$phase run_both "$phase" tests/integration tests/examples "${extra[@]}"
       ;;
     ui)

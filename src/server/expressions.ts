@@ -338,15 +338,42 @@ function definite(segs: Segment[]): boolean {
 export function javaString(value: unknown): string {
   if (value === null || value === undefined) return "null";
   if (typeof value === "string") return value;
-  if (Array.isArray(value)) return `[${value.map(javaString).join(", ")}]`;
-  if (typeof value === "object") {
-    return `{${
-      Object.entries(value as Record<string, unknown>).map(([k, v]) => `${k}=${javaString(v)}`)
-        .join(", ")
-    }}`;
+  if (typeof value !== "object") return String(value);
+  // Walked with an explicit stack, not recursion: stored values may nest arbitrarily deep.
+  const out: string[] = [];
+  const stack: unknown[] = [value];
+  while (stack.length) {
+    const v = stack.pop();
+    if (v instanceof Literal) out.push(v.text);
+    else if (v === null || v === undefined) out.push("null");
+    else if (typeof v !== "object") out.push(String(v));
+    else if (Array.isArray(v)) {
+      out.push("[");
+      stack.push(CLOSE_LIST);
+      for (let i = v.length - 1; i >= 0; i--) {
+        stack.push(v[i]);
+        if (i > 0) stack.push(COMMA);
+      }
+    } else {
+      out.push("{");
+      stack.push(CLOSE_MAP);
+      const entries = Object.entries(v as Record<string, unknown>);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        stack.push(entries[i][1]);
+        stack.push(new Literal(`${i > 0 ? ", " : ""}${entries[i][0]}=`));
+      }
+    }
   }
-  return String(value);
+  return out.join("");
 }
+
+/** Text javaString writes as it is (not a value). */
+class Literal {
+  constructor(readonly text: string) {}
+}
+const COMMA = new Literal(", ");
+const CLOSE_LIST = new Literal("]");
+const CLOSE_MAP = new Literal("}");
 
 /** A special name the server substitutes itself (`CPEWF_TASK_ID`). */
 const TASK_ID_PARAM = "CPEWF_TASK_ID";

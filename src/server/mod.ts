@@ -23,6 +23,9 @@ import type { SystemTaskRegistry } from "./system_tasks.ts";
 import type { Store } from "./store/types.ts";
 import { defaultSystemTasks } from "./tasks/mod.ts";
 import { listen } from "./listen.ts";
+import { guard, type GuardOptions, isLoopback } from "./guard.ts";
+import { createScriptPool, loadNodeWorkers } from "./script/pool.ts";
+import { createUi } from "./ui/mod.ts";
 
 export { type Clock, type ClockOptions, type ClockTimer, createClock } from "./clock.ts";
 export { Engine, type EngineOptions, type PollOptions } from "./engine/mod.ts";
@@ -36,6 +39,7 @@ export {
   TERMINAL_WORKFLOW,
 } from "./status.ts";
 export { ApiError } from "./errors.ts";
+export type { GuardOptions } from "./guard.ts";
 export { type PathSource, resolveParameters } from "./expressions.ts";
 export { queueName, TaskQueues } from "./queues.ts";
 export type { SearchOptions } from "./search.ts";
@@ -82,6 +86,16 @@ export {
   type UiListenOptions,
   type UiOptions,
 } from "./ui/mod.ts";
+export {
+  createScriptPool,
+  loadNodeWorkers,
+  type PoolJob,
+  type PoolReply,
+  ScriptPool,
+  type ScriptPoolOptions,
+  scriptsIdle,
+  scriptsPending,
+} from "./script/pool.ts";
 
 /** Options of {@link createServer}. */
 export interface ServerOptions {
@@ -106,12 +120,22 @@ export interface ServerOptions {
   instance?: string;
 }
 
-/** Options of {@link EmbeddedServer.listen}. */
-export interface ListenOptions {
+/**
+ * Options of {@link EmbeddedServer.listen}. Besides the address, the HTTP edge of the port
+ * (see `GuardOptions`): allowed page origins and host names, optional key and secret that make
+ * the engine require Conductor's token flow, and the request body limit.
+ */
+export interface ListenOptions extends GuardOptions {
   /** The address to listen on. @default "127.0.0.1" */
   hostname?: string;
   /** 0 picks a free port. @default 0 */
   port?: number;
+  /**
+   * Also serve the web UI (`createUi`) on the same origin as `/api`, behind the same edge. Not
+   * with `authKey`/`authSecret`: the UI has no login of its own, so with credentials it is not
+   * served (run it on its own with the key and secret instead: `npm run ui`). @default false
+   */
+  ui?: boolean;
 }
 
 /** A running embedded engine. */
@@ -146,12 +170,15 @@ export interface EmbeddedServer {
  */
 export function createServer(options: ServerOptions = {}): EmbeddedServer {
   const clock = options.clock ?? createClock();
+  // This server's scripts and jq queries run in its own workers, ended by close().
+  const scriptPool = createScriptPool();
+  loadNodeWorkers().catch(() => {});
   const engine = new Engine({
     clock,
     retention: options.retention,
     store: options.store,
     systemTasks: options.systemTasks ??
-      defaultSystemTasks({ scriptTimeoutMs: options.scriptTimeoutMs }),
+      defaultSystemTasks({ scriptTimeoutMs: options.scriptTimeoutMs, scriptPool }),
   });
   const app = createRoutes(engine, options.instance);
   let stop: (() => Promise<void>) | undefined;
@@ -164,16 +191,23 @@ export function createServer(options: ServerOptions = {}): EmbeddedServer {
     async listen(opts = {}) {
       if (stop) throw new Error("this embedded server is already listening");
       // Runtimes call a handler with extra arguments (Bun passes its server): hand over only the request.
-      const served = await listen(
-        async (request: Request) => await app.fetch(request),
-        opts.hostname ?? "127.0.0.1",
-        opts.port ?? 0,
-      );
+      const hostname = opts.hostname ?? "127.0.0.1";
+      if (!isLoopback(hostname) && (opts.authKey === undefined || opts.authSecret === undefined)) {
+        console.warn(
+          `[conductor-edge] the engine listens on ${hostname} without credentials: anyone who ` +
+            `can reach it can run workflows (set authKey and authSecret)`,
+        );
+      }
+      const api = async (request: Request) => await app.fetch(request);
+      const withUi = opts.ui === true && opts.authKey === undefined;
+      const handler = withUi ? createUi({ server: { fetch } }).fetch : api;
+      const served = await listen(guard(handler, hostname, opts), hostname, opts.port ?? 0);
       stop = served.stop;
       return { url: served.url };
     },
     async close() {
       engine.close();
+      scriptPool.close();
       clock.dispose();
       const s = stop;
       stop = undefined;

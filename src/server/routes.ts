@@ -31,6 +31,7 @@ import {
 } from "./defs.ts";
 import { findBlockingTask } from "./blocking.ts";
 import { engineMetrics } from "./metrics.ts";
+import { capTaskOutput, checkDepth, checkStartRequest } from "./door.ts";
 import { runWorkflowTest } from "./test_endpoint.ts";
 
 const JSON_HEADERS = { "content-type": "application/json" };
@@ -55,6 +56,7 @@ async function readJson(c: Context, required = true): Promise<unknown> {
     if (required) throw serverError("Required request body is missing");
     return undefined;
   }
+  checkDepth(raw);
   try {
     return JSON.parse(raw);
   } catch (e) {
@@ -276,6 +278,7 @@ export function createRoutes(engine: Engine, instance = "embedded"): Hono {
 
   // ------------------------------------------------------------ workflow
   const start = (body: Record<string, unknown>): string => {
+    checkStartRequest(body);
     if (body.workflowDef !== undefined && body.workflowDef !== null) {
       validateDef(body.workflowDef, "startWorkflow.arg0.workflowDef");
     }
@@ -346,7 +349,7 @@ export function createRoutes(engine: Engine, instance = "embedded"): Hono {
       "com.netflix.conductor.common.run.WorkflowTestRequest",
     );
     startErrors(body, "testWorkflow.arg0");
-    return json(runWorkflowTest(engine, body as unknown as WorkflowTestRequest));
+    return json(await runWorkflowTest(engine, body as unknown as WorkflowTestRequest));
   });
 
   api.post("/workflow/execute/:name/:version", async (c) => {
@@ -354,6 +357,7 @@ export function createRoutes(engine: Engine, instance = "embedded"): Hono {
       await readJson(c),
       "com.netflix.conductor.common.metadata.workflow.StartWorkflowRequest",
     );
+    checkStartRequest(body);
     const name = c.req.param("name");
     const version = Number(c.req.param("version"));
     const request: Record<string, unknown> = {
@@ -427,6 +431,7 @@ export function createRoutes(engine: Engine, instance = "embedded"): Hono {
     const name = c.req.param("name");
     const version = int(c, "version", undefined);
     const input = expectObject(await readJson(c), MAP_TYPE);
+    checkStartRequest({ name, input });
     if (!engine.getWorkflowDef(name, version)) {
       throw notFound(`No such workflow found by name: ${name}, version: ${version ?? null}`);
     }
@@ -559,6 +564,7 @@ export function createRoutes(engine: Engine, instance = "embedded"): Hono {
         `JSON parse error: Cannot deserialize value of type \`com.netflix.conductor.common.metadata.tasks.TaskResult$Status\` from String "${body.status}": not one of the values accepted for Enum class: [IN_PROGRESS, FAILED, FAILED_WITH_TERMINAL_ERROR, COMPLETED, CANCELED]`,
       );
     }
+    capTaskOutput(body);
     return body;
   };
   api.post("/tasks", async (c) => text(engine.updateTask(await readResult(c)).taskId!));

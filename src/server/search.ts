@@ -9,6 +9,7 @@
  */
 import type { SearchResult, Workflow, WorkflowSummary } from "../model/mod.ts";
 import { javaString } from "./expressions.ts";
+import { checkQuery } from "./search_query.ts";
 
 /** What a search takes (the query string of `GET /workflow/search`). */
 export interface SearchOptions {
@@ -82,6 +83,7 @@ function toNumber(v: string): number {
 /** Parses a `query` into a predicate; clauses over unknown fields are ignored, like the server. */
 export function parseQuery(query: string | undefined): Clause {
   if (!query || query.trim() === "" || query.trim() === "*") return () => true;
+  checkQuery(query);
   const clauses: Clause[] = [];
   for (const raw of query.split(" AND ")) {
     const text = raw.replace(/["'()]/g, "").trim();

@@ -9,6 +9,7 @@
 import type { TaskMock, Workflow, WorkflowTestRequest } from "../model/mod.ts";
 import type { Engine } from "./engine/mod.ts";
 import { isTerminalTask, isTerminalWorkflow } from "./status.ts";
+import { scriptsIdle, scriptsPending } from "./script/pool.ts";
 
 /** Task types that run without a mock (the server's "operators"). */
 const OPERATORS = new Set([
@@ -37,19 +38,35 @@ const OPERATORS = new Set([
  * await server.close();
  * ```
  */
-export function runWorkflowTest(engine: Engine, request: WorkflowTestRequest): Workflow {
+export async function runWorkflowTest(
+  engine: Engine,
+  request: WorkflowTestRequest,
+): Promise<Workflow> {
   const domain = crypto.randomUUID();
   const id = engine.startWorkflow({
     ...request,
     taskToDomain: { ...(request.taskToDomain ?? {}), "*": domain },
   });
-  return testOn(engine, request, id);
+  return await testOn(engine, request, id);
+}
+
+/** Lets scripts and jq queries in flight (they run in workers) answer and be decided. */
+async function scriptsSettle(): Promise<void> {
+  while (scriptsPending()) {
+    await scriptsIdle();
+    await new Promise((r) => setTimeout(r, 0));
+  }
 }
 
 /** The mock loop on a started workflow; sub-workflows recurse with `subWorkflowTestRequest`. */
-function testOn(engine: Engine, request: WorkflowTestRequest, id: string): Workflow {
+async function testOn(
+  engine: Engine,
+  request: WorkflowTestRequest,
+  id: string,
+): Promise<Workflow> {
   const mocks: Record<string, TaskMock[]> = structuredClone(request.taskRefToMockOutput ?? {});
   for (let i = 0; i < 20_000; i++) {
+    await scriptsSettle();
     const wf = engine.workflow(id);
     const pending = wf.tasks.filter((t) => !isTerminalTask(t.status));
     if (pending.some((t) => !OPERATORS.has(t.taskType!) && !(t.referenceTaskName! in mocks))) break;
@@ -57,7 +74,7 @@ function testOn(engine: Engine, request: WorkflowTestRequest, id: string): Workf
       // issue 7: a running child gets its own mocks first (its end then updates this task)
       const childRequest = request.subWorkflowTestRequest?.[task.referenceTaskName!];
       if (task.taskType === "SUB_WORKFLOW" && task.subWorkflowId && childRequest) {
-        testOn(engine, childRequest, task.subWorkflowId);
+        await testOn(engine, childRequest, task.subWorkflowId);
       }
       const list = mocks[task.referenceTaskName!];
       if (!list?.length || OPERATORS.has(task.taskType!)) {
@@ -79,7 +96,11 @@ function testOn(engine: Engine, request: WorkflowTestRequest, id: string): Workf
       });
     }
     const after = engine.workflow(id);
-    if (isTerminalWorkflow(after.status) || Object.keys(mocks).length === 0) break;
+    if (isTerminalWorkflow(after.status)) break;
+    if (Object.keys(mocks).length === 0) {
+      await scriptsSettle();
+      break;
+    }
   }
   return engine.workflow(id);
 }

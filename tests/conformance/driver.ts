@@ -13,6 +13,11 @@ import type { Task, TaskResult, Workflow } from "../../src/model/mod.ts";
 
 /** The server a scenario runs against, and how time passes on it. */
 export interface ConformanceTarget {
+  /**
+   * Waits until the server has done what it can on its own (the embedded engine: its scripts,
+   * which run in workers, have answered and been decided); before each observation.
+   */
+  quiesce?: () => Promise<void>;
   /** `real`, `embedded`, `embedded-port`: printed in reports. */
   kind: string;
   /** The API base URL, ending in `/api`. */

@@ -325,6 +325,7 @@ class ScenarioRun {
     if ("await" in step) return await this.#await(step);
     if ("test" in step) return await this.#test(step);
     if ("observe" in step) {
+      await this.#driver.target.quiesce?.();
       const tree = await this.#tree(await this.#select(step.of));
       this.observations.push({
         label: step.observe,

@@ -11,6 +11,7 @@
 import process from "node:process";
 import { testServer } from "../_support/server.ts";
 import type { ConformanceTarget } from "./driver.ts";
+import { scriptsIdle, scriptsPending } from "../../src/server/mod.ts";
 
 /** A clock that tests can move. */
 interface AdvanceableClock {
@@ -39,11 +40,19 @@ export async function conformanceTarget(): Promise<ConformanceTarget> {
       fetch: server.fetch,
       wait: async (ms) => {
         await clock.advance(ms);
+        // Scripts and jq queries run in workers, on real time: let them answer first.
+        await scriptsIdle();
         // Let timers and promises the engine scheduled for "now" run.
         await sleep(0);
       },
       concurrency: 1,
       pollIntervalMs: 100,
+      quiesce: async () => {
+        while (scriptsPending()) {
+          await scriptsIdle();
+          await sleep(0);
+        }
+      },
     };
   }
   return {

@@ -29,6 +29,8 @@ import { armTimeouts } from "./timeouts.ts";
 
 /** Most passes in one decide before the rest goes on in the next macrotask. */
 const MAX_ROUNDS = 1000;
+/** How long one decide may hold the thread before the rest waits for a turn (ms). */
+const DECIDE_SLICE_MS = 50;
 
 /** Runs the decider on a workflow until nothing more changes. */
 export function decide(core: Core, workflowId: string): void {
@@ -52,6 +54,8 @@ function decideNow(core: Core, workflowId: string): void {
     }
     core.deciding.add(workflowId);
     let round = 0;
+    // issue 16: a decide holds the thread for one slice at most; the rest goes on after a turn
+    const sliceEnd = performance.now() + DECIDE_SLICE_MS;
     try {
       for (; round < MAX_ROUNDS; round++) {
         core.redecide.delete(workflowId);
@@ -69,6 +73,7 @@ function decideNow(core: Core, workflowId: string): void {
         }
         if (isTerminalWorkflow(wf.status)) break;
         if (!again && !core.redecide.has(workflowId)) break;
+        if (performance.now() > sliceEnd) round = MAX_ROUNDS - 1; // ends the loop as a long run does
       }
     } finally {
       core.deciding.delete(workflowId);

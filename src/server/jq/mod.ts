@@ -7,6 +7,8 @@
  * @module
  */
 
+import { jsonDepth, MAX_JSON_DEPTH } from "../door.ts";
+
 /** What one query gives: every result in order, or the error message. */
 export type JqOutcome = { ok: true; results: unknown[] } | { ok: false; message: string };
 
@@ -31,7 +33,17 @@ export function jqMessage(text: string): string {
 class WasmJq implements Jq {
   constructor(readonly lib: JqWasm) {}
 
-  async run(input: unknown, query: string): Promise<JqOutcome> {
+  #chain: Promise<unknown> = Promise.resolve();
+
+  run(input: unknown, query: string): Promise<JqOutcome> {
+    // jq's Wasm instance is one per module and not reentrant: overlapping calls corrupt it
+    // ("memory access out of bounds"), so queries run one after another.
+    const next = this.#chain.then(() => this.#run(input, query));
+    this.#chain = next.catch(() => {});
+    return next;
+  }
+
+  async #run(input: unknown, query: string): Promise<JqOutcome> {
     // jq's WebAssembly build reports its exit status (5 on an error) through process.exitCode
     // where there is a Node-style process (Node, Bun, Deno): a failed query would otherwise make
     // the host process exit non-zero at its end. Put back what was there.
@@ -39,9 +51,17 @@ class WasmJq implements Jq {
     const exitCode = host?.exitCode;
     try {
       const text = await this.lib.raw(JSON.stringify(input ?? null), query, ["-c"]);
-      const results = text.split("\n").filter((line) => line.trim() !== "").map((line) =>
-        JSON.parse(line)
-      );
+      const results = text.split("\n").filter((line) => line.trim() !== "").map((line) => {
+        // stored values stay within what the REST API accepts (its JSON reader's limit)
+        if (jsonDepth(line) > MAX_JSON_DEPTH) {
+          throw new Error(`the result nests deeper than ${MAX_JSON_DEPTH} levels`);
+        }
+        if (line.includes("<skipped: too deep>")) {
+          // jq prints values down to its own depth limit only
+          throw new Error("the result nests too deep for jq to print it");
+        }
+        return JSON.parse(line);
+      });
       return { ok: true, results };
     } catch (e) {
       return { ok: false, message: jqMessage(e instanceof Error ? e.message : String(e)) };

@@ -6,6 +6,7 @@
  * @module
  */
 import type { SystemTaskType } from "../system_tasks.ts";
+import type { ScriptPool } from "../script/pool.ts";
 import { createDoWhileTask } from "./do_while.ts";
 import { dynamicTask } from "./dynamic.ts";
 import { eventTask } from "./event.ts";
@@ -20,8 +21,10 @@ import { terminateTask } from "./terminate.ts";
 
 /** Options of {@link coreSystemTasks}. */
 export interface CoreTaskOptions {
-  /** Time limit of INLINE, SWITCH and DO_WHILE scripts in ms. @default 4000 */
+  /** Time limit of INLINE, SWITCH and DO_WHILE scripts and jq queries in ms. @default 4000 */
   scriptTimeoutMs?: number;
+  /** Where scripts and jq queries run. @default the process-wide pool */
+  scriptPool?: ScriptPool;
 }
 
 /**
@@ -40,7 +43,7 @@ export function coreSystemTasks(options: CoreTaskOptions = {}): SystemTaskType[]
     createSwitchTask(options),
     terminateTask,
     humanTask,
-    createJqTransformTask(),
+    createJqTransformTask(options),
     forkJoinTask,
     joinTaskType,
     forkJoinDynamicTask,

@@ -18,7 +18,9 @@ import { scriptTruthy } from "../script/mod.ts";
 import type { SystemTaskContext, SystemTaskType } from "../system_tasks.ts";
 import { contains, required, SUCCESSFUL, TERMINAL } from "./defs_walk.ts";
 import type { ScriptTaskOptions } from "./inline.ts";
-import { finish, preloadSandbox, sandboxOrLater } from "./lazy.ts";
+import { evaluateOffThread, finish } from "./lazy.ts";
+import { poolOf } from "./inline.ts";
+import type { ScriptOutcome } from "../script/mod.ts";
 
 function itemsExpression(wt: WorkflowTask): unknown {
   return (wt as WorkflowTask & { items?: unknown }).items;
@@ -179,9 +181,16 @@ export function createDoWhileTask(options: ScriptTaskOptions = {}): SystemTaskTy
         return { ok: true, value: hasMore };
       }
     } else if (condition === undefined || condition === null) return { ok: true, value: false };
-    const sandbox = sandboxOrLater(ctx);
-    if (!sandbox) return undefined;
-    const outcome = sandbox.evaluate(condition, input, { timeoutMs: options.scriptTimeoutMs });
+    const outcome = evaluateOffThread(
+      ctx,
+      poolOf(options),
+      "script",
+      condition,
+      input,
+      options.scriptTimeoutMs,
+      String(task.iteration ?? 0),
+    ) as ScriptOutcome | undefined;
+    if (!outcome) return undefined;
     if (!outcome.ok) {
       return {
         ok: false,
@@ -196,7 +205,7 @@ export function createDoWhileTask(options: ScriptTaskOptions = {}): SystemTaskTy
     async: false,
     initialStatus: "IN_PROGRESS",
     validate(task) {
-      if (task.loopCondition) preloadSandbox();
+      if (task.loopCondition) poolOf(options).warm();
       const errors: string[] = [];
       if (task.loopCondition == null) errors.push(required("loopCondition", "DO_WHILE", task));
       if (!task.loopOver?.length) errors.push(required("loopOver", "DO_WHILE", task));

@@ -7,13 +7,24 @@
  * @module
  */
 import type { SystemTaskType } from "../system_tasks.ts";
-import { finish, preloadSandbox, sandboxOrLater } from "./lazy.ts";
+import { evaluateOffThread, finish } from "./lazy.ts";
+import { type ScriptPool, sharedScriptPool } from "../script/pool.ts";
+import type { ScriptOutcome } from "../script/mod.ts";
 
 /** Options of {@link createInlineTask}. */
 export interface ScriptTaskOptions {
   /** Script time limit in ms. @default 4000 */
   scriptTimeoutMs?: number;
+  /**
+   * Where scripts run: a pool of workers off the thread that serves requests.
+   * @default the process-wide pool (`createServer` gives each server its own)
+   */
+  scriptPool?: ScriptPool;
 }
+
+/** The pool of these options. */
+export const poolOf = (options: ScriptTaskOptions): ScriptPool =>
+  options.scriptPool ?? sharedScriptPool();
 
 const SCRIPT_EVALUATORS = new Set(["javascript", "graaljs"]);
 
@@ -34,7 +45,7 @@ export function createInlineTask(options: ScriptTaskOptions = {}): SystemTaskTyp
     initialStatus: "IN_PROGRESS",
     validate(task) {
       const evaluator = task.inputParameters?.evaluatorType ?? "javascript";
-      if (SCRIPT_EVALUATORS.has(String(evaluator))) preloadSandbox();
+      if (SCRIPT_EVALUATORS.has(String(evaluator))) poolOf(options).warm();
       return [];
     },
     execute(ctx) {
@@ -59,9 +70,15 @@ export function createInlineTask(options: ScriptTaskOptions = {}): SystemTaskTyp
       if (evaluator === "value-param") {
         return finish(ctx, "COMPLETED", { result: input[expression] ?? null });
       }
-      const sandbox = sandboxOrLater(ctx);
-      if (!sandbox) return false;
-      const outcome = sandbox.evaluate(expression, input, { timeoutMs: options.scriptTimeoutMs });
+      const outcome = evaluateOffThread(
+        ctx,
+        poolOf(options),
+        "script",
+        expression,
+        input,
+        options.scriptTimeoutMs,
+      ) as ScriptOutcome | undefined;
+      if (!outcome) return false;
       if (outcome.ok) return finish(ctx, "COMPLETED", { result: outcome.value });
       if (outcome.timedOut) {
         return finish(ctx, "FAILED", { error: outcome.message }, outcome.message);
@@ -88,7 +105,7 @@ export function createLambdaTask(options: ScriptTaskOptions = {}): SystemTaskTyp
     async: false,
     initialStatus: "IN_PROGRESS",
     validate() {
-      preloadSandbox();
+      poolOf(options).warm();
       return [];
     },
     execute(ctx) {
@@ -102,11 +119,15 @@ export function createLambdaTask(options: ScriptTaskOptions = {}): SystemTaskTyp
           "Empty 'scriptExpression' in Lambda task's input parameters. A non-empty String value must be provided.",
         );
       }
-      const sandbox = sandboxOrLater(ctx);
-      if (!sandbox) return false;
-      const outcome = sandbox.evaluate(`function scriptFun(){${body}} scriptFun();`, input, {
-        timeoutMs: options.scriptTimeoutMs,
-      });
+      const outcome = evaluateOffThread(
+        ctx,
+        poolOf(options),
+        "script",
+        `function scriptFun(){${body}} scriptFun();`,
+        input,
+        options.scriptTimeoutMs,
+      ) as ScriptOutcome | undefined;
+      if (!outcome) return false;
       if (outcome.ok) return finish(ctx, "COMPLETED", { result: outcome.value });
       return finish(ctx, "FAILED", { error: outcome.message }, outcome.message);
     },

@@ -8,22 +8,24 @@
  *
  * @module
  */
-import { type JqOutcome, loadJq } from "../jq/mod.ts";
+import type { JqOutcome } from "../jq/mod.ts";
 import type { SystemTaskType } from "../system_tasks.ts";
 import { required } from "./defs_walk.ts";
-import { decideWhenSettled, finish } from "./lazy.ts";
+import { evaluateOffThread, finish } from "./lazy.ts";
+import { poolOf, type ScriptTaskOptions } from "./inline.ts";
 
-/** The JSON_JQ_TRANSFORM type. */
-export function createJqTransformTask(): SystemTaskType {
-  // jq runs by task id. Process-local on purpose: a pending WebAssembly call cannot outlive the
-  // process; after a restart the task (still IN_PROGRESS) simply runs jq again.
-  const running = new Map<string, JqOutcome | "running">();
+/**
+ * The JSON_JQ_TRANSFORM type. Queries run in the script pool with the script time limit: a query
+ * still running then (jq has no interrupt) has its worker terminated and the task FAILED, as
+ * the real server fails the task on any jq error (a FAILED task is retried per its definition).
+ */
+export function createJqTransformTask(options: ScriptTaskOptions = {}): SystemTaskType {
   return {
     type: "JSON_JQ_TRANSFORM",
     async: false,
     initialStatus: "IN_PROGRESS",
     validate(task) {
-      loadJq().catch(() => {});
+      poolOf(options).warm();
       const inTemplate = task.taskDefinition?.inputTemplate &&
         "queryExpression" in task.taskDefinition.inputTemplate;
       return task.inputParameters && "queryExpression" in task.inputParameters || inTemplate
@@ -38,19 +40,15 @@ export function createJqTransformTask(): SystemTaskType {
       if (query === undefined || query === null) {
         return finish(ctx, "FAILED", undefined, "Missing 'queryExpression' in input parameters");
       }
-      const id = task.taskId!;
-      const state = running.get(id);
-      if (state === undefined) {
-        running.set(id, "running");
-        const done = loadJq().then((jq) => jq.run(input, String(query))).then(
-          (outcome) => running.set(id, outcome),
-          (e) => running.set(id, { ok: false, message: `jq could not be loaded: ${e}` }),
-        );
-        decideWhenSettled(ctx, done);
-        return false;
-      }
-      if (state === "running") return false;
-      running.delete(id);
+      const state = evaluateOffThread(
+        ctx,
+        poolOf(options),
+        "jq",
+        String(query),
+        input,
+        options.scriptTimeoutMs,
+      ) as JqOutcome | undefined;
+      if (!state) return false;
       if (!state.ok) return finish(ctx, "FAILED", { error: state.message }, state.message);
       return finish(ctx, "COMPLETED", {
         result: state.results.length ? state.results[0] : null,

@@ -172,6 +172,7 @@ function launch(ctx: SystemTaskContext): void {
         "SubWorkflow name is null and no workflowDefinition supplied",
       );
     }
+    checkNesting(host, workflow);
     const request: StartWorkflowRequest = {
       name,
       version,
@@ -203,6 +204,27 @@ function launch(ctx: SystemTaskContext): void {
     task.status = "FAILED";
     task.reasonForIncompletion = (e as Error).message;
     task.endTime = host.now();
+  }
+}
+
+/**
+ * How deep sub-workflows may nest: a workflow this many levels below its root fails the
+ * SUB_WORKFLOW task instead of starting another (the real server has no limit and fails with a
+ * stack overflow some 600 levels down).
+ */
+export const MAX_SUB_WORKFLOW_DEPTH = 100;
+
+function checkNesting(host: SystemTaskContext["host"], workflow: Workflow): void {
+  let depth = 0;
+  for (
+    let parent = workflow.parentWorkflowId;
+    parent && depth <= MAX_SUB_WORKFLOW_DEPTH;
+    parent = host.findWorkflow(parent)?.parentWorkflowId
+  ) depth++;
+  if (depth >= MAX_SUB_WORKFLOW_DEPTH) {
+    throw new Error(
+      `Sub-workflow nesting depth limit reached: workflow ${workflow.workflowId} is ${depth} levels deep (the limit is ${MAX_SUB_WORKFLOW_DEPTH})`,
+    );
   }
 }
 

@@ -21,8 +21,9 @@ import {
 } from "../system_tasks.ts";
 import type { ScriptTaskOptions } from "./inline.ts";
 import { required } from "./defs_walk.ts";
-import { finish, preloadSandbox, sandboxOrLater } from "./lazy.ts";
-import { scriptSandbox } from "../script/mod.ts";
+import { evaluateOffThread, finish } from "./lazy.ts";
+import { poolOf } from "./inline.ts";
+import type { ScriptOutcome } from "../script/mod.ts";
 
 const SCRIPT_EVALUATORS = new Set(["javascript", "graaljs"]);
 
@@ -79,9 +80,18 @@ function caseTask(kind: "SWITCH" | "DECISION", options: ScriptTaskOptions): Syst
     if (!SCRIPT_EVALUATORS.has(evaluator)) {
       throw new TerminateWorkflowError(`No evaluator registered for type: ${evaluator}`);
     }
-    const sandbox = ctx ? sandboxOrLater(ctx) : scriptSandbox();
-    if (!sandbox) return undefined;
-    const outcome = sandbox.evaluate(expression, input, { timeoutMs: options.scriptTimeoutMs });
+    // Scripts run off this thread: at mapping time the SWITCH stays IN_PROGRESS and is decided
+    // when the pool answers.
+    if (!ctx) return undefined;
+    const outcome = evaluateOffThread(
+      ctx,
+      poolOf(options),
+      "script",
+      expression,
+      input,
+      options.scriptTimeoutMs,
+    ) as ScriptOutcome | undefined;
+    if (!outcome) return undefined;
     if (outcome.ok) return { ok: true, value: javaString(outcome.value) };
     if (kind === "DECISION") {
       throw new TerminateWorkflowError(`Error while evaluating script: ${expression}`);
@@ -133,7 +143,9 @@ function caseTask(kind: "SWITCH" | "DECISION", options: ScriptTaskOptions): Syst
     async: false,
     initialStatus: "IN_PROGRESS",
     validate(task) {
-      if (SCRIPT_EVALUATORS.has(task.evaluatorType ?? "") || task.caseExpression) preloadSandbox();
+      if (SCRIPT_EVALUATORS.has(task.evaluatorType ?? "") || task.caseExpression) {
+        poolOf(options).warm();
+      }
       const errors: string[] = [];
       if (kind === "DECISION") {
         if (task.caseValueParam == null && task.caseExpression == null) {

@@ -19,6 +19,7 @@ import { OrkesClients } from "../../clients/mod.ts";
 import { Configuration } from "../../config.ts";
 import { isConductorError, isHttpError } from "../../http/mod.ts";
 import type { TaskDef, WorkflowDef, WorkflowSummary } from "../../model/mod.ts";
+import { guard } from "../guard.ts";
 import { listen } from "../listen.ts";
 import { type Html, html, page, type PageOptions, SCRIPT } from "./html.ts";
 import {
@@ -85,6 +86,8 @@ export interface UiListenOptions {
   hostname?: string;
   /** The port (0 = a free one). @default 0 */
   port?: number;
+  /** Host names accepted in the `Host` header besides loopback names and IP addresses. */
+  allowedHosts?: string[];
 }
 
 /**
@@ -670,9 +673,14 @@ export function createUi(options: UiOptions = {}): Ui {
     fetch: handler,
     app: root,
     async listen(opts: UiListenOptions = {}) {
+      const hostname = opts.hostname ?? "127.0.0.1";
+      // The engine's HTTP edge (Host and Origin checks, JSON-only /api): a DNS-rebinding page
+      // must not read the UI (and its form token) under its own host name.
       const served = await listen(
-        async (request: Request) => await handler(request),
-        opts.hostname ?? "127.0.0.1",
+        guard(async (request: Request) => await handler(request), hostname, {
+          allowedHosts: opts.allowedHosts,
+        }),
+        hostname,
         opts.port ?? 0,
       );
       return { url: served.url.replace(/\/api$/, ""), close: () => served.stop() };
