@@ -28,6 +28,22 @@ export { Engine, type EngineOptions, type PollOptions } from "./engine.ts";
 export { ApiError } from "./errors.ts";
 export { type PathSource, resolveParameters } from "./expressions.ts";
 export { queueName, TaskQueues } from "./queues.ts";
+export { createMemoryStore, type MemoryStoreOptions } from "./store/memory.ts";
+export type {
+  ExecutionPage,
+  ExecutionStore,
+  MetadataStore,
+  PluginStateStore,
+  QueueMessage,
+  QueueStore,
+  ScanOptions,
+  Store,
+  TaskRecord,
+  Timer,
+  TimerKind,
+  TimerStore,
+  WorkflowRecord,
+} from "./store/types.ts";
 // The Conductor models the engine's API speaks, so this entry's types are complete on their own.
 export type * from "../model/mod.ts";
 export {
