@@ -99,7 +99,19 @@ export interface OpenSqliteOptions {
   purpose?: string;
 }
 
-/** Raised when a database file cannot be opened; the message names the file and the way out. */
+/**
+ * Raised when a database file cannot be opened; the message names the file and the way out.
+ *
+ * @example
+ * ```ts
+ * import { openSqlite, SqliteOpenError } from "./sqlite_driver.ts";
+ * try {
+ *   await openSqlite("/no/such/folder/x.db");
+ * } catch (error) {
+ *   if (error instanceof SqliteOpenError) console.log(error.reason, error.file);
+ * }
+ * ```
+ */
 export class SqliteOpenError extends Error {
   /** The file that was being opened. */
   readonly file: string;
@@ -113,6 +125,8 @@ export class SqliteOpenError extends Error {
     | "foreign"
     | "io";
   /**
+   * An error about `file`, for `reason`, with a message that says what to do.
+   *
    * @example
    * ```ts
    * import { SqliteOpenError } from "./sqlite_driver.ts";
@@ -401,12 +415,47 @@ export async function openSqlite(
   file: string,
   options: OpenSqliteOptions = {},
 ): Promise<SqlDatabase> {
+  const driver = await loadSqlite().catch((error: SqliteOpenError) => {
+    throw new SqliteOpenError(file, error.reason, error.message, error.cause);
+  });
+  return driver.open(file, options);
+}
+
+/** The runtime's SQLite, loaded: opens files synchronously ({@link loadSqlite}). */
+export interface SqliteDriver {
+  /** Which runtime module serves it. */
+  readonly name: SqlDatabase["driver"];
+  /** {@link openSqlite}, synchronous now that the module is loaded. */
+  open(file: string, options?: OpenSqliteOptions): SqlDatabase;
+}
+
+/**
+ * Loads the runtime's SQLite module once (`bun:sqlite` in Bun, `node:sqlite` elsewhere); rejects
+ * with an {@link SqliteOpenError} of reason `unavailable` that names the runtime's version and
+ * the way out when there is none (Node before 22.13 without `--experimental-sqlite`).
+ *
+ * @example
+ * ```ts
+ * import { loadSqlite } from "./sqlite_driver.ts";
+ * const sqlite = await loadSqlite();
+ * const db = sqlite.open(":memory:");
+ * db.close();
+ * ```
+ */
+export async function loadSqlite(): Promise<SqliteDriver> {
+  const { open, driver } = await loadDriver();
+  return { name: driver, open: (file, options) => openWith(open, driver, file, options) };
+}
+
+function openWith(
+  open: Opener,
+  driver: SqlDatabase["driver"],
+  file: string,
+  options: OpenSqliteOptions = {},
+): SqlDatabase {
   const purpose = options.purpose ?? "the database";
   const migrations = options.migrations ?? [];
   const target = migrations.length ? migrations[migrations.length - 1].to : 0;
-  const { open, driver } = await loadDriver().catch((error: SqliteOpenError) => {
-    throw new SqliteOpenError(file, error.reason, error.message, error.cause);
-  });
   let native: NativeDatabase;
   try {
     native = open(file);

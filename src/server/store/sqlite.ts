@@ -1,0 +1,632 @@
+/**
+ * The SQLite store: the engine's {@link Store} in one SQLite file, through the runtime's own
+ * SQLite (`sqlite_driver.ts`: `node:sqlite` in Deno and Node, `bun:sqlite` in Bun). The dev
+ * server command (`cli.ts`) opens it; `createServer({ store })` takes it like any store.
+ *
+ * Layout: one row per definition, execution, task, log line, poll record, queue message, due
+ * time and plug-in state, the records themselves as JSON text beside the columns that are looked
+ * up, ordered or scanned (ids, names, statuses, times, queue order). An execution's row holds the
+ * workflow without its tasks; its tasks are rows of their own in the workflow's order, so a
+ * change to one task writes one row.
+ *
+ * Every `get*` answers a fresh copy decoded from the file's text: the engine puts back what it
+ * changes inside its `transaction(fn)`, which is one SQLite transaction, committed before the
+ * request is answered. Memory stays flat however many executions the file holds: the only cache
+ * is a bounded one of recently written executions' JSON text (to skip rewriting rows that did
+ * not change, and to decode hot executions without reading them back); a transaction that rolls
+ * back empties it.
+ *
+ * @module
+ */
+import type { PollData, TaskDef, TaskExecLog, WorkflowDef } from "../../model/mod.ts";
+import {
+  loadSqlite,
+  type OpenSqliteOptions,
+  type SqlDatabase,
+  type SqlMigration,
+  type SqlRow,
+} from "./sqlite_driver.ts";
+import type {
+  ExecutionPage,
+  QueueMessage,
+  ScanOptions,
+  Store,
+  TaskRecord,
+  Timer,
+  WorkflowRecord,
+} from "./types.ts";
+
+/** The mark in the file's header (`PRAGMA application_id`): "CEDG". */
+export const SQLITE_APPLICATION_ID = 0x43454447;
+
+/** The schema, one step per version (`PRAGMA user_version`). */
+export const SQLITE_MIGRATIONS: readonly SqlMigration[] = [{
+  to: 1,
+  up: (db) =>
+    db.exec(`
+      CREATE TABLE task_defs (name TEXT PRIMARY KEY, doc TEXT NOT NULL);
+      CREATE TABLE workflow_defs (
+        name TEXT NOT NULL, version INTEGER NOT NULL, doc TEXT NOT NULL,
+        PRIMARY KEY (name, version));
+      CREATE TABLE workflows (
+        seq INTEGER PRIMARY KEY,
+        workflow_id TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        correlation_id TEXT,
+        start_time INTEGER NOT NULL,
+        end_time INTEGER NOT NULL,
+        update_time INTEGER NOT NULL,
+        doc TEXT NOT NULL);
+      CREATE INDEX workflows_by_name ON workflows (name, start_time);
+      CREATE INDEX workflows_by_status ON workflows (status, start_time);
+      CREATE INDEX workflows_by_correlation ON workflows (correlation_id)
+        WHERE correlation_id IS NOT NULL;
+      CREATE TABLE tasks (
+        task_id TEXT PRIMARY KEY,
+        workflow_id TEXT NOT NULL,
+        pos INTEGER NOT NULL,
+        task_type TEXT NOT NULL,
+        status TEXT NOT NULL,
+        doc TEXT NOT NULL);
+      CREATE INDEX tasks_by_workflow ON tasks (workflow_id, pos);
+      CREATE INDEX tasks_by_type ON tasks (task_type, status);
+      CREATE TABLE task_logs (id INTEGER PRIMARY KEY, task_id TEXT NOT NULL, doc TEXT NOT NULL);
+      CREATE INDEX task_logs_by_task ON task_logs (task_id, id);
+      CREATE TABLE poll_data (
+        task_type TEXT NOT NULL, domain TEXT NOT NULL, doc TEXT NOT NULL,
+        PRIMARY KEY (task_type, domain));
+      CREATE TABLE ended (workflow_id TEXT PRIMARY KEY, at INTEGER NOT NULL, seq INTEGER NOT NULL);
+      CREATE INDEX ended_by_seq ON ended (seq);
+      CREATE TABLE queues (name TEXT PRIMARY KEY);
+      CREATE TABLE queue_messages (
+        id TEXT PRIMARY KEY,
+        queue TEXT NOT NULL,
+        priority INTEGER NOT NULL,
+        visible_at INTEGER NOT NULL,
+        ready INTEGER NOT NULL,
+        seq INTEGER NOT NULL);
+      CREATE INDEX queue_messages_ready ON queue_messages (queue, ready, priority DESC, seq);
+      CREATE INDEX queue_messages_delayed ON queue_messages (queue, ready, visible_at, seq);
+      CREATE TABLE timers (
+        key TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        workflow_id TEXT NOT NULL,
+        task_id TEXT,
+        due_at INTEGER NOT NULL);
+      CREATE INDEX timers_by_due ON timers (due_at);
+      CREATE INDEX timers_by_workflow ON timers (workflow_id);
+      CREATE TABLE plugin_state (task_id TEXT PRIMARY KEY, doc TEXT NOT NULL);
+    `),
+}];
+
+/** Options of {@link openSqliteStore}. */
+export interface SqliteStoreOptions {
+  /**
+   * `NORMAL`: a process crash (kill -9) loses nothing committed; `FULL`: a power cut loses
+   * nothing either, at the cost of an fsync per commit.
+   * @default "NORMAL"
+   */
+  synchronous?: "NORMAL" | "FULL";
+  /** Recently written executions whose JSON text is kept in memory. @default 1000 */
+  cacheSize?: number;
+  /** How long opening waits for another process to let go of the file, in ms. @default 1000 */
+  lockWaitMs?: number;
+}
+
+/**
+ * Opens (or creates) an SQLite file as the engine's store. Refuses, with an error naming the
+ * file and leaving it byte-identical, a file another process holds, one that is not a database
+ * or is damaged, another application's, or one written by a newer schema.
+ *
+ * @example
+ * ```ts
+ * import { createServer, openSqliteStore } from "@conductor-edge/sdk/server";
+ *
+ * const store = await openSqliteStore(":memory:");
+ * store.putTaskDef({ name: "greet" });
+ * console.log(store.getTaskDef("greet")?.name); // "greet"
+ * store.close();
+ * ```
+ */
+export async function openSqliteStore(
+  file: string,
+  options: SqliteStoreOptions = {},
+): Promise<Store> {
+  const sqlite = await loadSqlite().catch((error: Error & { reason?: string }) => {
+    throw error;
+  });
+  return createSqliteStore(sqlite.open(file, sqliteOpenOptions(options)), options);
+}
+
+/** The driver options the store opens its file with. */
+export function sqliteOpenOptions(options: SqliteStoreOptions = {}): OpenSqliteOptions {
+  return {
+    synchronous: options.synchronous,
+    lockWaitMs: options.lockWaitMs,
+    migrations: SQLITE_MIGRATIONS,
+    applicationId: SQLITE_APPLICATION_ID,
+    purpose: "the Conductor data file",
+  };
+}
+
+/**
+ * The store over a database already opened with {@link sqliteOpenOptions} (synchronous, for
+ * callers that loaded the driver first).
+ *
+ * @example
+ * ```ts
+ * import { loadSqlite } from "./sqlite_driver.ts";
+ * import { createSqliteStore, sqliteOpenOptions } from "./sqlite.ts";
+ *
+ * const sqlite = await loadSqlite();
+ * const store = createSqliteStore(sqlite.open(":memory:", sqliteOpenOptions()));
+ * console.log(store.kind); // "sqlite"
+ * store.close();
+ * ```
+ */
+export function createSqliteStore(db: SqlDatabase, options: SqliteStoreOptions = {}): Store {
+  return new SqliteStore(db, Math.max(0, options.cacheSize ?? 1000));
+}
+
+/** What was last written of an execution: its row's text and each task's position and text. */
+interface Written {
+  doc: string;
+  tasks: Map<string, { pos: number; doc: string }>;
+}
+
+const text = (row: SqlRow | undefined, column = "doc"): string | undefined =>
+  row === undefined ? undefined : String(row[column]);
+
+class SqliteStore implements Store {
+  readonly kind = "sqlite";
+  #db: SqlDatabase;
+  #closed = false;
+  #generation = 0;
+  #cache = new Map<string, Written>();
+  #cacheSize: number;
+  #queueSeq: number;
+  #endedSeq: number;
+
+  constructor(db: SqlDatabase, cacheSize: number) {
+    this.#db = db;
+    this.#cacheSize = cacheSize;
+    this.#queueSeq = Number(db.prepare("SELECT max(seq) AS n FROM queue_messages").get()?.n ?? 0);
+    this.#endedSeq = Number(db.prepare("SELECT max(seq) AS n FROM ended").get()?.n ?? 0);
+  }
+
+  #q(sql: string) {
+    if (this.#closed) throw new Error(`the SQLite store (${this.#db.file}) is closed`);
+    return this.#db.prepare(sql);
+  }
+
+  transaction<T>(fn: () => T): T {
+    if (this.#closed) throw new Error(`the SQLite store (${this.#db.file}) is closed`);
+    if (this.#db.inTransaction) return fn();
+    try {
+      return this.#db.transaction(fn);
+    } catch (error) {
+      // the rows went back; the cache of written text may describe what was rolled back
+      this.#cache.clear();
+      throw error;
+    }
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#cache.clear();
+    this.#db.close();
+  }
+
+  // ------------------------------------------------------------ metadata
+
+  getTaskDef(name: string): TaskDef | undefined {
+    const doc = text(this.#q("SELECT doc FROM task_defs WHERE name = ?").get(name));
+    return doc === undefined ? undefined : JSON.parse(doc);
+  }
+  putTaskDef(def: TaskDef): void {
+    this.#q(
+      "INSERT INTO task_defs (name, doc) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET doc = excluded.doc",
+    ).run(def.name, JSON.stringify(def));
+    this.#generation++;
+  }
+  removeTaskDef(name: string): boolean {
+    const had = this.#q("DELETE FROM task_defs WHERE name = ?").run(name).changes > 0;
+    if (had) this.#generation++;
+    return had;
+  }
+  listTaskDefs(): TaskDef[] {
+    return this.#q("SELECT doc FROM task_defs ORDER BY rowid").all().map((r) =>
+      JSON.parse(String(r.doc))
+    );
+  }
+  taskDefGeneration(): number {
+    return this.#generation;
+  }
+  getWorkflowDef(name: string, version?: number): WorkflowDef | undefined {
+    const row = version === undefined
+      ? this.#q("SELECT doc FROM workflow_defs WHERE name = ? ORDER BY version DESC LIMIT 1").get(
+        name,
+      )
+      : this.#q("SELECT doc FROM workflow_defs WHERE name = ? AND version = ?").get(name, version);
+    const doc = text(row);
+    return doc === undefined ? undefined : JSON.parse(doc);
+  }
+  putWorkflowDef(def: WorkflowDef): void {
+    this.#q(
+      "INSERT INTO workflow_defs (name, version, doc) VALUES (?, ?, ?) " +
+        "ON CONFLICT (name, version) DO UPDATE SET doc = excluded.doc",
+    ).run(def.name, def.version ?? 1, JSON.stringify(def));
+  }
+  removeWorkflowDef(name: string, version: number): boolean {
+    return this.#q("DELETE FROM workflow_defs WHERE name = ? AND version = ?").run(name, version)
+      .changes > 0;
+  }
+  listWorkflowDefs(): WorkflowDef[] {
+    // names in the order first put (the first version's row), versions in the order put
+    return this.#q(
+      "SELECT doc FROM workflow_defs d ORDER BY " +
+        "(SELECT min(rowid) FROM workflow_defs f WHERE f.name = d.name), rowid",
+    ).all().map((r) => JSON.parse(String(r.doc)));
+  }
+
+  // ------------------------------------------------------------ executions
+
+  #remember(id: string, written: Written): void {
+    if (this.#cacheSize === 0) return;
+    this.#cache.delete(id);
+    this.#cache.set(id, written);
+    if (this.#cache.size > this.#cacheSize) {
+      this.#cache.delete(this.#cache.keys().next().value as string);
+    }
+  }
+
+  #written(id: string): Written | undefined {
+    const hit = this.#cache.get(id);
+    if (hit) {
+      // most recently used last
+      this.#cache.delete(id);
+      this.#cache.set(id, hit);
+      return hit;
+    }
+    const doc = text(this.#q("SELECT doc FROM workflows WHERE workflow_id = ?").get(id));
+    if (doc === undefined) return undefined;
+    const tasks = new Map<string, { pos: number; doc: string }>();
+    for (
+      const r of this.#q(
+        "SELECT task_id, pos, doc FROM tasks WHERE workflow_id = ? ORDER BY pos",
+      ).all(id)
+    ) {
+      tasks.set(String(r.task_id), { pos: Number(r.pos), doc: String(r.doc) });
+    }
+    const written = { doc, tasks };
+    this.#remember(id, written);
+    return written;
+  }
+
+  getExecution(workflowId: string): WorkflowRecord | undefined {
+    const written = this.#written(workflowId);
+    return written && decodeExecution(written);
+  }
+  hasExecution(workflowId: string): boolean {
+    return this.#cache.has(workflowId) ||
+      this.#q("SELECT 1 AS x FROM workflows WHERE workflow_id = ?").get(workflowId) !== undefined;
+  }
+  putExecution(workflow: WorkflowRecord): void {
+    const id = workflow.workflowId;
+    const before = this.#written(id);
+    const { tasks, ...rest } = workflow;
+    const doc = JSON.stringify(rest);
+    if (before?.doc !== doc) {
+      this.#q(
+        "INSERT INTO workflows (workflow_id, name, version, status, correlation_id, start_time, " +
+          "end_time, update_time, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (workflow_id) " +
+          "DO UPDATE SET name = excluded.name, version = excluded.version, status = excluded.status, " +
+          "correlation_id = excluded.correlation_id, start_time = excluded.start_time, " +
+          "end_time = excluded.end_time, update_time = excluded.update_time, doc = excluded.doc",
+      ).run(
+        id,
+        workflow.workflowName,
+        workflow.workflowVersion,
+        workflow.status,
+        workflow.correlationId ?? null,
+        workflow.startTime,
+        workflow.endTime,
+        workflow.updateTime,
+        doc,
+      );
+    }
+    const now = new Map<string, { pos: number; doc: string }>();
+    tasks.forEach((task, pos) => {
+      const taskDoc = JSON.stringify(task);
+      now.set(task.taskId, { pos, doc: taskDoc });
+      const old = before?.tasks.get(task.taskId);
+      if (old?.doc !== taskDoc || old.pos !== pos) this.#writeTask(task, pos, taskDoc);
+    });
+    if (before) {
+      for (const taskId of before.tasks.keys()) if (!now.has(taskId)) this.#forgetTask(taskId);
+    }
+    this.#remember(id, { doc, tasks: now });
+  }
+
+  #writeTask(task: TaskRecord, pos: number, doc: string): void {
+    this.#q(
+      "INSERT INTO tasks (task_id, workflow_id, pos, task_type, status, doc) VALUES (?, ?, ?, ?, ?, ?) " +
+        "ON CONFLICT (task_id) DO UPDATE SET workflow_id = excluded.workflow_id, pos = excluded.pos, " +
+        "task_type = excluded.task_type, status = excluded.status, doc = excluded.doc",
+    ).run(task.taskId, task.workflowInstanceId, pos, task.taskType, task.status, doc);
+  }
+
+  #forgetTask(taskId: string): void {
+    this.#q("DELETE FROM tasks WHERE task_id = ?").run(taskId);
+    this.#q("DELETE FROM task_logs WHERE task_id = ?").run(taskId);
+    this.#q("DELETE FROM plugin_state WHERE task_id = ?").run(taskId);
+  }
+
+  removeExecution(workflowId: string): boolean {
+    const gone = this.#q("DELETE FROM workflows WHERE workflow_id = ?").run(workflowId).changes > 0;
+    this.#cache.delete(workflowId);
+    if (!gone) return false;
+    const ofTasks = "(SELECT task_id FROM tasks WHERE workflow_id = ?)";
+    this.#q(`DELETE FROM task_logs WHERE task_id IN ${ofTasks}`).run(workflowId);
+    this.#q(`DELETE FROM plugin_state WHERE task_id IN ${ofTasks}`).run(workflowId);
+    this.#q(`DELETE FROM queue_messages WHERE id IN ${ofTasks}`).run(workflowId);
+    this.#q("DELETE FROM tasks WHERE workflow_id = ?").run(workflowId);
+    this.#q("DELETE FROM timers WHERE workflow_id = ?").run(workflowId);
+    this.#q("DELETE FROM ended WHERE workflow_id = ?").run(workflowId);
+    return true;
+  }
+  countExecutions(): number {
+    return Number(this.#q("SELECT count(*) AS n FROM workflows").get()?.n ?? 0);
+  }
+  scanExecutions(options: ScanOptions = {}): ExecutionPage {
+    const limit = Math.max(1, Math.floor(options.limit ?? 1000));
+    const from = options.cursor ? Number(options.cursor) : 0;
+    const rows = this.#q(
+      "SELECT seq, workflow_id, doc FROM workflows WHERE seq > ? ORDER BY seq LIMIT ?",
+    ).all(Number.isFinite(from) ? from : 0, limit + 1);
+    const more = rows.length > limit;
+    if (more) rows.pop();
+    if (rows.length === 0) return { items: [] };
+    // the tasks of the whole page in one read, grouped by workflow
+    const first = Number(rows[0].seq), last = Number(rows[rows.length - 1].seq);
+    const byWorkflow = new Map<string, TaskRecord[]>();
+    for (
+      const r of this.#q(
+        "SELECT t.workflow_id, t.doc FROM tasks t JOIN workflows w ON w.workflow_id = t.workflow_id " +
+          "WHERE w.seq BETWEEN ? AND ? ORDER BY t.workflow_id, t.pos",
+      ).all(first, last)
+    ) {
+      const id = String(r.workflow_id);
+      let list = byWorkflow.get(id);
+      if (!list) byWorkflow.set(id, list = []);
+      list.push(JSON.parse(String(r.doc)));
+    }
+    const items = rows.map((r) => {
+      const wf = JSON.parse(String(r.doc)) as WorkflowRecord;
+      wf.tasks = byWorkflow.get(String(r.workflow_id)) ?? [];
+      return wf;
+    });
+    return more ? { items, cursor: String(last) } : { items };
+  }
+
+  getTask(taskId: string): TaskRecord | undefined {
+    const doc = text(this.#q("SELECT doc FROM tasks WHERE task_id = ?").get(taskId));
+    return doc === undefined ? undefined : JSON.parse(doc);
+  }
+  putTask(task: TaskRecord): void {
+    const id = task.workflowInstanceId;
+    const written = this.#written(id);
+    if (!written) throw new Error(`no execution ${id} for task ${task.taskId}`);
+    const doc = JSON.stringify(task);
+    const old = written.tasks.get(task.taskId);
+    const pos = old?.pos ?? nextPos(written);
+    if (old?.doc !== doc) this.#writeTask(task, pos, doc);
+    written.tasks.set(task.taskId, { pos, doc });
+  }
+  removeTask(taskId: string): boolean {
+    const row = this.#q("SELECT workflow_id FROM tasks WHERE task_id = ?").get(taskId);
+    if (!row) return false;
+    this.#cache.get(String(row.workflow_id))?.tasks.delete(taskId);
+    this.#forgetTask(taskId);
+    return true;
+  }
+
+  addTaskLogs(taskId: string, logs: TaskExecLog[]): void {
+    const insert = this.#q("INSERT INTO task_logs (task_id, doc) VALUES (?, ?)");
+    for (const log of logs) insert.run(taskId, JSON.stringify(log));
+  }
+  getTaskLogs(taskId: string): TaskExecLog[] {
+    return this.#q("SELECT doc FROM task_logs WHERE task_id = ? ORDER BY id").all(taskId).map((
+      r,
+    ) => JSON.parse(String(r.doc)));
+  }
+
+  putPollData(taskType: string, domain: string, data: PollData): void {
+    this.#q(
+      "INSERT INTO poll_data (task_type, domain, doc) VALUES (?, ?, ?) " +
+        "ON CONFLICT (task_type, domain) DO UPDATE SET doc = excluded.doc",
+    ).run(taskType, domain, JSON.stringify(data));
+  }
+  getPollData(taskType: string, domain: string): PollData | undefined {
+    const doc = text(
+      this.#q("SELECT doc FROM poll_data WHERE task_type = ? AND domain = ?").get(taskType, domain),
+    );
+    return doc === undefined ? undefined : JSON.parse(doc);
+  }
+  listPollData(taskType?: string): PollData[] {
+    const rows = taskType === undefined
+      ? this.#q("SELECT doc FROM poll_data ORDER BY rowid").all()
+      : this.#q("SELECT doc FROM poll_data WHERE task_type = ? ORDER BY rowid").all(taskType);
+    return rows.map((r) => JSON.parse(String(r.doc)));
+  }
+
+  noteEnded(workflowId: string, at: number): void {
+    this.#q(
+      "INSERT INTO ended (workflow_id, at, seq) VALUES (?, ?, ?) " +
+        "ON CONFLICT (workflow_id) DO UPDATE SET at = excluded.at, seq = excluded.seq",
+    ).run(workflowId, at, ++this.#endedSeq);
+  }
+  forgetEnded(workflowId: string): void {
+    this.#q("DELETE FROM ended WHERE workflow_id = ?").run(workflowId);
+  }
+  countEnded(): number {
+    return Number(this.#q("SELECT count(*) AS n FROM ended").get()?.n ?? 0);
+  }
+  oldestEnded(limit: number, before?: number): string[] {
+    const n = Math.max(0, Math.floor(limit));
+    const rows = before === undefined
+      ? this.#q("SELECT workflow_id FROM ended ORDER BY seq LIMIT ?").all(n)
+      : this.#q("SELECT workflow_id FROM ended WHERE at < ? ORDER BY seq LIMIT ?").all(before, n);
+    return rows.map((r) => String(r.workflow_id));
+  }
+
+  // ------------------------------------------------------------ queues
+
+  pushMessage(queue: string, id: string, priority: number, visibleAt: number, now: number): void {
+    this.#q("INSERT OR IGNORE INTO queues (name) VALUES (?)").run(queue);
+    this.#q(
+      "INSERT INTO queue_messages (id, queue, priority, visible_at, ready, seq) VALUES (?, ?, ?, ?, ?, ?) " +
+        "ON CONFLICT (id) DO UPDATE SET queue = excluded.queue, priority = excluded.priority, " +
+        "visible_at = excluded.visible_at, ready = excluded.ready, seq = excluded.seq",
+    ).run(id, queue, priority, visibleAt, visibleAt > now ? 0 : 1, ++this.#queueSeq);
+  }
+
+  popMessages(queue: string, count: number, now: number): string[] {
+    if (count <= 0) return [];
+    return this.transaction(() => {
+      // delayed messages that fell due join the FIFO behind the ones already there, in due order
+      const due = this.#q(
+        "SELECT id FROM queue_messages WHERE queue = ? AND ready = 0 AND visible_at <= ? " +
+          "ORDER BY visible_at, seq",
+      ).all(queue, now);
+      const promote = this.#q("UPDATE queue_messages SET ready = 1, seq = ? WHERE id = ?");
+      for (const r of due) promote.run(++this.#queueSeq, r.id);
+      const ids = this.#q(
+        "SELECT id FROM queue_messages WHERE queue = ? AND ready = 1 ORDER BY priority DESC, seq LIMIT ?",
+      ).all(queue, Math.floor(count)).map((r) => String(r.id));
+      const take = this.#q("DELETE FROM queue_messages WHERE id = ?");
+      for (const id of ids) take.run(id);
+      return ids;
+    });
+  }
+  removeMessage(queue: string, id: string): boolean {
+    return this.#q("DELETE FROM queue_messages WHERE id = ? AND queue = ?").run(id, queue)
+      .changes > 0;
+  }
+  hasMessage(queue: string, id: string): boolean {
+    return this.#q("SELECT 1 AS x FROM queue_messages WHERE id = ? AND queue = ?").get(
+      id,
+      queue,
+    ) !== undefined;
+  }
+  queueSize(queue: string): number {
+    return Number(
+      this.#q("SELECT count(*) AS n FROM queue_messages WHERE queue = ?").get(queue)?.n ?? 0,
+    );
+  }
+  queueSizes(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (
+      const r of this.#q(
+        "SELECT q.name, (SELECT count(*) FROM queue_messages m WHERE m.queue = q.name) AS n " +
+          "FROM queues q ORDER BY q.rowid",
+      ).all()
+    ) out[String(r.name)] = Number(r.n);
+    return out;
+  }
+  queueMessages(queue: string): QueueMessage[] {
+    return this.#q(
+      "SELECT id, priority, visible_at FROM queue_messages WHERE queue = ?",
+    ).all(queue).map((r) => ({
+      queue,
+      id: String(r.id),
+      priority: Number(r.priority),
+      visibleAt: Number(r.visible_at),
+    }));
+  }
+  nextVisibleAt(queue: string): number | undefined {
+    const r = this.#q(
+      "SELECT min(visible_at) AS at FROM queue_messages WHERE queue = ? AND ready = 0",
+    ).get(queue);
+    return r?.at === null || r?.at === undefined ? undefined : Number(r.at);
+  }
+
+  // ------------------------------------------------------------ timers
+
+  putTimer(timer: Timer): void {
+    this.#q(
+      "INSERT INTO timers (key, kind, workflow_id, task_id, due_at) VALUES (?, ?, ?, ?, ?) " +
+        "ON CONFLICT (key) DO UPDATE SET kind = excluded.kind, workflow_id = excluded.workflow_id, " +
+        "task_id = excluded.task_id, due_at = excluded.due_at",
+    ).run(timer.key, timer.kind, timer.workflowId, timer.taskId ?? null, timer.dueAt);
+  }
+  getTimer(key: string): Timer | undefined {
+    const r = this.#q("SELECT * FROM timers WHERE key = ?").get(key);
+    return r && decodeTimer(r);
+  }
+  removeTimer(key: string): boolean {
+    return this.#q("DELETE FROM timers WHERE key = ?").run(key).changes > 0;
+  }
+  dueTimers(at: number, limit?: number): Timer[] {
+    const n = limit === undefined || !Number.isFinite(limit) ? -1 : Math.max(0, Math.floor(limit));
+    // SQLite has no Infinity: a due time past every stored one is "all of them"
+    const until = Number.isFinite(at) ? at : Number.MAX_SAFE_INTEGER;
+    return this.#q("SELECT * FROM timers WHERE due_at <= ? ORDER BY due_at, rowid LIMIT ?").all(
+      until,
+      n,
+    ).map(decodeTimer);
+  }
+  earliestTimer(): Timer | undefined {
+    const r = this.#q("SELECT * FROM timers ORDER BY due_at, rowid LIMIT 1").get();
+    return r && decodeTimer(r);
+  }
+  timersOf(workflowId: string): Timer[] {
+    return this.#q("SELECT * FROM timers WHERE workflow_id = ? ORDER BY rowid").all(workflowId).map(
+      decodeTimer,
+    );
+  }
+
+  // ------------------------------------------------------------ plug-in state
+
+  getPluginState<T = unknown>(taskId: string): T | undefined {
+    const doc = text(this.#q("SELECT doc FROM plugin_state WHERE task_id = ?").get(taskId));
+    return doc === undefined ? undefined : JSON.parse(doc);
+  }
+  putPluginState(taskId: string, value: unknown): void {
+    this.#q(
+      "INSERT INTO plugin_state (task_id, doc) VALUES (?, ?) " +
+        "ON CONFLICT (task_id) DO UPDATE SET doc = excluded.doc",
+    ).run(taskId, JSON.stringify(value ?? null));
+  }
+  removePluginState(taskId: string): boolean {
+    return this.#q("DELETE FROM plugin_state WHERE task_id = ?").run(taskId).changes > 0;
+  }
+}
+
+function nextPos(written: Written): number {
+  let max = -1;
+  for (const t of written.tasks.values()) if (t.pos > max) max = t.pos;
+  return max + 1;
+}
+
+function decodeExecution(written: Written): WorkflowRecord {
+  const wf = JSON.parse(written.doc) as WorkflowRecord;
+  const tasks = [...written.tasks.values()];
+  tasks.sort((a, b) => a.pos - b.pos);
+  wf.tasks = tasks.map((t) => JSON.parse(t.doc));
+  return wf;
+}
+
+function decodeTimer(r: SqlRow): Timer {
+  const t: Timer = {
+    key: String(r.key),
+    kind: String(r.kind),
+    workflowId: String(r.workflow_id),
+    dueAt: Number(r.due_at),
+  };
+  if (r.task_id !== null && r.task_id !== undefined) t.taskId = String(r.task_id);
+  return t;
+}
