@@ -60,9 +60,6 @@ export const SQLITE_MIGRATIONS: readonly SqlMigration[] = [{
         update_time INTEGER NOT NULL,
         doc TEXT NOT NULL);
       CREATE INDEX workflows_by_name ON workflows (name, start_time);
-      CREATE INDEX workflows_by_status ON workflows (status, start_time);
-      CREATE INDEX workflows_by_correlation ON workflows (correlation_id)
-        WHERE correlation_id IS NOT NULL;
       CREATE TABLE tasks (
         task_id TEXT PRIMARY KEY,
         workflow_id TEXT NOT NULL,
@@ -71,33 +68,36 @@ export const SQLITE_MIGRATIONS: readonly SqlMigration[] = [{
         status TEXT NOT NULL,
         doc TEXT NOT NULL);
       CREATE INDEX tasks_by_workflow ON tasks (workflow_id, pos);
-      CREATE INDEX tasks_by_type ON tasks (task_type, status);
       CREATE TABLE task_logs (id INTEGER PRIMARY KEY, task_id TEXT NOT NULL, doc TEXT NOT NULL);
       CREATE INDEX task_logs_by_task ON task_logs (task_id, id);
       CREATE TABLE poll_data (
         task_type TEXT NOT NULL, domain TEXT NOT NULL, doc TEXT NOT NULL,
-        PRIMARY KEY (task_type, domain));
-      CREATE TABLE ended (workflow_id TEXT PRIMARY KEY, at INTEGER NOT NULL, seq INTEGER NOT NULL);
+        PRIMARY KEY (task_type, domain)) WITHOUT ROWID;
+      CREATE TABLE ended (
+        workflow_id TEXT PRIMARY KEY, at INTEGER NOT NULL, seq INTEGER NOT NULL) WITHOUT ROWID;
       CREATE INDEX ended_by_seq ON ended (seq);
       CREATE TABLE queues (name TEXT PRIMARY KEY);
-      CREATE TABLE queue_messages (
-        id TEXT PRIMARY KEY,
-        queue TEXT NOT NULL,
-        priority INTEGER NOT NULL,
+      CREATE TABLE ready_messages (
+        queue TEXT NOT NULL, priority INTEGER NOT NULL, seq INTEGER NOT NULL, id TEXT NOT NULL,
         visible_at INTEGER NOT NULL,
-        ready INTEGER NOT NULL,
-        seq INTEGER NOT NULL);
-      CREATE INDEX queue_messages_ready ON queue_messages (queue, ready, priority DESC, seq);
-      CREATE INDEX queue_messages_delayed ON queue_messages (queue, ready, visible_at, seq);
+        PRIMARY KEY (queue, priority, seq)) WITHOUT ROWID;
+      CREATE TABLE delayed_messages (
+        queue TEXT NOT NULL, visible_at INTEGER NOT NULL, seq INTEGER NOT NULL, id TEXT NOT NULL,
+        priority INTEGER NOT NULL,
+        PRIMARY KEY (queue, visible_at, seq)) WITHOUT ROWID;
+      CREATE TABLE message_queue (
+        id TEXT PRIMARY KEY, queue TEXT NOT NULL, ready INTEGER NOT NULL,
+        k1 INTEGER NOT NULL, seq INTEGER NOT NULL) WITHOUT ROWID;
       CREATE TABLE timers (
         key TEXT PRIMARY KEY,
         kind TEXT NOT NULL,
         workflow_id TEXT NOT NULL,
         task_id TEXT,
-        due_at INTEGER NOT NULL);
-      CREATE INDEX timers_by_due ON timers (due_at);
+        due_at INTEGER NOT NULL,
+        seq INTEGER NOT NULL) WITHOUT ROWID;
+      CREATE INDEX timers_by_due ON timers (due_at, seq);
       CREATE INDEX timers_by_workflow ON timers (workflow_id);
-      CREATE TABLE plugin_state (task_id TEXT PRIMARY KEY, doc TEXT NOT NULL);
+      CREATE TABLE plugin_state (task_id TEXT PRIMARY KEY, doc TEXT NOT NULL) WITHOUT ROWID;
     `),
 }];
 
@@ -172,6 +172,8 @@ export function createSqliteStore(db: SqlDatabase, options: SqliteStoreOptions =
 
 /** What was last written of an execution: its row's text and each task's position and text. */
 interface Written {
+  /** The indexed columns (name, version, start time), joined. */
+  key: string;
   doc: string;
   tasks: Map<string, { pos: number; doc: string }>;
 }
@@ -188,11 +190,14 @@ class SqliteStore implements Store {
   #cacheSize: number;
   #queueSeq: number;
   #endedSeq: number;
+  #timerSeq: number;
+  #queues = new Set<string>();
 
   constructor(db: SqlDatabase, cacheSize: number) {
     this.#db = db;
     this.#cacheSize = cacheSize;
-    this.#queueSeq = Number(db.prepare("SELECT max(seq) AS n FROM queue_messages").get()?.n ?? 0);
+    this.#queueSeq = Number(db.prepare("SELECT max(seq) AS n FROM message_queue").get()?.n ?? 0);
+    this.#timerSeq = Number(db.prepare("SELECT max(seq) AS n FROM timers").get()?.n ?? 0);
     this.#endedSeq = Number(db.prepare("SELECT max(seq) AS n FROM ended").get()?.n ?? 0);
   }
 
@@ -291,8 +296,13 @@ class SqliteStore implements Store {
       this.#cache.set(id, hit);
       return hit;
     }
-    const doc = text(this.#q("SELECT doc FROM workflows WHERE workflow_id = ?").get(id));
-    if (doc === undefined) return undefined;
+    const row = this.#q(
+      "SELECT name, version, start_time, doc FROM workflows WHERE workflow_id = ?",
+    )
+      .get(id);
+    if (row === undefined) return undefined;
+    const doc = String(row.doc);
+    const key = `${row.name}\u0000${row.version}\u0000${row.start_time}`;
     const tasks = new Map<string, { pos: number; doc: string }>();
     for (
       const r of this.#q(
@@ -301,7 +311,7 @@ class SqliteStore implements Store {
     ) {
       tasks.set(String(r.task_id), { pos: Number(r.pos), doc: String(r.doc) });
     }
-    const written = { doc, tasks };
+    const written = { key, doc, tasks };
     this.#remember(id, written);
     return written;
   }
@@ -319,13 +329,31 @@ class SqliteStore implements Store {
     const before = this.#written(id);
     const { tasks, ...rest } = workflow;
     const doc = JSON.stringify(rest);
-    if (before?.doc !== doc) {
+    const key =
+      `${workflow.workflowName}\u0000${workflow.workflowVersion}\u0000${workflow.startTime}`;
+    if (before && before.key === key) {
+      // the indexed columns are as they were: leave them out, so no index entry is rewritten
+      if (before.doc !== doc) {
+        this.#q(
+          "UPDATE workflows SET status = ?, correlation_id = ?, end_time = ?, update_time = ?, " +
+            "doc = ? WHERE workflow_id = ?",
+        ).run(
+          workflow.status,
+          workflow.correlationId ?? null,
+          workflow.endTime,
+          workflow.updateTime,
+          doc,
+          id,
+        );
+      }
+    } else {
       this.#q(
         "INSERT INTO workflows (workflow_id, name, version, status, correlation_id, start_time, " +
           "end_time, update_time, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (workflow_id) " +
-          "DO UPDATE SET name = excluded.name, version = excluded.version, status = excluded.status, " +
-          "correlation_id = excluded.correlation_id, start_time = excluded.start_time, " +
-          "end_time = excluded.end_time, update_time = excluded.update_time, doc = excluded.doc",
+          "DO UPDATE SET name = excluded.name, version = excluded.version, " +
+          "status = excluded.status, correlation_id = excluded.correlation_id, " +
+          "start_time = excluded.start_time, end_time = excluded.end_time, " +
+          "update_time = excluded.update_time, doc = excluded.doc",
       ).run(
         id,
         workflow.workflowName,
@@ -343,15 +371,24 @@ class SqliteStore implements Store {
       const taskDoc = JSON.stringify(task);
       now.set(task.taskId, { pos, doc: taskDoc });
       const old = before?.tasks.get(task.taskId);
-      if (old?.doc !== taskDoc || old.pos !== pos) this.#writeTask(task, pos, taskDoc);
+      if (old?.doc !== taskDoc || old.pos !== pos) this.#writeTask(task, pos, taskDoc, old?.pos);
     });
     if (before) {
       for (const taskId of before.tasks.keys()) if (!now.has(taskId)) this.#forgetTask(taskId);
     }
-    this.#remember(id, { doc, tasks: now });
+    this.#remember(id, { key, doc, tasks: now });
   }
 
-  #writeTask(task: TaskRecord, pos: number, doc: string): void {
+  #writeTask(task: TaskRecord, pos: number, doc: string, oldPos?: number): void {
+    if (oldPos === pos) {
+      // in place: the indexed columns (workflow, position) stay, so no index entry is rewritten
+      this.#q("UPDATE tasks SET status = ?, doc = ? WHERE task_id = ?").run(
+        task.status,
+        doc,
+        task.taskId,
+      );
+      return;
+    }
     this.#q(
       "INSERT INTO tasks (task_id, workflow_id, pos, task_type, status, doc) VALUES (?, ?, ?, ?, ?, ?) " +
         "ON CONFLICT (task_id) DO UPDATE SET workflow_id = excluded.workflow_id, pos = excluded.pos, " +
@@ -372,7 +409,11 @@ class SqliteStore implements Store {
     const ofTasks = "(SELECT task_id FROM tasks WHERE workflow_id = ?)";
     this.#q(`DELETE FROM task_logs WHERE task_id IN ${ofTasks}`).run(workflowId);
     this.#q(`DELETE FROM plugin_state WHERE task_id IN ${ofTasks}`).run(workflowId);
-    this.#q(`DELETE FROM queue_messages WHERE id IN ${ofTasks}`).run(workflowId);
+    for (
+      const r of this.#q(`SELECT id FROM message_queue WHERE id IN ${ofTasks}`).all(workflowId)
+    ) {
+      this.#unqueue(String(r.id));
+    }
     this.#q("DELETE FROM tasks WHERE workflow_id = ?").run(workflowId);
     this.#q("DELETE FROM timers WHERE workflow_id = ?").run(workflowId);
     this.#q("DELETE FROM ended WHERE workflow_id = ?").run(workflowId);
@@ -423,7 +464,7 @@ class SqliteStore implements Store {
     const doc = JSON.stringify(task);
     const old = written.tasks.get(task.taskId);
     const pos = old?.pos ?? nextPos(written);
-    if (old?.doc !== doc) this.#writeTask(task, pos, doc);
+    if (old?.doc !== doc) this.#writeTask(task, pos, doc, old?.pos);
     written.tasks.set(task.taskId, { pos, doc });
   }
   removeTask(taskId: string): boolean {
@@ -458,8 +499,8 @@ class SqliteStore implements Store {
   }
   listPollData(taskType?: string): PollData[] {
     const rows = taskType === undefined
-      ? this.#q("SELECT doc FROM poll_data ORDER BY rowid").all()
-      : this.#q("SELECT doc FROM poll_data WHERE task_type = ? ORDER BY rowid").all(taskType);
+      ? this.#q("SELECT doc FROM poll_data").all()
+      : this.#q("SELECT doc FROM poll_data WHERE task_type = ?").all(taskType);
     return rows.map((r) => JSON.parse(String(r.doc)));
   }
 
@@ -484,14 +525,59 @@ class SqliteStore implements Store {
   }
 
   // ------------------------------------------------------------ queues
+  // A message is a row of ready_messages (visible when pushed, or promoted since: popped by
+  // priority, then push order) or of delayed_messages (by due time); message_queue says where
+  // each id is, so a re-push moves it and removing one needs no scan.
+
+  #unqueue(id: string): { queue: string; ready: boolean } | undefined {
+    const r = this.#q("SELECT queue, ready, k1, seq FROM message_queue WHERE id = ?").get(id);
+    if (!r) return undefined;
+    if (Number(r.ready)) {
+      this.#q("DELETE FROM ready_messages WHERE queue = ? AND priority = ? AND seq = ?").run(
+        r.queue,
+        r.k1,
+        r.seq,
+      );
+    } else {
+      this.#q("DELETE FROM delayed_messages WHERE queue = ? AND visible_at = ? AND seq = ?").run(
+        r.queue,
+        r.k1,
+        r.seq,
+      );
+    }
+    this.#q("DELETE FROM message_queue WHERE id = ?").run(id);
+    return { queue: String(r.queue), ready: Number(r.ready) === 1 };
+  }
+
+  #enqueue(queue: string, id: string, priority: number, visibleAt: number, ready: boolean): void {
+    const seq = ++this.#queueSeq;
+    if (ready) {
+      this.#q(
+        "INSERT INTO ready_messages (queue, priority, seq, id, visible_at) VALUES (?, ?, ?, ?, ?)",
+      ).run(queue, -priority, seq, id, visibleAt);
+    } else {
+      this.#q(
+        "INSERT INTO delayed_messages (queue, visible_at, seq, id, priority) VALUES (?, ?, ?, ?, ?)",
+      ).run(queue, visibleAt, seq, id, priority);
+    }
+    this.#q("INSERT INTO message_queue (id, queue, ready, k1, seq) VALUES (?, ?, ?, ?, ?)").run(
+      id,
+      queue,
+      ready ? 1 : 0,
+      ready ? -priority : visibleAt,
+      seq,
+    );
+  }
 
   pushMessage(queue: string, id: string, priority: number, visibleAt: number, now: number): void {
-    this.#q("INSERT OR IGNORE INTO queues (name) VALUES (?)").run(queue);
-    this.#q(
-      "INSERT INTO queue_messages (id, queue, priority, visible_at, ready, seq) VALUES (?, ?, ?, ?, ?, ?) " +
-        "ON CONFLICT (id) DO UPDATE SET queue = excluded.queue, priority = excluded.priority, " +
-        "visible_at = excluded.visible_at, ready = excluded.ready, seq = excluded.seq",
-    ).run(id, queue, priority, visibleAt, visibleAt > now ? 0 : 1, ++this.#queueSeq);
+    this.transaction(() => {
+      if (!this.#queues.has(queue)) {
+        this.#q("INSERT OR IGNORE INTO queues (name) VALUES (?)").run(queue);
+        this.#queues.add(queue);
+      }
+      this.#unqueue(id);
+      this.#enqueue(queue, id, priority, visibleAt, visibleAt <= now);
+    });
   }
 
   popMessages(queue: string, count: number, now: number): string[] {
@@ -499,69 +585,100 @@ class SqliteStore implements Store {
     return this.transaction(() => {
       // delayed messages that fell due join the FIFO behind the ones already there, in due order
       const due = this.#q(
-        "SELECT id FROM queue_messages WHERE queue = ? AND ready = 0 AND visible_at <= ? " +
+        "SELECT id, visible_at, priority FROM delayed_messages WHERE queue = ? AND visible_at <= ? " +
           "ORDER BY visible_at, seq",
       ).all(queue, now);
-      const promote = this.#q("UPDATE queue_messages SET ready = 1, seq = ? WHERE id = ?");
-      for (const r of due) promote.run(++this.#queueSeq, r.id);
-      const ids = this.#q(
-        "SELECT id FROM queue_messages WHERE queue = ? AND ready = 1 ORDER BY priority DESC, seq LIMIT ?",
-      ).all(queue, Math.floor(count)).map((r) => String(r.id));
-      const take = this.#q("DELETE FROM queue_messages WHERE id = ?");
-      for (const id of ids) take.run(id);
-      return ids;
+      for (const r of due) {
+        this.#unqueue(String(r.id));
+        this.#enqueue(queue, String(r.id), Number(r.priority), Number(r.visible_at), true);
+      }
+      const rows = this.#q(
+        "SELECT id, priority, seq FROM ready_messages WHERE queue = ? ORDER BY priority, seq LIMIT ?",
+      ).all(queue, Math.floor(count));
+      for (const r of rows) {
+        this.#q("DELETE FROM ready_messages WHERE queue = ? AND priority = ? AND seq = ?").run(
+          queue,
+          r.priority,
+          r.seq,
+        );
+        this.#q("DELETE FROM message_queue WHERE id = ?").run(r.id);
+      }
+      return rows.map((r) => String(r.id));
     });
   }
   removeMessage(queue: string, id: string): boolean {
-    return this.#q("DELETE FROM queue_messages WHERE id = ? AND queue = ?").run(id, queue)
-      .changes > 0;
+    return this.transaction(() => {
+      if (!this.hasMessage(queue, id)) return false;
+      this.#unqueue(id);
+      return true;
+    });
   }
   hasMessage(queue: string, id: string): boolean {
-    return this.#q("SELECT 1 AS x FROM queue_messages WHERE id = ? AND queue = ?").get(
+    return this.#q("SELECT 1 AS x FROM message_queue WHERE id = ? AND queue = ?").get(
       id,
       queue,
     ) !== undefined;
   }
   queueSize(queue: string): number {
     return Number(
-      this.#q("SELECT count(*) AS n FROM queue_messages WHERE queue = ?").get(queue)?.n ?? 0,
+      this.#q(
+        "SELECT (SELECT count(*) FROM ready_messages WHERE queue = ?1) + " +
+          "(SELECT count(*) FROM delayed_messages WHERE queue = ?1) AS n",
+      ).get(queue)?.n ?? 0,
     );
   }
   queueSizes(): Record<string, number> {
     const out: Record<string, number> = {};
+    for (const r of this.#q("SELECT name FROM queues ORDER BY rowid").all()) {
+      out[String(r.name)] = 0;
+    }
     for (
-      const r of this.#q(
-        "SELECT q.name, (SELECT count(*) FROM queue_messages m WHERE m.queue = q.name) AS n " +
-          "FROM queues q ORDER BY q.rowid",
-      ).all()
-    ) out[String(r.name)] = Number(r.n);
+      const r of this.#q("SELECT queue, count(*) AS n FROM message_queue GROUP BY queue").all()
+    ) {
+      out[String(r.queue)] = Number(r.n);
+    }
     return out;
   }
   queueMessages(queue: string): QueueMessage[] {
-    return this.#q(
-      "SELECT id, priority, visible_at FROM queue_messages WHERE queue = ?",
+    const ready = this.#q("SELECT id, priority, visible_at FROM ready_messages WHERE queue = ?")
+      .all(queue).map((r) => ({
+        queue,
+        id: String(r.id),
+        priority: 0 - Number(r.priority) || 0,
+        visibleAt: Number(r.visible_at),
+      }));
+    const delayed = this.#q(
+      "SELECT id, priority, visible_at FROM delayed_messages WHERE queue = ?",
     ).all(queue).map((r) => ({
       queue,
       id: String(r.id),
       priority: Number(r.priority),
       visibleAt: Number(r.visible_at),
     }));
+    return [...ready, ...delayed];
   }
   nextVisibleAt(queue: string): number | undefined {
     const r = this.#q(
-      "SELECT min(visible_at) AS at FROM queue_messages WHERE queue = ? AND ready = 0",
+      "SELECT visible_at FROM delayed_messages WHERE queue = ? ORDER BY visible_at LIMIT 1",
     ).get(queue);
-    return r?.at === null || r?.at === undefined ? undefined : Number(r.at);
+    return r === undefined ? undefined : Number(r.visible_at);
   }
 
   // ------------------------------------------------------------ timers
 
   putTimer(timer: Timer): void {
     this.#q(
-      "INSERT INTO timers (key, kind, workflow_id, task_id, due_at) VALUES (?, ?, ?, ?, ?) " +
+      "INSERT INTO timers (key, kind, workflow_id, task_id, due_at, seq) VALUES (?, ?, ?, ?, ?, ?) " +
         "ON CONFLICT (key) DO UPDATE SET kind = excluded.kind, workflow_id = excluded.workflow_id, " +
-        "task_id = excluded.task_id, due_at = excluded.due_at",
-    ).run(timer.key, timer.kind, timer.workflowId, timer.taskId ?? null, timer.dueAt);
+        "task_id = excluded.task_id, due_at = excluded.due_at, seq = excluded.seq",
+    ).run(
+      timer.key,
+      timer.kind,
+      timer.workflowId,
+      timer.taskId ?? null,
+      timer.dueAt,
+      ++this.#timerSeq,
+    );
   }
   getTimer(key: string): Timer | undefined {
     const r = this.#q("SELECT * FROM timers WHERE key = ?").get(key);
@@ -574,17 +691,17 @@ class SqliteStore implements Store {
     const n = limit === undefined || !Number.isFinite(limit) ? -1 : Math.max(0, Math.floor(limit));
     // SQLite has no Infinity: a due time past every stored one is "all of them"
     const until = Number.isFinite(at) ? at : Number.MAX_SAFE_INTEGER;
-    return this.#q("SELECT * FROM timers WHERE due_at <= ? ORDER BY due_at, rowid LIMIT ?").all(
+    return this.#q("SELECT * FROM timers WHERE due_at <= ? ORDER BY due_at, seq LIMIT ?").all(
       until,
       n,
     ).map(decodeTimer);
   }
   earliestTimer(): Timer | undefined {
-    const r = this.#q("SELECT * FROM timers ORDER BY due_at, rowid LIMIT 1").get();
+    const r = this.#q("SELECT * FROM timers ORDER BY due_at, seq LIMIT 1").get();
     return r && decodeTimer(r);
   }
   timersOf(workflowId: string): Timer[] {
-    return this.#q("SELECT * FROM timers WHERE workflow_id = ? ORDER BY rowid").all(workflowId).map(
+    return this.#q("SELECT * FROM timers WHERE workflow_id = ? ORDER BY seq").all(workflowId).map(
       decodeTimer,
     );
   }
