@@ -17,17 +17,28 @@
  * @module
  */
 import { type Clock, createClock } from "./clock.ts";
-import { Engine } from "./engine.ts";
+import { Engine } from "./engine/mod.ts";
 import { createRoutes } from "./routes.ts";
 import type { SystemTaskRegistry } from "./system_tasks.ts";
+import type { Store } from "./store/types.ts";
 import { defaultSystemTasks } from "./tasks/mod.ts";
 import { listen } from "./listen.ts";
 
 export { type Clock, type ClockOptions, type ClockTimer, createClock } from "./clock.ts";
-export { Engine, type EngineOptions, type PollOptions } from "./engine.ts";
+export { Engine, type EngineOptions, type PollOptions } from "./engine/mod.ts";
+export {
+  isSuccessfulTask,
+  isTerminalTask,
+  isTerminalWorkflow,
+  RETRIABLE_TASK,
+  SUCCESSFUL_TASK,
+  TERMINAL_TASK,
+  TERMINAL_WORKFLOW,
+} from "./status.ts";
 export { ApiError } from "./errors.ts";
 export { type PathSource, resolveParameters } from "./expressions.ts";
 export { queueName, TaskQueues } from "./queues.ts";
+export type { SearchOptions } from "./search.ts";
 export { createMemoryStore, type MemoryStoreOptions } from "./store/memory.ts";
 export { openSqliteStore, type SqliteStoreOptions } from "./store/sqlite.ts";
 export { SqliteOpenError } from "./store/sqlite_driver.ts";
@@ -71,8 +82,14 @@ export { type Jq, type JqOutcome, loadJq } from "./jq/mod.ts";
 export interface ServerOptions {
   /** The engine's time; a manual clock lets tests skip time. @default a real-time clock */
   clock?: Clock;
-  /** How many ended executions to keep in memory; older ones are dropped. @default 10000 */
+  /** How many ended executions to keep; older ones are dropped. @default 10000 */
   retention?: number;
+  /**
+   * Where the engine keeps its state (definitions, executions, queues, due times). An engine on
+   * a store that already holds state resumes it: its due times fire when due (at once when
+   * past). @default a new memory store (gone with the process)
+   */
+  store?: Store;
   /** System task types; the default registry holds those this version implements. */
   systemTasks?: SystemTaskRegistry;
   /**
@@ -127,6 +144,7 @@ export function createServer(options: ServerOptions = {}): EmbeddedServer {
   const engine = new Engine({
     clock,
     retention: options.retention,
+    store: options.store,
     systemTasks: options.systemTasks ??
       defaultSystemTasks({ scriptTimeoutMs: options.scriptTimeoutMs }),
   });

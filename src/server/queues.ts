@@ -1,59 +1,19 @@
 /**
- * The engine's task queues: one per queue name (`taskType` or `domain:taskType`), FIFO for
- * messages that are visible, a time-ordered heap for delayed ones (retries, callbacks, start
- * delays), and long-poll waiters woken by a push or by a delayed message falling due. Time is
- * the engine's {@link Clock}.
+ * The engine's task queues: one per queue name (`taskType` or `domain:taskType`). The messages
+ * live in the engine's store (visible ones in push order per priority, delayed ones until
+ * their time: retries, callbacks, start delays); this class adds the long-poll waiters of this
+ * process, woken by a push or by a delayed message falling due. Time is the engine's
+ * {@link Clock}.
  *
  * @module
  */
 import type { Clock, ClockTimer } from "./clock.ts";
+import { createMemoryStore } from "./store/memory.ts";
+import type { QueueStore } from "./store/types.ts";
 
-interface Message {
-  id: string;
-  visibleAt: number;
-  seq: number;
-}
-
-interface Queue {
-  ready: Message[];
-  head: number;
-  delayed: Message[];
-  members: Map<string, Message>;
+interface Waiting {
   waiters: Set<() => void>;
   wake?: ClockTimer;
-}
-
-const earlier = (a: Message, b: Message) =>
-  a.visibleAt < b.visibleAt || (a.visibleAt === b.visibleAt && a.seq < b.seq);
-
-function heapPush(heap: Message[], m: Message): void {
-  heap.push(m);
-  let i = heap.length - 1;
-  while (i > 0) {
-    const p = (i - 1) >> 1;
-    if (!earlier(heap[i], heap[p])) break;
-    [heap[i], heap[p]] = [heap[p], heap[i]];
-    i = p;
-  }
-}
-
-function heapPop(heap: Message[]): Message | undefined {
-  const top = heap[0];
-  const last = heap.pop();
-  if (heap.length > 0 && last) {
-    heap[0] = last;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1, r = l + 1;
-      let m = i;
-      if (l < heap.length && earlier(heap[l], heap[m])) m = l;
-      if (r < heap.length && earlier(heap[r], heap[m])) m = r;
-      if (m === i) break;
-      [heap[i], heap[m]] = [heap[m], heap[i]];
-      i = m;
-    }
-  }
-  return top;
 }
 
 /** The queue name of a task type in a domain (`domain:taskType`), as the server builds it. */
@@ -64,85 +24,54 @@ export function queueName(taskType: string, domain?: string): string {
 /** All task queues of one engine. */
 export class TaskQueues {
   #clock: Clock;
-  #queues = new Map<string, Queue>();
-  #seq = 0;
+  #store: QueueStore;
+  #waiting = new Map<string, Waiting>();
 
-  /** Queues that read time from `clock`. */
-  constructor(clock: Clock) {
+  /** Queues that read time from `clock`, kept in `store` (a memory store of their own by default). */
+  constructor(clock: Clock, store: QueueStore = createMemoryStore()) {
     this.#clock = clock;
+    this.#store = store;
   }
 
-  #queue(name: string): Queue {
-    let q = this.#queues.get(name);
-    if (!q) {
-      q = { ready: [], head: 0, delayed: [], members: new Map(), waiters: new Set() };
-      this.#queues.set(name, q);
-    }
-    return q;
+  #w(name: string): Waiting {
+    let w = this.#waiting.get(name);
+    if (!w) this.#waiting.set(name, w = { waiters: new Set() });
+    return w;
   }
 
-  /** Adds (or moves) a message; it becomes visible after `delayMs`. */
-  push(name: string, id: string, delayMs = 0): void {
-    const q = this.#queue(name);
-    const m: Message = {
-      id,
-      visibleAt: this.#clock.now() + Math.max(0, delayMs),
-      seq: this.#seq++,
-    };
-    q.members.set(id, m);
-    if (delayMs > 0) {
-      heapPush(q.delayed, m);
-      if (q.waiters.size > 0) this.#armWake(q);
-    } else {
-      q.ready.push(m);
-      this.#notify(q);
-    }
+  /** Adds (or moves) a message; it becomes visible after `delayMs`; higher `priority` first. */
+  push(name: string, id: string, delayMs = 0, priority = 0): void {
+    const now = this.#clock.now();
+    this.#store.pushMessage(name, id, priority, now + Math.max(0, delayMs), now);
+    const w = this.#waiting.get(name);
+    if (!w || w.waiters.size === 0) return;
+    if (delayMs > 0) this.#armWake(name, w);
+    else this.#notify(w);
   }
 
   /** Removes a message; returns whether it was there. */
   remove(name: string, id: string): boolean {
-    return this.#queues.get(name)?.members.delete(id) ?? false;
+    return this.#store.removeMessage(name, id);
   }
 
   /** Whether the queue holds the message. */
   has(name: string, id: string): boolean {
-    return this.#queues.get(name)?.members.has(id) ?? false;
+    return this.#store.hasMessage(name, id);
   }
 
   /** Number of messages, visible or delayed. */
   size(name: string): number {
-    return this.#queues.get(name)?.members.size ?? 0;
+    return this.#store.queueSize(name);
   }
 
   /** Every queue name with its size. */
   sizes(): Record<string, number> {
-    const out: Record<string, number> = {};
-    for (const [name, q] of this.#queues) out[name] = q.members.size;
-    return out;
+    return this.#store.queueSizes();
   }
 
   /** Takes up to `count` visible messages (acknowledged at once: they leave the queue). */
   pop(name: string, count: number): string[] {
-    const q = this.#queues.get(name);
-    if (!q || q.members.size === 0) return [];
-    const now = this.#clock.now();
-    while (q.delayed.length > 0 && q.delayed[0].visibleAt <= now) {
-      const m = heapPop(q.delayed)!;
-      if (q.members.get(m.id) === m) q.ready.push(m);
-    }
-    const out: string[] = [];
-    while (out.length < count && q.head < q.ready.length) {
-      const m = q.ready[q.head];
-      q.ready[q.head++] = undefined as unknown as Message;
-      if (q.members.get(m.id) !== m) continue;
-      q.members.delete(m.id);
-      out.push(m.id);
-    }
-    if (q.head > 1024 && q.head * 2 > q.ready.length) {
-      q.ready = q.ready.slice(q.head);
-      q.head = 0;
-    }
-    return out;
+    return this.#store.popMessages(name, count, this.#clock.now());
   }
 
   /**
@@ -150,49 +79,45 @@ export class TaskQueues {
    * due) or until `timeoutMs` of clock time passed, or `signal` aborts.
    */
   wait(name: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
-    const q = this.#queue(name);
+    const w = this.#w(name);
     return new Promise((resolve) => {
       const done = () => {
-        q.waiters.delete(done);
+        w.waiters.delete(done);
         this.#clock.clearTimer(timer);
         signal?.removeEventListener("abort", done);
         resolve();
       };
-      q.waiters.add(done);
+      w.waiters.add(done);
       const timer: ClockTimer = this.#clock.setTimer(done, timeoutMs);
       signal?.addEventListener("abort", done);
-      this.#armWake(q);
+      this.#armWake(name, w);
     });
   }
 
   /** Wakes the long polls waiting on one queue (they look again). */
   wake(name: string): void {
-    const q = this.#queues.get(name);
-    if (q) this.#notify(q);
+    const w = this.#waiting.get(name);
+    if (w) this.#notify(w);
   }
 
   /** Wakes every waiter of every queue (on shutdown). */
   wakeAll(): void {
-    for (const q of this.#queues.values()) this.#notify(q);
+    for (const w of this.#waiting.values()) this.#notify(w);
   }
 
-  #notify(q: Queue): void {
-    if (q.waiters.size === 0) return;
-    for (const w of [...q.waiters]) w();
+  #notify(w: Waiting): void {
+    if (w.waiters.size === 0) return;
+    for (const f of [...w.waiters]) f();
   }
 
-  #armWake(q: Queue): void {
-    // drop stale heap tops so the wake-up time is a real message's
-    while (q.delayed.length > 0 && q.members.get(q.delayed[0].id) !== q.delayed[0]) {
-      heapPop(q.delayed);
-    }
-    if (q.delayed.length === 0) return;
-    const at = q.delayed[0].visibleAt;
-    if (q.wake && q.wake.at <= at) return;
-    this.#clock.clearTimer(q.wake);
-    q.wake = this.#clock.setTimer(() => {
-      q.wake = undefined;
-      this.#notify(q);
+  #armWake(name: string, w: Waiting): void {
+    const at = this.#store.nextVisibleAt(name);
+    if (at === undefined) return;
+    if (w.wake && w.wake.at <= at) return;
+    this.#clock.clearTimer(w.wake);
+    w.wake = this.#clock.setTimer(() => {
+      w.wake = undefined;
+      this.#notify(w);
     }, at - this.#clock.now());
   }
 }

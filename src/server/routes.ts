@@ -27,7 +27,6 @@ import {
   throwIfInvalid,
   workflowDefErrors,
 } from "./defs.ts";
-import { searchWorkflows } from "./search.ts";
 import { runWorkflowTest } from "./test_endpoint.ts";
 
 const JSON_HEADERS = { "content-type": "application/json" };
@@ -222,7 +221,7 @@ export function createRoutes(engine: Engine, instance = "embedded"): Hono {
     engine.updateTaskDef(def as TaskDef);
     return empty();
   });
-  api.get("/metadata/taskdefs", () => json([...engine.taskDefs.values()]));
+  api.get("/metadata/taskdefs", () => json(engine.listTaskDefs()));
   api.get("/metadata/taskdefs/:name", (c) => json(engine.getTaskDef(c.req.param("name"))));
   api.delete("/metadata/taskdefs/:name", (c) => {
     engine.deleteTaskDef(c.req.param("name"));
@@ -254,11 +253,7 @@ export function createRoutes(engine: Engine, instance = "embedded"): Hono {
     }
     return json({ bulkErrorResults: {}, bulkSuccessfulResults: names });
   });
-  api.get("/metadata/workflow", () => {
-    const out: WorkflowDef[] = [];
-    for (const versions of engine.workflowDefs.values()) out.push(...versions.values());
-    return json(out);
-  });
+  api.get("/metadata/workflow", () => json(engine.listWorkflowDefs()));
   api.get("/metadata/workflow/:name", (c) => {
     const name = c.req.param("name");
     const version = int(c, "version", undefined);
@@ -300,7 +295,7 @@ export function createRoutes(engine: Engine, instance = "embedded"): Hono {
         invalidValue: String(size),
       }]);
     }
-    return json(searchWorkflows(engine.workflows.values(), {
+    return json(engine.search({
       start: int(c, "start", 0),
       size,
       sort: c.req.query("sort"),
@@ -384,7 +379,7 @@ export function createRoutes(engine: Engine, instance = "embedded"): Hono {
     const name = c.req.param("name");
     const version = int(c, "version", 1);
     const ids: string[] = [];
-    for (const wf of engine.workflows.values()) {
+    for (const wf of engine.executions()) {
       if (
         wf.workflowName === name && wf.workflowVersion === version &&
         (wf.status === "RUNNING" || wf.status === "PAUSED")
@@ -395,7 +390,7 @@ export function createRoutes(engine: Engine, instance = "embedded"): Hono {
 
   const correlated = (name: string, cid: string, closed: boolean, withTasks: boolean) => {
     const out: Workflow[] = [];
-    for (const wf of engine.workflows.values()) {
+    for (const wf of engine.executions()) {
       if (wf.workflowName !== name || wf.correlationId !== cid) continue;
       if (!closed && isTerminalWorkflow(wf.status)) continue;
       out.push(workflowView(wf, withTasks));
@@ -509,13 +504,7 @@ export function createRoutes(engine: Engine, instance = "embedded"): Hono {
     return empty();
   });
   api.post("/workflow/:id/resetcallbacks", (c) => {
-    const wf = engine.workflow(c.req.param("id"));
-    for (const t of wf.tasks!) {
-      if (t.status === "SCHEDULED" && (t.callbackAfterSeconds ?? 0) > 0) {
-        t.callbackAfterSeconds = 0;
-        engine.queues.push(t.domain ? `${t.domain}:${t.taskType}` : t.taskType!, t.taskId!, 0);
-      }
-    }
+    engine.resetCallbacks(c.req.param("id"));
     return empty(204);
   });
 
@@ -596,17 +585,17 @@ export function createRoutes(engine: Engine, instance = "embedded"): Hono {
 
   api.get("/tasks/queue/sizes", (c) => {
     const out: Record<string, number> = {};
-    for (const t of listParam(c, "taskType")) out[t] = engine.queues.size(t);
+    for (const t of listParam(c, "taskType")) out[t] = engine.queueSize(t);
     return json(out);
   });
   api.get("/tasks/queue/size", (c) => {
     const type = c.req.query("taskType") ?? "";
     const domain = c.req.query("domain");
-    return json(engine.queues.size(domain ? `${domain}:${type}` : type));
+    return json(engine.queueSize(type, domain || undefined));
   });
-  api.get("/tasks/queue/all", () => json(engine.queues.sizes()));
+  api.get("/tasks/queue/all", () => json(engine.queueSizes()));
   api.get("/tasks/queue/polldata", (c) => json(engine.getPollData(c.req.query("taskType") ?? "")));
-  api.get("/tasks/queue/polldata/all", () => json([...engine.pollData.values()]));
+  api.get("/tasks/queue/polldata/all", () => json(engine.getPollData()));
 
   api.post("/tasks/:wf/:status/signal/sync", async (c) => {
     const wfId = c.req.param("wf");
@@ -665,7 +654,7 @@ export function createRoutes(engine: Engine, instance = "embedded"): Hono {
     return empty();
   });
   api.get("/tasks/:taskId/log", (c) => {
-    const logs = engine.logs.get(c.req.param("taskId"));
+    const logs = engine.getLogs(c.req.param("taskId"));
     return logs?.length ? json(logs) : empty(204);
   });
   api.get("/tasks/:taskId", (c) => json(engine.task(c.req.param("taskId"))));

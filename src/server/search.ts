@@ -12,10 +12,15 @@ import { javaString } from "./expressions.ts";
 
 /** What a search takes (the query string of `GET /workflow/search`). */
 export interface SearchOptions {
+  /** `field=value AND field IN (a,b) AND ...` over the indexed fields. */
   query?: string;
+  /** A case-insensitive substring of the summary's JSON; `*` matches all. */
   freeText?: string;
+  /** Index of the first hit to answer. @default 0 */
   start?: number;
+  /** Most hits to answer. @default 100 */
   size?: number;
+  /** `field:ASC|field:DESC`, several joined by `|`. */
   sort?: string;
 }
 

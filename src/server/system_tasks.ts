@@ -11,8 +11,10 @@
 import type {
   StartWorkflowRequest,
   Task,
+  TaskDef,
   TaskStatus,
   Workflow,
+  WorkflowDef,
   WorkflowTask,
 } from "../model/mod.ts";
 
@@ -55,6 +57,19 @@ export interface SystemTaskHost {
   mapTask(workflow: Workflow, workflowTask: WorkflowTask, retryCount?: number): Task[];
   /** Terminates a workflow as the operator API does (children of a cancelled SUB_WORKFLOW). */
   terminate(workflowId: string, reason?: string): void;
+  /** A registered workflow definition; the latest version when `version` is undefined. */
+  getWorkflowDef(name: string, version?: number): WorkflowDef | undefined;
+  /** A registered task definition, or undefined. */
+  findTaskDef(name: string): TaskDef | undefined;
+  /**
+   * A system task's stored state for one task execution (JSON data, kept in the engine's store
+   * by task id, so it survives a restart and a store that hands back copies).
+   */
+  getTaskState<T = unknown>(taskId: string): T | undefined;
+  /** Stores a task execution's state (JSON data); it goes when the task leaves the store. */
+  setTaskState<T = unknown>(taskId: string, value: T): void;
+  /** Removes a task execution's state. */
+  clearTaskState(taskId: string): void;
 }
 
 /** Options of {@link SystemTaskHost.createTask}. */
@@ -75,9 +90,12 @@ export interface CreateTaskOptions {
 export interface SystemTaskContext {
   /** The engine. */
   host: SystemTaskHost;
-  /** The workflow the task belongs to (live: changes are the engine's state). */
+  /**
+   * The workflow the task belongs to: the engine's record for this unit of work; changes made
+   * during the hook are put back to the store. Do not keep it past the hook.
+   */
   workflow: Workflow;
-  /** The task execution (live). */
+  /** The task execution (the record inside `workflow`, same rules). */
   task: Task;
 }
 

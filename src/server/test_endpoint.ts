@@ -7,7 +7,8 @@
  * @module
  */
 import type { TaskMock, Workflow, WorkflowTestRequest } from "../model/mod.ts";
-import { type Engine, isTerminalTask, isTerminalWorkflow } from "./engine.ts";
+import type { Engine } from "./engine/mod.ts";
+import { isTerminalTask, isTerminalWorkflow } from "./status.ts";
 
 /** Task types that run without a mock (the server's "operators"). */
 const OPERATORS = new Set([
@@ -67,8 +68,8 @@ function testOn(engine: Engine, request: WorkflowTestRequest, id: string): Workf
       const mock = list.shift()!;
       const now = engine.now();
       if ((mock.executionTime ?? 0) > 0 || (mock.queueWaitTime ?? 0) > 0) {
-        task.startTime = now - (mock.executionTime ?? 0);
-        task.scheduledTime = task.startTime - (mock.queueWaitTime ?? 0);
+        const startTime = now - (mock.executionTime ?? 0);
+        engine.setTaskTimes(task.taskId!, startTime, startTime - (mock.queueWaitTime ?? 0));
       }
       engine.updateTask({
         taskId: task.taskId!,

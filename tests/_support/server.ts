@@ -11,12 +11,21 @@
  * - `CONDUCTOR_TEST_SERVER=embedded-port`: the embedded engine in this process, listening on a
  *   free loopback port and reached with the global fetch.
  *
+ * The embedded engine's store is chosen by `CONDUCTOR_TEST_STORE`: `memory` (the default) or
+ * `memory-copies` (a memory store that hands back copies, as a SQL store does: it proves the
+ * engine puts back every change instead of relying on live objects).
+ *
  * @module
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import { createServer, type EmbeddedServer } from "../../src/server/mod.ts";
+import {
+  createMemoryStore,
+  createServer,
+  type EmbeddedServer,
+  type Store,
+} from "../../src/server/mod.ts";
 
 /** Which server a test run talks to. */
 export type TestServerKind = "real" | "embedded" | "embedded-port";
@@ -65,8 +74,18 @@ function inProcessFetch(handler: (request: Request) => Promise<Response>): typeo
     handler(new Request(input, init))) as typeof fetch;
 }
 
+/** The embedded engine's store named by `CONDUCTOR_TEST_STORE`. */
+export function testStore(): Store {
+  const name = process.env.CONDUCTOR_TEST_STORE || "memory";
+  if (name === "memory") return createMemoryStore();
+  if (name === "memory-copies") return createMemoryStore({ copies: true });
+  throw new Error(
+    `CONDUCTOR_TEST_STORE must be one of memory, memory-copies, got ${JSON.stringify(name)}`,
+  );
+}
+
 async function startEmbedded(kind: "embedded" | "embedded-port"): Promise<TestServer> {
-  const embedded = createServer();
+  const embedded = createServer({ store: testStore() });
   if (kind === "embedded") {
     return { kind, apiUrl: "http://embedded/api", fetch: inProcessFetch(embedded.fetch), embedded };
   }

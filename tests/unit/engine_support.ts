@@ -11,6 +11,7 @@ import {
   type SystemTaskRegistry,
 } from "../../src/server/mod.ts";
 import type { Task, TaskDef, Workflow, WorkflowDef, WorkflowTask } from "../../src/model/mod.ts";
+import { testStore } from "../_support/server.ts";
 
 /** What a call answered. */
 export interface Reply<T = unknown> {
@@ -33,11 +34,15 @@ export interface TestEngine {
 /** The start of every manual clock in these tests. */
 export const T0: number = Date.UTC(2030, 0, 1);
 
-/** Creates an engine on a manual clock. */
+/** Creates an engine on a manual clock, on the store `CONDUCTOR_TEST_STORE` names. */
 export function testEngine(
   options: { retention?: number; systemTasks?: SystemTaskRegistry } = {},
 ): TestEngine {
-  const server = createServer({ clock: createClock({ manual: true, start: T0 }), ...options });
+  const server = createServer({
+    clock: createClock({ manual: true, start: T0 }),
+    store: testStore(),
+    ...options,
+  });
   const send = async (method: string, path: string, body?: string): Promise<Reply> => {
     const res = await server.fetch(
       new Request(`http://embedded/api${path}`, {

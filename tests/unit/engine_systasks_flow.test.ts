@@ -197,6 +197,13 @@ describe("engine control-flow system tasks", () => {
   });
 
   it("DO_WHILE names iterations ref__N, evaluates loopCondition and prunes with keepLastN", async () => {
+    const seen = new Set<string>();
+    const store = e.server.engine.store;
+    const put = store.putExecution.bind(store);
+    store.putExecution = (w) => {
+      for (const t of w.tasks) seen.add(t.taskId);
+      put(w);
+    };
     await register(e, {
       name: "sf_loop",
       tasks: [{
@@ -218,10 +225,11 @@ describe("engine control-flow system tasks", () => {
     assert.deepEqual(wf.tasks!.map((t) => t.iteration), [4, 3, 4]);
     const pruned = e.server.engine.workflow(wf.workflowId!).tasks!.length;
     assert.equal(pruned, 3, "pruned iterations leave the execution");
-    const indexed = [...e.server.engine.tasks.values()].filter((t) =>
-      t.workflowInstanceId === wf.workflowId
-    );
-    assert.equal(indexed.length, 3, "and the task index");
+    // every task the store was handed for this workflow: only the 3 kept still resolve by id
+    const kept = new Set(wf.tasks!.map((t) => t.taskId!));
+    const stale = [...seen].filter((id) => !kept.has(id) && store.getTask(id) !== undefined);
+    assert.deepEqual(stale, [], "and the store's task index");
+    assert.ok([...kept].every((id) => store.getTask(id)?.workflowInstanceId === wf.workflowId));
     assert.deepEqual(wf.tasks![0].outputData, {
       iteration: 4,
       "3": { body: { result: 6 } },

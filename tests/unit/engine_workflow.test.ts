@@ -62,7 +62,7 @@ describe("engine workflow API", () => {
   });
 
   it("rejects bad starts with the server's status and message, starting nothing", async () => {
-    const count = e.server.engine.workflows.size;
+    const count = e.server.engine.store.countExecutions();
     const unknown = await e.call<ErrorResponse>("POST", "/workflow", { name: "wf_none" });
     assert.deepEqual(
       [unknown.status, unknown.body.message],
@@ -94,7 +94,7 @@ describe("engine workflow API", () => {
       [missing.status, missing.body.message],
       [404, "No such workflow found by id: nope"],
     );
-    assert.equal(e.server.engine.workflows.size, count);
+    assert.equal(e.server.engine.store.countExecutions(), count);
   });
 
   it("starts by name with version, correlation id and priority from the query", async () => {

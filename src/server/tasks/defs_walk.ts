@@ -5,26 +5,13 @@
  */
 import type { TaskDef, Workflow, WorkflowTask } from "../../model/mod.ts";
 import type { SystemTaskHost } from "../system_tasks.ts";
+import { SUCCESSFUL_TASK, TERMINAL_TASK } from "../status.ts";
 
 /** Task statuses the server counts as successful (TaskModel.Status.isSuccessful). */
-export const SUCCESSFUL: ReadonlySet<string> = new Set([
-  "IN_PROGRESS",
-  "COMPLETED",
-  "COMPLETED_WITH_ERRORS",
-  "SCHEDULED",
-  "SKIPPED",
-]);
+export const SUCCESSFUL: ReadonlySet<string> = SUCCESSFUL_TASK;
 
 /** Terminal task statuses. */
-export const TERMINAL: ReadonlySet<string> = new Set([
-  "COMPLETED",
-  "COMPLETED_WITH_ERRORS",
-  "FAILED",
-  "FAILED_WITH_TERMINAL_ERROR",
-  "TIMED_OUT",
-  "CANCELED",
-  "SKIPPED",
-]);
+export const TERMINAL: ReadonlySet<string> = TERMINAL_TASK;
 
 /** The server's "%s field is required for taskType: %s taskName: %s" registration message. */
 export function required(field: string, type: string, task: WorkflowTask): string {
@@ -66,12 +53,7 @@ export function defTasks(workflow: Workflow): WorkflowTask[] {
   return workflow.workflowDefinition?.tasks ?? [];
 }
 
-/** Drops a task execution from the host's task index (the embedded engine keeps one). */
-export function forgetTask(host: SystemTaskHost, taskId: string): void {
-  (host as unknown as { tasks?: Map<string, unknown> }).tasks?.delete(taskId);
-}
-
-/** A registered task definition, when the host keeps them (the embedded engine does). */
+/** A registered task definition. */
 export function registeredTaskDef(host: SystemTaskHost, name: string): TaskDef | undefined {
-  return (host as unknown as { taskDefs?: Map<string, TaskDef> }).taskDefs?.get(name);
+  return host.findTaskDef(name);
 }

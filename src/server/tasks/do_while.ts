@@ -13,10 +13,10 @@
  * @module
  */
 import type { Task, Workflow, WorkflowTask } from "../../model/mod.ts";
-import { baseRef } from "../engine.ts";
+import { baseRef } from "../engine/parameters.ts";
 import { scriptTruthy } from "../script/mod.ts";
 import type { SystemTaskContext, SystemTaskType } from "../system_tasks.ts";
-import { contains, forgetTask, required, SUCCESSFUL, TERMINAL } from "./defs_walk.ts";
+import { contains, required, SUCCESSFUL, TERMINAL } from "./defs_walk.ts";
 import type { ScriptTaskOptions } from "./inline.ts";
 import { finish, preloadSandbox, sandboxOrLater } from "./lazy.ts";
 
@@ -128,15 +128,15 @@ function scheduleNextIteration(ctx: SystemTaskContext): true {
 }
 
 function removeIterations(ctx: SystemTaskContext, keepLastN: number): void {
-  const { workflow, task, host } = ctx;
+  const { workflow, task } = ctx;
   const upTo = (task.iteration ?? 0) - keepLastN;
   if (upTo <= 0) return;
   const wt = task.workflowTask!;
   const old = (t: Task) =>
     t.referenceTaskName !== task.referenceTaskName && (t.iteration ?? 0) <= upTo &&
     (t.iteration ?? 0) > 0 && contains(wt, baseRef(t.referenceTaskName!));
-  // removed from the execution and the task index, as the server's removeTask does
-  for (const t of workflow.tasks ?? []) if (old(t)) forgetTask(host, t.taskId!);
+  // removed from the execution (and so from the store's task index when it is put back), as
+  // the server's removeTask does
   workflow.tasks = (workflow.tasks ?? []).filter((t) => !old(t));
 }
 

@@ -145,7 +145,34 @@ function requestOf(task: Task): HttpInput {
 
 /** The HTTP type. */
 export function createHttpTask(): SystemTaskType {
-  const running = new WeakMap<Task, Running>();
+  // In-flight calls by task id. Process-local on purpose: an AbortController and a pending
+  // response cannot outlive the process; the task's due times are in the store.
+  const running = new Map<string, Running>();
+  const call_ = (ctx: SystemTaskContext): void => {
+    const { task, host } = ctx;
+    const raw = requestOf(task);
+    const fail = (reason: string) => {
+      task.status = "FAILED";
+      task.reasonForIncompletion = reason;
+      task.endTime = host.now();
+    };
+    if (!raw.uri) {
+      return fail(
+        "Missing HTTP URI.  See documentation for HttpTask for required input parameters",
+      );
+    }
+    if (!raw.method) return fail("No HTTP method specified");
+    task.startTime = host.now();
+    task.workerId = "embedded";
+    const timeout = typeof raw.readTimeOut === "number" ? raw.readTimeOut : 3000;
+    const state: Running = { controller: new AbortController(), deadline: host.now() + timeout };
+    running.set(task.taskId!, state);
+    call(raw, String(raw.method).toUpperCase(), state.controller.signal).then((outcome) => {
+      state.outcome ??= outcome;
+      host.executeLater(task, 0);
+    });
+    host.executeLater(task, timeout);
+  };
   return {
     type: "HTTP",
     async: true,
@@ -159,34 +186,16 @@ export function createHttpTask(): SystemTaskType {
         : [required("inputParameters.http_request or inputParameters.uri", "HTTP", task)];
     },
     start(ctx) {
-      const { task, host } = ctx;
-      const raw = requestOf(task);
-      const fail = (reason: string) => {
-        task.status = "FAILED";
-        task.reasonForIncompletion = reason;
-        task.endTime = host.now();
-      };
-      if (!raw.uri) {
-        return fail(
-          "Missing HTTP URI.  See documentation for HttpTask for required input parameters",
-        );
-      }
-      if (!raw.method) return fail("No HTTP method specified");
-      task.startTime = host.now();
-      task.workerId = "embedded";
-      const timeout = typeof raw.readTimeOut === "number" ? raw.readTimeOut : 3000;
-      const state: Running = { controller: new AbortController(), deadline: host.now() + timeout };
-      running.set(task, state);
-      call(raw, String(raw.method).toUpperCase(), state.controller.signal).then((outcome) => {
-        state.outcome ??= outcome;
-        host.executeLater(task, 0);
-      });
-      host.executeLater(task, timeout);
+      call_(ctx);
     },
     execute(ctx) {
       const { task, host } = ctx;
-      const state = running.get(task);
-      if (!state) return false;
+      const state = running.get(task.taskId!);
+      if (!state) {
+        // started before a restart: the call went with the old process, so it is made again
+        if (task.status === "SCHEDULED" && task.startTime) call_(ctx);
+        return false;
+      }
       if (!state.outcome && host.now() >= state.deadline) {
         const raw = requestOf(task);
         state.outcome = {
@@ -198,12 +207,12 @@ export function createHttpTask(): SystemTaskType {
         state.controller.abort();
       }
       if (!state.outcome) return false;
-      running.delete(task);
+      running.delete(task.taskId!);
       return apply(ctx, state.outcome);
     },
     cancel({ task }) {
-      running.get(task)?.controller.abort();
-      running.delete(task);
+      running.get(task.taskId!)?.controller.abort();
+      running.delete(task.taskId!);
     },
   };
 }

@@ -8,7 +8,6 @@
  *
  * @module
  */
-import type { Task } from "../../model/mod.ts";
 import { type JqOutcome, loadJq } from "../jq/mod.ts";
 import type { SystemTaskType } from "../system_tasks.ts";
 import { required } from "./defs_walk.ts";
@@ -16,7 +15,9 @@ import { decideWhenSettled, finish } from "./lazy.ts";
 
 /** The JSON_JQ_TRANSFORM type. */
 export function createJqTransformTask(): SystemTaskType {
-  const running = new WeakMap<Task, JqOutcome | "running">();
+  // jq runs by task id. Process-local on purpose: a pending WebAssembly call cannot outlive the
+  // process; after a restart the task (still IN_PROGRESS) simply runs jq again.
+  const running = new Map<string, JqOutcome | "running">();
   return {
     type: "JSON_JQ_TRANSFORM",
     async: false,
@@ -37,18 +38,19 @@ export function createJqTransformTask(): SystemTaskType {
       if (query === undefined || query === null) {
         return finish(ctx, "FAILED", undefined, "Missing 'queryExpression' in input parameters");
       }
-      const state = running.get(task);
+      const id = task.taskId!;
+      const state = running.get(id);
       if (state === undefined) {
-        running.set(task, "running");
+        running.set(id, "running");
         const done = loadJq().then((jq) => jq.run(input, String(query))).then(
-          (outcome) => running.set(task, outcome),
-          (e) => running.set(task, { ok: false, message: `jq could not be loaded: ${e}` }),
+          (outcome) => running.set(id, outcome),
+          (e) => running.set(id, { ok: false, message: `jq could not be loaded: ${e}` }),
         );
         decideWhenSettled(ctx, done);
         return false;
       }
       if (state === "running") return false;
-      running.delete(task);
+      running.delete(id);
       if (!state.ok) return finish(ctx, "FAILED", { error: state.message }, state.message);
       return finish(ctx, "COMPLETED", {
         result: state.results.length ? state.results[0] : null,

@@ -22,8 +22,10 @@ import type {
   Task,
   Workflow,
   WorkflowDef,
+  WorkflowStatus,
   WorkflowTask,
 } from "../../model/mod.ts";
+import { isTerminalWorkflow } from "../status.ts";
 import {
   type SystemTaskContext,
   type SystemTaskHost,
@@ -33,18 +35,18 @@ import {
 import { required } from "./defs_walk.ts";
 import { nameUuid } from "./uuid_v3.ts";
 
-const TERMINAL_WORKFLOW = new Set(["COMPLETED", "FAILED", "TERMINATED", "TIMED_OUT"]);
-const FAILED_WORKFLOW = new Set(["FAILED", "TERMINATED", "TIMED_OUT"]);
+/** A workflow that ended without completing. */
+const endedUnsuccessfully = (s: WorkflowStatus | undefined) =>
+  isTerminalWorkflow(s) && s !== "COMPLETED";
 
 function latestVersion(host: SystemTaskHost, name: string): number | undefined {
-  const engine = host as unknown as { getWorkflowDef?(n: string): WorkflowDef | undefined };
-  return engine.getWorkflowDef?.(name)?.version;
+  return host.getWorkflowDef(name)?.version;
 }
 
 /** Copies a child's state onto its SUB_WORKFLOW task (SubWorkflow.updateTaskStatus). */
 function follow(host: SystemTaskHost, task: Task, child: Workflow): boolean {
   const status = child.status!;
-  if (!TERMINAL_WORKFLOW.has(status)) {
+  if (!isTerminalWorkflow(status)) {
     task.status = "IN_PROGRESS";
     return false;
   }
@@ -115,17 +117,20 @@ function mappedInput(
   };
 }
 
-/** SUB_WORKFLOW tasks whose child is being started (a child may end before start returns). */
-const starting = new WeakSet<Task>();
+/**
+ * Ids of SUB_WORKFLOW tasks whose child is being started right now (a child may end before
+ * start returns); process-local and only for the length of that synchronous call.
+ */
+const starting = new Set<string>();
 
 function startChild(ctx: SystemTaskContext): void {
   const { task } = ctx;
-  if (task.status !== "SCHEDULED" || starting.has(task)) return;
-  starting.add(task);
+  if (task.status !== "SCHEDULED" || starting.has(task.taskId!)) return;
+  starting.add(task.taskId!);
   try {
     launch(ctx);
   } finally {
-    starting.delete(task);
+    starting.delete(task.taskId!);
   }
 }
 
@@ -182,7 +187,7 @@ function launch(ctx: SystemTaskContext): void {
       `subworkflow:${workflow.workflowId}:${task.taskId}:${task.retryCount ?? 0}`,
     );
     const existing = host.findWorkflow(childId);
-    if (!existing || FAILED_WORKFLOW.has(existing.status!)) {
+    if (!existing || endedUnsuccessfully(existing.status)) {
       childId = host.startWorkflow(request, {
         parentWorkflowId: workflow.workflowId,
         parentWorkflowTaskId: task.taskId,
@@ -221,17 +226,17 @@ export const subWorkflowTask: SystemTaskType = {
   execute(ctx) {
     const { host, task } = ctx;
     if (!task.subWorkflowId) {
-      if (task.status !== "SCHEDULED" || starting.has(task)) return false;
+      if (task.status !== "SCHEDULED" || starting.has(task.taskId!)) return false;
       startChild(ctx);
       return !!task.subWorkflowId || (task.status as string) === "FAILED";
     }
     const child = host.findWorkflow(task.subWorkflowId);
-    if (!child || !TERMINAL_WORKFLOW.has(child.status!)) return false;
+    if (!child || !isTerminalWorkflow(child.status)) return false;
     return follow(host, task, child);
   },
   cancel({ host, workflow, task }) {
     const child = task.subWorkflowId ? host.findWorkflow(task.subWorkflowId) : undefined;
-    if (!child || TERMINAL_WORKFLOW.has(child.status!)) return;
+    if (!child || isTerminalWorkflow(child.status)) return;
     const reason = workflow.reasonForIncompletion
       ? `Parent workflow has been terminated with reason: ${workflow.reasonForIncompletion}`
       : `Parent workflow has been terminated with status ${workflow.status}`;

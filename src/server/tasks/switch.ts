@@ -59,7 +59,9 @@ export function createDecisionTask(options: ScriptTaskOptions = {}): SystemTaskT
 }
 
 function caseTask(kind: "SWITCH" | "DECISION", options: ScriptTaskOptions): SystemTaskType {
-  const pending = new WeakSet<Task>();
+  // A case not chosen yet (the script sandbox was still loading) is marked in the store, by
+  // task id, so that it is chosen when the task runs again, after a restart too.
+  const PENDING = { pendingCase: true };
   const evaluate = (task: Task, ctx?: SystemTaskContext): Evaluation => {
     const wt = task.workflowTask!;
     const input = task.inputData ?? {};
@@ -153,17 +155,17 @@ function caseTask(kind: "SWITCH" | "DECISION", options: ScriptTaskOptions): Syst
       task.taskDefName = kind;
       const result = evaluate(task);
       if (!result) {
-        pending.add(task);
+        host.setTaskState(task.taskId!, PENDING);
         return [task];
       }
       return [task, ...apply(host, task, result, workflow)];
     },
     execute(ctx) {
       const { task, host, workflow } = ctx;
-      if (pending.has(task)) {
+      if (host.getTaskState(task.taskId!) !== undefined) {
         const result = evaluate(task, ctx);
         if (!result) return false;
-        pending.delete(task);
+        host.clearTaskState(task.taskId!);
         const next = apply(host, task, result, workflow);
         if (task.status === "FAILED") return true;
         finish(ctx, "COMPLETED");

@@ -8,8 +8,10 @@
  */
 import type { SystemTaskContext, SystemTaskType } from "../system_tasks.ts";
 
-/** When each timed WAIT ends, off the task's JSON (the server shows no such field). */
-const deadlines = new WeakMap<object, number>();
+/** A timed WAIT's stored state: when it ends (off the task's JSON; the server shows none). */
+interface WaitState {
+  deadline: number;
+}
 
 /** Whether a WAIT waits for a signal (no duration, no until), as sync execute counts blocking. */
 export function isSignalWait(input: Record<string, unknown> | undefined): boolean {
@@ -92,11 +94,11 @@ export const waitTask: SystemTaskType = {
     if (at !== undefined) {
       const waitMs = Math.max(0, at - ctx.host.now());
       ctx.task.callbackAfterSeconds = Math.ceil(waitMs / 1000);
-      deadlines.set(ctx.task, at);
+      ctx.host.setTaskState<WaitState>(ctx.task.taskId!, { deadline: at });
     }
   },
   execute(ctx) {
-    const at = deadlines.get(ctx.task);
+    const at = ctx.host.getTaskState<WaitState>(ctx.task.taskId!)?.deadline;
     if (at === undefined) return false;
     const left = at - ctx.host.now();
     if (left > 0) {
@@ -105,6 +107,7 @@ export const waitTask: SystemTaskType = {
     }
     ctx.task.status = "COMPLETED";
     ctx.task.endTime = ctx.host.now();
+    ctx.host.clearTaskState(ctx.task.taskId!);
     return true;
   },
 };
