@@ -218,8 +218,9 @@ function loadDriver(): Promise<{ open: Opener; driver: SqlDatabase["driver"] }> 
       return { open: (file) => new mod.Database(file, { create: true }), driver: "bun:sqlite" };
     }
     try {
-      const specifier = "node:sqlite";
-      const mod = await import(specifier) as { DatabaseSync: new (file: string) => NativeDatabase };
+      const mod = await import("node:sqlite") as unknown as {
+        DatabaseSync: new (file: string) => NativeDatabase;
+      };
       return { open: (file) => new mod.DatabaseSync(file), driver: "node:sqlite" };
     } catch (error) {
       const node = nodeVersion();
