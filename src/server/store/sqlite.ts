@@ -203,6 +203,10 @@ class SqliteStore implements Store {
    * transaction ends, so nothing outlives it.
    */
   #live: Map<string, WorkflowRecord> | undefined;
+  #pollData = new Map<
+    string,
+    { taskType: string; domain: string; doc: string; writtenAt: number; dirty: boolean }
+  >();
 
   constructor(db: SqlDatabase, cacheSize: number) {
     this.#db = db;
@@ -239,6 +243,9 @@ class SqliteStore implements Store {
 
   close(): void {
     if (this.#closed) return;
+    try {
+      this.#flushPollData();
+    } catch { /* closing matters more than the last poll times */ }
     this.#closed = true;
     this.#cache.clear();
     this.#db.close();
@@ -530,23 +537,54 @@ class SqliteStore implements Store {
     ) => JSON.parse(String(r.doc)));
   }
 
+  // Poll data (the last poll of each task type and domain) changes with every poll: it is
+  // answered from memory (one entry per task type and domain, not per execution) and written to
+  // the file at most once a second per entry, and at close, as the real server flushes its poll
+  // data cache on an interval. A crash can lose the last second of poll times, nothing else.
   putPollData(taskType: string, domain: string, data: PollData): void {
+    if (this.#closed) throw new Error(`the SQLite store (${this.#db.file}) is closed`);
+    const key = `${taskType}\u0000${domain}`;
+    const entry = this.#pollData.get(key);
+    const now = Date.now();
+    const doc = JSON.stringify(data);
+    if (entry && now - entry.writtenAt < 1000) {
+      entry.doc = doc;
+      entry.dirty = true;
+      return;
+    }
+    this.#pollData.set(key, { taskType, domain, doc, writtenAt: now, dirty: false });
+    this.#writePollData(taskType, domain, doc);
+  }
+  #writePollData(taskType: string, domain: string, doc: string): void {
     this.#q(
       "INSERT INTO poll_data (task_type, domain, doc) VALUES (?, ?, ?) " +
         "ON CONFLICT (task_type, domain) DO UPDATE SET doc = excluded.doc",
-    ).run(taskType, domain, JSON.stringify(data));
+    ).run(taskType, domain, doc);
+  }
+  #flushPollData(): void {
+    for (const e of this.#pollData.values()) {
+      if (!e.dirty) continue;
+      this.#writePollData(e.taskType, e.domain, e.doc);
+      e.dirty = false;
+    }
   }
   getPollData(taskType: string, domain: string): PollData | undefined {
-    const doc = text(
+    const entry = this.#pollData.get(`${taskType}\u0000${domain}`);
+    const doc = entry?.doc ?? text(
       this.#q("SELECT doc FROM poll_data WHERE task_type = ? AND domain = ?").get(taskType, domain),
     );
     return doc === undefined ? undefined : JSON.parse(doc);
   }
   listPollData(taskType?: string): PollData[] {
     const rows = taskType === undefined
-      ? this.#q("SELECT doc FROM poll_data").all()
-      : this.#q("SELECT doc FROM poll_data WHERE task_type = ?").all(taskType);
-    return rows.map((r) => JSON.parse(String(r.doc)));
+      ? this.#q("SELECT task_type, domain, doc FROM poll_data").all()
+      : this.#q("SELECT task_type, domain, doc FROM poll_data WHERE task_type = ?").all(taskType);
+    const docs = new Map<string, string>();
+    for (const r of rows) docs.set(`${r.task_type}\u0000${r.domain}`, String(r.doc));
+    for (const [key, e] of this.#pollData) {
+      if (taskType === undefined || e.taskType === taskType) docs.set(key, e.doc);
+    }
+    return [...docs.values()].map((doc) => JSON.parse(doc));
   }
 
   noteEnded(workflowId: string, at: number): void {
