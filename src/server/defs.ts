@@ -377,3 +377,9 @@ function inputParamErrors(
 export function throwIfInvalid(errors: ValidationError[]): void {
   if (errors.length > 0) throw validationFailed(errors);
 }
+
+/** The ref without its loop suffix (`ref__3` -> `ref`). */
+export function baseRef(ref: string): string {
+  const i = ref.lastIndexOf("__");
+  return i > 0 && /^\d+$/.test(ref.slice(i + 2)) ? ref.slice(0, i) : ref;
+}

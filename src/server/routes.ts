@@ -18,7 +18,9 @@ import type {
   WorkflowDef,
   WorkflowTestRequest,
 } from "../model/mod.ts";
-import { type Engine, isTerminalTask, isTerminalWorkflow } from "./engine.ts";
+import type { Engine } from "./engine/mod.ts";
+import { isTerminalTask, isTerminalWorkflow } from "./status.ts";
+import type { WorkflowRecord } from "./store/types.ts";
 import { ApiError, badRequest, notFound, serverError, validationFailed } from "./errors.ts";
 import {
   expectArray,
@@ -161,11 +163,11 @@ export function signalResponse(
 }
 
 /** Whether a sync execute or signal may answer: ended, blocked on a WAIT, or waited-for refs done. */
-function settled(engine: Engine, wf: Workflow, refs: string[]): boolean {
+function settled(engine: Engine, wf: WorkflowRecord, refs: string[]): boolean {
   if (isTerminalWorkflow(wf.status)) return true;
   if (engine.blockingTask(wf, true)) return true;
   return refs.length > 0 &&
-    wf.tasks!.some((t) => refs.includes(t.referenceTaskName!) && isTerminalTask(t.status));
+    wf.tasks.some((t) => refs.includes(t.referenceTaskName) && isTerminalTask(t.status));
 }
 
 /** Builds the Hono app of the engine's REST API (mounted at `/api`, plus `/health`). */
@@ -457,7 +459,7 @@ export function createRoutes(engine: Engine, instance = "embedded"): Hono {
   api.get("/workflow/:id/tasks", (c) => {
     const wf = engine.workflow(c.req.param("id"));
     const statuses = listParam(c, "status").map((s) => s.toUpperCase());
-    const all = statuses.length ? wf.tasks!.filter((t) => statuses.includes(t.status!)) : wf.tasks!;
+    const all = statuses.length ? wf.tasks.filter((t) => statuses.includes(t.status)) : wf.tasks;
     const startAt = int(c, "start", 0);
     const count = int(c, "count", 15);
     return json({ totalHits: all.length, results: all.slice(startAt, startAt + count) });

@@ -51,7 +51,7 @@ function testOn(engine: Engine, request: WorkflowTestRequest, id: string): Workf
   const mocks: Record<string, TaskMock[]> = structuredClone(request.taskRefToMockOutput ?? {});
   for (let i = 0; i < 20_000; i++) {
     const wf = engine.workflow(id);
-    const pending = wf.tasks!.filter((t) => !isTerminalTask(t.status));
+    const pending = wf.tasks.filter((t) => !isTerminalTask(t.status));
     if (pending.some((t) => !OPERATORS.has(t.taskType!) && !(t.referenceTaskName! in mocks))) break;
     for (const task of pending) {
       // issue 7: a running child gets its own mocks first (its end then updates this task)

@@ -15,6 +15,7 @@ import type { StartWorkflowRequest } from "../../model/mod.ts";
 import type { SystemTaskHost, SystemTaskRegistry } from "../system_tasks.ts";
 import type { Store, TaskRecord, WorkflowRecord } from "../store/types.ts";
 import { DueTimers } from "./due.ts";
+import type { TypeFacts } from "./decider.ts";
 
 /** Thrown inside a decide to end the workflow (the server's TerminateWorkflowException). */
 export class TerminateWorkflow extends Error {
@@ -66,6 +67,8 @@ export class Core {
   readonly newId: () => string;
   readonly queues: TaskQueues;
   readonly timers: DueTimers;
+  /** What the decider is told about task types. */
+  readonly facts: TypeFacts;
   /** The engine (set once it is built). */
   api!: EngineCalls;
   closed = false;
@@ -90,6 +93,10 @@ export class Core {
     this.newId = options.newId;
     this.queues = new TaskQueues(options.clock, options.store);
     this.timers = new DueTimers(options.store, options.clock);
+    this.facts = {
+      isWorkerTask: (task) => this.isWorkerTask(task),
+      retriable: (type) => this.systemTasks.get(type)?.retriable !== false,
+    };
   }
 
   /** The engine clock's time. */

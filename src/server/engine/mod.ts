@@ -45,7 +45,7 @@ import * as worker from "./worker_api.ts";
 import type { PollOptions } from "./worker_api.ts";
 
 export type { PollOptions } from "./worker_api.ts";
-export { baseRef } from "./parameters.ts";
+export { baseRef } from "../defs.ts";
 export { isTerminalTask, isTerminalWorkflow } from "../status.ts";
 
 /** Options of {@link Engine}. */

@@ -5,13 +5,8 @@
  * @module
  */
 import type { Workflow } from "../../model/mod.ts";
+import { baseRef } from "../defs.ts";
 import { type PathSource, resolveParameters } from "../expressions.ts";
-
-/** The ref without its loop suffix (`ref__3` -> `ref`). */
-export function baseRef(ref: string): string {
-  const i = ref.lastIndexOf("__");
-  return i > 0 && /^\d+$/.test(ref.slice(i + 2)) ? ref.slice(0, i) : ref;
-}
 
 /** The document `${...}` paths read: `workflow` and the latest task of each ref. */
 export function source(wf: Workflow): PathSource {

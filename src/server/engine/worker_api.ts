@@ -13,7 +13,7 @@ import { isTerminalTask, isTerminalWorkflow } from "../status.ts";
 import { isSignalWait } from "../tasks/wait.ts";
 import { decide } from "./apply.ts";
 import type { Core } from "./core.ts";
-import { baseRef } from "./parameters.ts";
+import { baseRef } from "../defs.ts";
 import { armTimeouts } from "./timeouts.ts";
 
 /** What {@link poll} takes. */

@@ -13,7 +13,7 @@
  * @module
  */
 import type { Task, Workflow, WorkflowTask } from "../../model/mod.ts";
-import { baseRef } from "../engine/parameters.ts";
+import { baseRef } from "../defs.ts";
 import { scriptTruthy } from "../script/mod.ts";
 import type { SystemTaskContext, SystemTaskType } from "../system_tasks.ts";
 import { contains, required, SUCCESSFUL, TERMINAL } from "./defs_walk.ts";
