@@ -5,7 +5,14 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { DEFAULT_DB_FILE, parseServerArgs, UsageError } from "../../src/server/cli.ts";
+import {
+  DEFAULT_DB_FILE,
+  parseServerArgs,
+  removeOlderThan,
+  UsageError,
+} from "../../src/server/cli.ts";
+import { openSqliteStore } from "../../src/server/store/sqlite.ts";
+import { taskRecord, workflowRecord } from "./store_contract.ts";
 
 const cwd = "/home/dev/project";
 
@@ -84,4 +91,25 @@ describe("dev server command: options", () => {
       });
     });
   }
+});
+
+describe("dev server command: --max-age", () => {
+  it("removes the executions that ended before the cut, in batches, and keeps the rest", async () => {
+    const store = await openSqliteStore(":memory:");
+    try {
+      for (let i = 0; i < 1200; i++) {
+        store.putExecution(workflowRecord(`w${i}`, [taskRecord(`w${i}`, `t${i}`)]));
+        if (i < 1100) store.noteEnded(`w${i}`, 1000 + i); // w1100.. still running
+      }
+      assert.equal(removeOlderThan(store, 1000 + 1050), 1050);
+      assert.equal(store.countExecutions(), 150);
+      assert.equal(store.getExecution("w1049"), undefined);
+      assert.equal(store.getTask("t1049"), undefined);
+      assert.equal(store.getExecution("w1050")?.workflowId, "w1050");
+      assert.equal(store.getExecution("w1199")?.status, "RUNNING");
+      assert.equal(removeOlderThan(store, 1000 + 1050), 0);
+    } finally {
+      store.close();
+    }
+  });
 });
