@@ -28,12 +28,18 @@ export interface ExampleServer {
   close(): Promise<void>;
 }
 
-/** Where `PORT=8080 npm run server` serves the embedded engine's UI. */
+/** Where `npm run server` serves the embedded engine's UI (its default port). */
 export const EMBEDDED_UI = "http://127.0.0.1:8080";
 
-/** Picks the server, and says on the console which one it is. */
+/**
+ * Picks the server, and says on the console which one it is. With `keep`, the in-process engine
+ * keeps its runs in the dev server's data file (`CONDUCTOR_DB`, else `.conductor/conductor.db`),
+ * so that `npm run server` serves them, with the UI, after the program ends; when that file cannot
+ * be opened (a dev server holds it, or the runtime has no SQLite) the runs stay in memory.
+ */
 export async function exampleServer(
   log: (line: string) => void = console.log,
+  options: { keep?: boolean } = {},
 ): Promise<ExampleServer> {
   const url = readEnv("CONDUCTOR_SERVER_URL");
   if (url) {
@@ -48,7 +54,17 @@ export async function exampleServer(
   }
   // Loaded only when needed: the engine (and Hono) stay out of programs that use a server.
   const { createServer } = await import("../src/server/mod.ts");
-  const server = createServer();
+  let kept: { store: import("../src/server/mod.ts").Store; file: string } | undefined;
+  let keptNot = "";
+  if (options.keep) {
+    const { openDataFile } = await import("../src/server/cli.ts");
+    try {
+      kept = await openDataFile();
+    } catch (error) {
+      keptNot = ` (not kept: ${(error as Error).message})`;
+    }
+  }
+  const server = createServer({ store: kept?.store });
   const configuration = new Configuration({
     serverUrl: "http://embedded/api",
     fetch: server.fetch,
@@ -58,10 +74,16 @@ export async function exampleServer(
     configuration,
     embedded: true,
     executionLink: (id) => `${EMBEDDED_UI}/execution/${encodeURIComponent(id)}`,
-    uiHint: `The UI: PORT=8080 npm run server serves the embedded engine with its UI at ` +
-      `${EMBEDDED_UI}. This in-process engine's runs end with this program, so to open the ` +
-      `link run the quickstart against it: CONDUCTOR_SERVER_URL=${EMBEDDED_UI}/api npm run quickstart`,
-    close: () => server.close(),
+    uiHint: kept
+      ? `The run is kept in ${kept.file}: npm run server serves it with the UI at ` +
+        `${EMBEDDED_UI}; open the Execution link above.`
+      : `The UI: npm run server serves the embedded engine with its UI at ${EMBEDDED_UI}. This ` +
+        `in-process engine's runs end with this program${keptNot}, so to open the link run the ` +
+        `quickstart against it: CONDUCTOR_SERVER_URL=${EMBEDDED_UI}/api npm run quickstart`,
+    close: async () => {
+      await server.close();
+      kept?.store.close();
+    },
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * The quickstart: a `greet` worker, a `greetings` workflow that runs it, one synchronous
  * execution. Prints `Result: Hello Conductor` and the execution's URL in the web UI (on a server
- * given by `CONDUCTOR_SERVER_URL`, or the one `PORT=8080 npm run server` serves).
+ * given by `CONDUCTOR_SERVER_URL`; in-process, the run is kept in `.conductor/conductor.db`, which
+ * `npm run server` then serves with the UI).
  *
  * Run it with `npm ci && npm run quickstart`, or `deno run -A examples/quickstart.ts`, or
  * `bun examples/quickstart.ts`. Without `CONDUCTOR_SERVER_URL` it starts the embedded engine
@@ -20,7 +21,7 @@ const greet = workerTask(
 );
 
 async function main(): Promise<void> {
-  const server = await exampleServer();
+  const server = await exampleServer(console.log, { keep: true });
   const clients = new OrkesClients(server.configuration);
   const executor = clients.getWorkflowExecutor();
 

@@ -44,6 +44,8 @@ export { type PathSource, resolveParameters } from "./expressions.ts";
 export { queueName, TaskQueues } from "./queues.ts";
 export type { SearchOptions } from "./search.ts";
 export { createMemoryStore, type MemoryStoreOptions } from "./store/memory.ts";
+export { openSqliteStore, type SqliteStoreOptions } from "./store/sqlite.ts";
+export { SqliteOpenError } from "./store/sqlite_driver.ts";
 export type {
   ExecutionPage,
   ExecutionStore,

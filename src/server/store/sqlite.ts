@@ -1,0 +1,785 @@
+/**
+ * The SQLite store: the engine's {@link Store} in one SQLite file, through the runtime's own
+ * SQLite (`sqlite_driver.ts`: `node:sqlite` in Deno and Node, `bun:sqlite` in Bun). The dev
+ * server command (`cli.ts`) opens it; `createServer({ store })` takes it like any store.
+ *
+ * Layout: one row per definition, execution, task, log line, poll record, queue message, due
+ * time and plug-in state, the records themselves as JSON text beside the columns that are looked
+ * up, ordered or scanned (ids, names, statuses, times, queue order). An execution's row holds the
+ * workflow without its tasks; its tasks are rows of their own in the workflow's order, so a
+ * change to one task writes one row.
+ *
+ Outside a transaction every `get*` answers a fresh copy decoded from the file's text; inside
+ * one, an execution read or put is kept as an object until the transaction ends, so reading it
+ * again (or one of its tasks) answers the same object, as the memory store does. The engine puts
+ * back what it changes inside its `transaction(fn)`, which is one SQLite transaction, committed
+ * before the request is answered. Memory stays flat however many executions the file holds: the
+ * only cache that outlives a transaction is a bounded one of recently written executions' JSON
+ * text (to skip rewriting rows that did not change, and to decode hot executions without reading
+ * them back); a transaction that rolls back empties it.
+ *
+ * @module
+ */
+import type { PollData, TaskDef, TaskExecLog, WorkflowDef } from "../../model/mod.ts";
+import {
+  loadSqlite,
+  type OpenSqliteOptions,
+  type SqlDatabase,
+  type SqlRow,
+} from "./sqlite_driver.ts";
+import { SQLITE_APPLICATION_ID, SQLITE_MIGRATIONS } from "./sqlite_schema.ts";
+
+export { SQLITE_APPLICATION_ID, SQLITE_MIGRATIONS } from "./sqlite_schema.ts";
+import type {
+  ExecutionPage,
+  QueueMessage,
+  ScanOptions,
+  Store,
+  TaskRecord,
+  Timer,
+  WorkflowRecord,
+} from "./types.ts";
+
+/** Options of {@link openSqliteStore}. */
+export interface SqliteStoreOptions {
+  /**
+   * `NORMAL`: a process crash (kill -9) loses nothing committed; `FULL`: a power cut loses
+   * nothing either, at the cost of an fsync per commit.
+   * @default "NORMAL"
+   */
+  synchronous?: "NORMAL" | "FULL";
+  /** Recently written executions whose JSON text is kept in memory. @default 1000 */
+  cacheSize?: number;
+  /** How long opening waits for another process to let go of the file, in ms. @default 1000 */
+  lockWaitMs?: number;
+}
+
+/**
+ * Opens (or creates) an SQLite file as the engine's store. Refuses, with an error naming the
+ * file and leaving it byte-identical, a file another process holds, one that is not a database
+ * or is damaged, another application's, or one written by a newer schema.
+ *
+ * @example
+ * ```ts
+ * import { createServer, openSqliteStore } from "@conductor-edge/sdk/server";
+ *
+ * const store = await openSqliteStore(":memory:");
+ * store.putTaskDef({ name: "greet" });
+ * console.log(store.getTaskDef("greet")?.name); // "greet"
+ * store.close();
+ * ```
+ */
+export async function openSqliteStore(
+  file: string,
+  options: SqliteStoreOptions = {},
+): Promise<Store> {
+  const sqlite = await loadSqlite().catch((error: Error & { reason?: string }) => {
+    throw error;
+  });
+  return createSqliteStore(sqlite.open(file, sqliteOpenOptions(options)), options);
+}
+
+/** The driver options the store opens its file with. */
+export function sqliteOpenOptions(options: SqliteStoreOptions = {}): OpenSqliteOptions {
+  return {
+    synchronous: options.synchronous,
+    lockWaitMs: options.lockWaitMs,
+    migrations: SQLITE_MIGRATIONS,
+    applicationId: SQLITE_APPLICATION_ID,
+    purpose: "the Conductor data file",
+  };
+}
+
+/**
+ * The store over a database already opened with {@link sqliteOpenOptions} (synchronous, for
+ * callers that loaded the driver first).
+ *
+ * @example
+ * ```ts
+ * import { loadSqlite } from "./sqlite_driver.ts";
+ * import { createSqliteStore, sqliteOpenOptions } from "./sqlite.ts";
+ *
+ * const sqlite = await loadSqlite();
+ * const store = createSqliteStore(sqlite.open(":memory:", sqliteOpenOptions()));
+ * console.log(store.kind); // "sqlite"
+ * store.close();
+ * ```
+ */
+export function createSqliteStore(db: SqlDatabase, options: SqliteStoreOptions = {}): Store {
+  return new SqliteStore(db, Math.max(0, options.cacheSize ?? 1000));
+}
+
+/** What was last written of an execution: its row's text and each task's position and text. */
+interface Written {
+  /** The indexed columns (name, version, start time), joined. */
+  key: string;
+  doc: string;
+  tasks: Map<string, { pos: number; doc: string }>;
+}
+
+const text = (row: SqlRow | undefined, column = "doc"): string | undefined =>
+  row === undefined ? undefined : String(row[column]);
+
+class SqliteStore implements Store {
+  readonly kind = "sqlite";
+  #db: SqlDatabase;
+  #closed = false;
+  #generation = 0;
+  #cache = new Map<string, Written>();
+  #cacheSize: number;
+  #queueSeq: number;
+  #endedSeq: number;
+  #timerSeq: number;
+  #queues = new Set<string>();
+  // Counted once at open and kept up to date: count(*) walks a whole table.
+  #endedCount: number;
+  #executionCount: number;
+  /**
+   * Inside a transaction, the executions it read or put, as objects: a second read answers the
+   * same object (as the memory store does) instead of decoding the text again. Dropped when the
+   * transaction ends, so nothing outlives it.
+   */
+  #live: Map<string, WorkflowRecord> | undefined;
+  #pollData = new Map<
+    string,
+    { taskType: string; domain: string; doc: string; writtenAt: number; dirty: boolean }
+  >();
+
+  constructor(db: SqlDatabase, cacheSize: number) {
+    this.#db = db;
+    this.#cacheSize = cacheSize;
+    this.#queueSeq = Number(db.prepare("SELECT max(seq) AS n FROM message_queue").get()?.n ?? 0);
+    this.#timerSeq = Number(db.prepare("SELECT max(seq) AS n FROM timers").get()?.n ?? 0);
+    this.#endedCount = Number(db.prepare("SELECT count(*) AS n FROM ended").get()?.n ?? 0);
+    this.#executionCount = Number(db.prepare("SELECT count(*) AS n FROM workflows").get()?.n ?? 0);
+    this.#endedSeq = Number(db.prepare("SELECT max(seq) AS n FROM ended").get()?.n ?? 0);
+  }
+
+  #q(sql: string) {
+    if (this.#closed) throw new Error(`the SQLite store (${this.#db.file}) is closed`);
+    return this.#db.prepare(sql);
+  }
+
+  transaction<T>(fn: () => T): T {
+    if (this.#closed) throw new Error(`the SQLite store (${this.#db.file}) is closed`);
+    if (this.#db.inTransaction) return fn();
+    const counts = { ended: this.#endedCount, executions: this.#executionCount };
+    this.#live = new Map();
+    try {
+      return this.#db.transaction(fn);
+    } catch (error) {
+      // the rows went back; the cache of written text may describe what was rolled back
+      this.#cache.clear();
+      this.#endedCount = counts.ended;
+      this.#executionCount = counts.executions;
+      throw error;
+    } finally {
+      this.#live = undefined;
+    }
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    try {
+      this.#flushPollData();
+    } catch { /* closing matters more than the last poll times */ }
+    this.#closed = true;
+    this.#cache.clear();
+    this.#db.close();
+  }
+
+  // ------------------------------------------------------------ metadata
+
+  getTaskDef(name: string): TaskDef | undefined {
+    const doc = text(this.#q("SELECT doc FROM task_defs WHERE name = ?").get(name));
+    return doc === undefined ? undefined : JSON.parse(doc);
+  }
+  putTaskDef(def: TaskDef): void {
+    this.#q(
+      "INSERT INTO task_defs (name, doc) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET doc = excluded.doc",
+    ).run(def.name, JSON.stringify(def));
+    this.#generation++;
+  }
+  removeTaskDef(name: string): boolean {
+    const had = this.#q("DELETE FROM task_defs WHERE name = ?").run(name).changes > 0;
+    if (had) this.#generation++;
+    return had;
+  }
+  listTaskDefs(): TaskDef[] {
+    return this.#q("SELECT doc FROM task_defs ORDER BY rowid").all().map((r) =>
+      JSON.parse(String(r.doc))
+    );
+  }
+  taskDefGeneration(): number {
+    return this.#generation;
+  }
+  getWorkflowDef(name: string, version?: number): WorkflowDef | undefined {
+    const row = version === undefined
+      ? this.#q("SELECT doc FROM workflow_defs WHERE name = ? ORDER BY version DESC LIMIT 1").get(
+        name,
+      )
+      : this.#q("SELECT doc FROM workflow_defs WHERE name = ? AND version = ?").get(name, version);
+    const doc = text(row);
+    return doc === undefined ? undefined : JSON.parse(doc);
+  }
+  putWorkflowDef(def: WorkflowDef): void {
+    this.#q(
+      "INSERT INTO workflow_defs (name, version, doc) VALUES (?, ?, ?) " +
+        "ON CONFLICT (name, version) DO UPDATE SET doc = excluded.doc",
+    ).run(def.name, def.version ?? 1, JSON.stringify(def));
+  }
+  removeWorkflowDef(name: string, version: number): boolean {
+    return this.#q("DELETE FROM workflow_defs WHERE name = ? AND version = ?").run(name, version)
+      .changes > 0;
+  }
+  listWorkflowDefs(): WorkflowDef[] {
+    // names in the order first put (the first version's row), versions in the order put
+    return this.#q(
+      "SELECT doc FROM workflow_defs d ORDER BY " +
+        "(SELECT min(rowid) FROM workflow_defs f WHERE f.name = d.name), rowid",
+    ).all().map((r) => JSON.parse(String(r.doc)));
+  }
+
+  // ------------------------------------------------------------ executions
+
+  #remember(id: string, written: Written): void {
+    if (this.#cacheSize === 0) return;
+    this.#cache.delete(id);
+    this.#cache.set(id, written);
+    if (this.#cache.size > this.#cacheSize) {
+      this.#cache.delete(this.#cache.keys().next().value as string);
+    }
+  }
+
+  #written(id: string): Written | undefined {
+    const hit = this.#cache.get(id);
+    if (hit) {
+      // most recently used last
+      this.#cache.delete(id);
+      this.#cache.set(id, hit);
+      return hit;
+    }
+    const row = this.#q(
+      "SELECT name, version, start_time, doc FROM workflows WHERE workflow_id = ?",
+    )
+      .get(id);
+    if (row === undefined) return undefined;
+    const doc = String(row.doc);
+    const key = `${row.name}\u0000${row.version}\u0000${row.start_time}`;
+    const tasks = new Map<string, { pos: number; doc: string }>();
+    for (
+      const r of this.#q(
+        "SELECT task_id, pos, doc FROM tasks WHERE workflow_id = ? ORDER BY pos",
+      ).all(id)
+    ) {
+      tasks.set(String(r.task_id), { pos: Number(r.pos), doc: String(r.doc) });
+    }
+    const written = { key, doc, tasks };
+    this.#remember(id, written);
+    return written;
+  }
+
+  getExecution(workflowId: string): WorkflowRecord | undefined {
+    const live = this.#live?.get(workflowId);
+    if (live) return live;
+    const written = this.#written(workflowId);
+    if (!written) return undefined;
+    const wf = decodeExecution(written);
+    this.#live?.set(workflowId, wf);
+    return wf;
+  }
+  hasExecution(workflowId: string): boolean {
+    return this.#cache.has(workflowId) ||
+      this.#q("SELECT 1 AS x FROM workflows WHERE workflow_id = ?").get(workflowId) !== undefined;
+  }
+  putExecution(workflow: WorkflowRecord): void {
+    const id = workflow.workflowId;
+    const before = this.#written(id);
+    if (!before) this.#executionCount++;
+    this.#live?.set(id, workflow);
+    const { tasks, ...rest } = workflow;
+    const doc = JSON.stringify(rest);
+    const key =
+      `${workflow.workflowName}\u0000${workflow.workflowVersion}\u0000${workflow.startTime}`;
+    if (before && before.key === key) {
+      // the indexed columns are as they were: leave them out, so no index entry is rewritten
+      if (before.doc !== doc) {
+        this.#q(
+          "UPDATE workflows SET status = ?, correlation_id = ?, end_time = ?, update_time = ?, " +
+            "doc = ? WHERE workflow_id = ?",
+        ).run(
+          workflow.status,
+          workflow.correlationId ?? null,
+          workflow.endTime,
+          workflow.updateTime,
+          doc,
+          id,
+        );
+      }
+    } else {
+      this.#q(
+        "INSERT INTO workflows (workflow_id, name, version, status, correlation_id, start_time, " +
+          "end_time, update_time, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (workflow_id) " +
+          "DO UPDATE SET name = excluded.name, version = excluded.version, " +
+          "status = excluded.status, correlation_id = excluded.correlation_id, " +
+          "start_time = excluded.start_time, end_time = excluded.end_time, " +
+          "update_time = excluded.update_time, doc = excluded.doc",
+      ).run(
+        id,
+        workflow.workflowName,
+        workflow.workflowVersion,
+        workflow.status,
+        workflow.correlationId ?? null,
+        workflow.startTime,
+        workflow.endTime,
+        workflow.updateTime,
+        doc,
+      );
+    }
+    const now = new Map<string, { pos: number; doc: string }>();
+    tasks.forEach((task, pos) => {
+      const taskDoc = JSON.stringify(task);
+      now.set(task.taskId, { pos, doc: taskDoc });
+      const old = before?.tasks.get(task.taskId);
+      if (old?.doc !== taskDoc || old.pos !== pos) this.#writeTask(task, pos, taskDoc, old?.pos);
+    });
+    if (before) {
+      for (const taskId of before.tasks.keys()) if (!now.has(taskId)) this.#forgetTask(taskId);
+    }
+    this.#remember(id, { key, doc, tasks: now });
+  }
+
+  #writeTask(task: TaskRecord, pos: number, doc: string, oldPos?: number): void {
+    if (oldPos === pos) {
+      // in place: the indexed columns (workflow, position) stay, so no index entry is rewritten
+      this.#q("UPDATE tasks SET status = ?, doc = ? WHERE task_id = ?").run(
+        task.status,
+        doc,
+        task.taskId,
+      );
+      return;
+    }
+    this.#q(
+      "INSERT INTO tasks (task_id, workflow_id, pos, task_type, status, doc) VALUES (?, ?, ?, ?, ?, ?) " +
+        "ON CONFLICT (task_id) DO UPDATE SET workflow_id = excluded.workflow_id, pos = excluded.pos, " +
+        "task_type = excluded.task_type, status = excluded.status, doc = excluded.doc",
+    ).run(task.taskId, task.workflowInstanceId, pos, task.taskType, task.status, doc);
+  }
+
+  #forgetTask(taskId: string): void {
+    this.#q("DELETE FROM tasks WHERE task_id = ?").run(taskId);
+    this.#q("DELETE FROM task_logs WHERE task_id = ?").run(taskId);
+    this.#q("DELETE FROM plugin_state WHERE task_id = ?").run(taskId);
+  }
+
+  removeExecution(workflowId: string): boolean {
+    const gone = this.#q("DELETE FROM workflows WHERE workflow_id = ?").run(workflowId).changes > 0;
+    this.#cache.delete(workflowId);
+    this.#live?.delete(workflowId);
+    if (!gone) return false;
+    this.#executionCount--;
+    const ofTasks = "(SELECT task_id FROM tasks WHERE workflow_id = ?)";
+    this.#q(`DELETE FROM task_logs WHERE task_id IN ${ofTasks}`).run(workflowId);
+    this.#q(`DELETE FROM plugin_state WHERE task_id IN ${ofTasks}`).run(workflowId);
+    for (
+      const r of this.#q(`SELECT id FROM message_queue WHERE id IN ${ofTasks}`).all(workflowId)
+    ) {
+      this.#unqueue(String(r.id));
+    }
+    this.#q("DELETE FROM tasks WHERE workflow_id = ?").run(workflowId);
+    this.#q("DELETE FROM timers WHERE workflow_id = ?").run(workflowId);
+    this.forgetEnded(workflowId);
+    return true;
+  }
+  countExecutions(): number {
+    return this.#executionCount;
+  }
+  countExecutionsByStatus(): Record<string, number> {
+    // A scan of the workflows table (status is not indexed: it changes with every end); it serves
+    // the engine's /metrics, read once per scrape.
+    const counts: Record<string, number> = {};
+    for (
+      const row of this.#q("SELECT status, COUNT(*) AS n FROM workflows GROUP BY status").all()
+    ) {
+      counts[String(row.status)] = Number(row.n);
+    }
+    return counts;
+  }
+  scanExecutions(options: ScanOptions = {}): ExecutionPage {
+    const limit = Math.max(1, Math.floor(options.limit ?? 1000));
+    const from = options.cursor ? Number(options.cursor) : 0;
+    const rows = this.#q(
+      "SELECT seq, workflow_id, doc FROM workflows WHERE seq > ? ORDER BY seq LIMIT ?",
+    ).all(Number.isFinite(from) ? from : 0, limit + 1);
+    const more = rows.length > limit;
+    if (more) rows.pop();
+    if (rows.length === 0) return { items: [] };
+    // the tasks of the whole page in one read, grouped by workflow
+    const first = Number(rows[0].seq), last = Number(rows[rows.length - 1].seq);
+    const byWorkflow = new Map<string, TaskRecord[]>();
+    for (
+      const r of this.#q(
+        "SELECT t.workflow_id, t.doc FROM tasks t JOIN workflows w ON w.workflow_id = t.workflow_id " +
+          "WHERE w.seq BETWEEN ? AND ? ORDER BY t.workflow_id, t.pos",
+      ).all(first, last)
+    ) {
+      const id = String(r.workflow_id);
+      let list = byWorkflow.get(id);
+      if (!list) byWorkflow.set(id, list = []);
+      list.push(JSON.parse(String(r.doc)));
+    }
+    const items = rows.map((r) => {
+      const wf = JSON.parse(String(r.doc)) as WorkflowRecord;
+      wf.tasks = byWorkflow.get(String(r.workflow_id)) ?? [];
+      return wf;
+    });
+    return more ? { items, cursor: String(last) } : { items };
+  }
+
+  getTask(taskId: string): TaskRecord | undefined {
+    const row = this.#q("SELECT workflow_id, doc FROM tasks WHERE task_id = ?").get(taskId);
+    if (!row) return undefined;
+    if (this.#live) {
+      // inside a transaction: the task object of the execution being worked on
+      const found = this.getExecution(String(row.workflow_id))?.tasks.find((t) =>
+        t.taskId === taskId
+      );
+      if (found) return found;
+    }
+    return JSON.parse(String(row.doc));
+  }
+  putTask(task: TaskRecord): void {
+    const id = task.workflowInstanceId;
+    const written = this.#written(id);
+    if (!written) throw new Error(`no execution ${id} for task ${task.taskId}`);
+    const doc = JSON.stringify(task);
+    const old = written.tasks.get(task.taskId);
+    const pos = old?.pos ?? nextPos(written);
+    if (old?.doc !== doc) this.#writeTask(task, pos, doc, old?.pos);
+    written.tasks.set(task.taskId, { pos, doc });
+    const live = this.#live?.get(id);
+    if (live) {
+      const i = live.tasks.findIndex((t) => t.taskId === task.taskId);
+      if (i >= 0) live.tasks[i] = task;
+      else live.tasks.push(task);
+    }
+  }
+  removeTask(taskId: string): boolean {
+    const row = this.#q("SELECT workflow_id FROM tasks WHERE task_id = ?").get(taskId);
+    if (!row) return false;
+    const id = String(row.workflow_id);
+    this.#cache.get(id)?.tasks.delete(taskId);
+    const live = this.#live?.get(id);
+    if (live) live.tasks = live.tasks.filter((t) => t.taskId !== taskId);
+    this.#forgetTask(taskId);
+    return true;
+  }
+
+  addTaskLogs(taskId: string, logs: TaskExecLog[]): void {
+    const insert = this.#q("INSERT INTO task_logs (task_id, doc) VALUES (?, ?)");
+    for (const log of logs) insert.run(taskId, JSON.stringify(log));
+  }
+  getTaskLogs(taskId: string): TaskExecLog[] {
+    return this.#q("SELECT doc FROM task_logs WHERE task_id = ? ORDER BY id").all(taskId).map((
+      r,
+    ) => JSON.parse(String(r.doc)));
+  }
+
+  // Poll data (the last poll of each task type and domain) changes with every poll: it is
+  // answered from memory (one entry per task type and domain, not per execution) and written to
+  // the file at most once a second per entry, and at close, as the real server flushes its poll
+  // data cache on an interval. A crash can lose the last second of poll times, nothing else.
+  putPollData(taskType: string, domain: string, data: PollData): void {
+    if (this.#closed) throw new Error(`the SQLite store (${this.#db.file}) is closed`);
+    const key = `${taskType}\u0000${domain}`;
+    const entry = this.#pollData.get(key);
+    const now = Date.now();
+    const doc = JSON.stringify(data);
+    if (entry && now - entry.writtenAt < 1000) {
+      entry.doc = doc;
+      entry.dirty = true;
+      return;
+    }
+    this.#pollData.set(key, { taskType, domain, doc, writtenAt: now, dirty: false });
+    this.#writePollData(taskType, domain, doc);
+  }
+  #writePollData(taskType: string, domain: string, doc: string): void {
+    this.#q(
+      "INSERT INTO poll_data (task_type, domain, doc) VALUES (?, ?, ?) " +
+        "ON CONFLICT (task_type, domain) DO UPDATE SET doc = excluded.doc",
+    ).run(taskType, domain, doc);
+  }
+  #flushPollData(): void {
+    for (const e of this.#pollData.values()) {
+      if (!e.dirty) continue;
+      this.#writePollData(e.taskType, e.domain, e.doc);
+      e.dirty = false;
+    }
+  }
+  getPollData(taskType: string, domain: string): PollData | undefined {
+    const entry = this.#pollData.get(`${taskType}\u0000${domain}`);
+    const doc = entry?.doc ?? text(
+      this.#q("SELECT doc FROM poll_data WHERE task_type = ? AND domain = ?").get(taskType, domain),
+    );
+    return doc === undefined ? undefined : JSON.parse(doc);
+  }
+  listPollData(taskType?: string): PollData[] {
+    const rows = taskType === undefined
+      ? this.#q("SELECT task_type, domain, doc FROM poll_data").all()
+      : this.#q("SELECT task_type, domain, doc FROM poll_data WHERE task_type = ?").all(taskType);
+    const docs = new Map<string, string>();
+    for (const r of rows) docs.set(`${r.task_type}\u0000${r.domain}`, String(r.doc));
+    for (const [key, e] of this.#pollData) {
+      if (taskType === undefined || e.taskType === taskType) docs.set(key, e.doc);
+    }
+    return [...docs.values()].map((doc) => JSON.parse(doc));
+  }
+
+  noteEnded(workflowId: string, at: number): void {
+    if (!this.#q("SELECT 1 AS x FROM ended WHERE workflow_id = ?").get(workflowId)) {
+      this.#endedCount++;
+    }
+    this.#q(
+      "INSERT INTO ended (workflow_id, at, seq) VALUES (?, ?, ?) " +
+        "ON CONFLICT (workflow_id) DO UPDATE SET at = excluded.at, seq = excluded.seq",
+    ).run(workflowId, at, ++this.#endedSeq);
+  }
+  forgetEnded(workflowId: string): void {
+    if (this.#q("DELETE FROM ended WHERE workflow_id = ?").run(workflowId).changes > 0) {
+      this.#endedCount--;
+    }
+  }
+  countEnded(): number {
+    return this.#endedCount;
+  }
+  oldestEnded(limit: number, before?: number): string[] {
+    const n = Math.max(0, Math.floor(limit));
+    const rows = before === undefined
+      ? this.#q("SELECT workflow_id FROM ended ORDER BY seq LIMIT ?").all(n)
+      : this.#q("SELECT workflow_id FROM ended WHERE at < ? ORDER BY seq LIMIT ?").all(before, n);
+    return rows.map((r) => String(r.workflow_id));
+  }
+
+  // ------------------------------------------------------------ queues
+  // A message is a row of ready_messages (visible when pushed, or promoted since: popped by
+  // priority, then push order) or of delayed_messages (by due time); message_queue says where
+  // each id is, so a re-push moves it and removing one needs no scan.
+
+  #unqueue(id: string): { queue: string; ready: boolean } | undefined {
+    const r = this.#q("SELECT queue, ready, k1, seq FROM message_queue WHERE id = ?").get(id);
+    if (!r) return undefined;
+    if (Number(r.ready)) {
+      this.#q("DELETE FROM ready_messages WHERE queue = ? AND priority = ? AND seq = ?").run(
+        r.queue,
+        r.k1,
+        r.seq,
+      );
+    } else {
+      this.#q("DELETE FROM delayed_messages WHERE queue = ? AND visible_at = ? AND seq = ?").run(
+        r.queue,
+        r.k1,
+        r.seq,
+      );
+    }
+    this.#q("DELETE FROM message_queue WHERE id = ?").run(id);
+    return { queue: String(r.queue), ready: Number(r.ready) === 1 };
+  }
+
+  #enqueue(queue: string, id: string, priority: number, visibleAt: number, ready: boolean): void {
+    const seq = ++this.#queueSeq;
+    if (ready) {
+      this.#q(
+        "INSERT INTO ready_messages (queue, priority, seq, id, visible_at) VALUES (?, ?, ?, ?, ?)",
+      ).run(queue, -priority, seq, id, visibleAt);
+    } else {
+      this.#q(
+        "INSERT INTO delayed_messages (queue, visible_at, seq, id, priority) VALUES (?, ?, ?, ?, ?)",
+      ).run(queue, visibleAt, seq, id, priority);
+    }
+    this.#q("INSERT INTO message_queue (id, queue, ready, k1, seq) VALUES (?, ?, ?, ?, ?)").run(
+      id,
+      queue,
+      ready ? 1 : 0,
+      ready ? -priority : visibleAt,
+      seq,
+    );
+  }
+
+  pushMessage(queue: string, id: string, priority: number, visibleAt: number, now: number): void {
+    this.transaction(() => {
+      if (!this.#queues.has(queue)) {
+        this.#q("INSERT OR IGNORE INTO queues (name) VALUES (?)").run(queue);
+        this.#queues.add(queue);
+      }
+      this.#unqueue(id);
+      this.#enqueue(queue, id, priority, visibleAt, visibleAt <= now);
+    });
+  }
+
+  popMessages(queue: string, count: number, now: number): string[] {
+    if (count <= 0) return [];
+    return this.transaction(() => {
+      // delayed messages that fell due join the FIFO behind the ones already there, in due order
+      const due = this.#q(
+        "SELECT id, visible_at, priority FROM delayed_messages WHERE queue = ? AND visible_at <= ? " +
+          "ORDER BY visible_at, seq",
+      ).all(queue, now);
+      for (const r of due) {
+        this.#unqueue(String(r.id));
+        this.#enqueue(queue, String(r.id), Number(r.priority), Number(r.visible_at), true);
+      }
+      const rows = this.#q(
+        "SELECT id, priority, seq FROM ready_messages WHERE queue = ? ORDER BY priority, seq LIMIT ?",
+      ).all(queue, Math.floor(count));
+      for (const r of rows) {
+        this.#q("DELETE FROM ready_messages WHERE queue = ? AND priority = ? AND seq = ?").run(
+          queue,
+          r.priority,
+          r.seq,
+        );
+        this.#q("DELETE FROM message_queue WHERE id = ?").run(r.id);
+      }
+      return rows.map((r) => String(r.id));
+    });
+  }
+  removeMessage(queue: string, id: string): boolean {
+    return this.transaction(() => {
+      if (!this.hasMessage(queue, id)) return false;
+      this.#unqueue(id);
+      return true;
+    });
+  }
+  hasMessage(queue: string, id: string): boolean {
+    return this.#q("SELECT 1 AS x FROM message_queue WHERE id = ? AND queue = ?").get(
+      id,
+      queue,
+    ) !== undefined;
+  }
+  queueSize(queue: string): number {
+    return Number(
+      this.#q(
+        "SELECT (SELECT count(*) FROM ready_messages WHERE queue = ?1) + " +
+          "(SELECT count(*) FROM delayed_messages WHERE queue = ?1) AS n",
+      ).get(queue)?.n ?? 0,
+    );
+  }
+  queueSizes(): Record<string, number> {
+    const out: Record<string, number> = {};
+    for (const r of this.#q("SELECT name FROM queues ORDER BY rowid").all()) {
+      out[String(r.name)] = 0;
+    }
+    for (
+      const r of this.#q("SELECT queue, count(*) AS n FROM message_queue GROUP BY queue").all()
+    ) {
+      out[String(r.queue)] = Number(r.n);
+    }
+    return out;
+  }
+  queueMessages(queue: string): QueueMessage[] {
+    const ready = this.#q("SELECT id, priority, visible_at FROM ready_messages WHERE queue = ?")
+      .all(queue).map((r) => ({
+        queue,
+        id: String(r.id),
+        priority: 0 - Number(r.priority) || 0,
+        visibleAt: Number(r.visible_at),
+      }));
+    const delayed = this.#q(
+      "SELECT id, priority, visible_at FROM delayed_messages WHERE queue = ?",
+    ).all(queue).map((r) => ({
+      queue,
+      id: String(r.id),
+      priority: Number(r.priority),
+      visibleAt: Number(r.visible_at),
+    }));
+    return [...ready, ...delayed];
+  }
+  nextVisibleAt(queue: string): number | undefined {
+    const r = this.#q(
+      "SELECT visible_at FROM delayed_messages WHERE queue = ? ORDER BY visible_at LIMIT 1",
+    ).get(queue);
+    return r === undefined ? undefined : Number(r.visible_at);
+  }
+
+  // ------------------------------------------------------------ timers
+
+  putTimer(timer: Timer): void {
+    this.#q(
+      "INSERT INTO timers (key, kind, workflow_id, task_id, due_at, seq) VALUES (?, ?, ?, ?, ?, ?) " +
+        "ON CONFLICT (key) DO UPDATE SET kind = excluded.kind, workflow_id = excluded.workflow_id, " +
+        "task_id = excluded.task_id, due_at = excluded.due_at, seq = excluded.seq",
+    ).run(
+      timer.key,
+      timer.kind,
+      timer.workflowId,
+      timer.taskId ?? null,
+      timer.dueAt,
+      ++this.#timerSeq,
+    );
+  }
+  getTimer(key: string): Timer | undefined {
+    const r = this.#q("SELECT * FROM timers WHERE key = ?").get(key);
+    return r && decodeTimer(r);
+  }
+  removeTimer(key: string): boolean {
+    return this.#q("DELETE FROM timers WHERE key = ?").run(key).changes > 0;
+  }
+  dueTimers(at: number, limit?: number): Timer[] {
+    const n = limit === undefined || !Number.isFinite(limit) ? -1 : Math.max(0, Math.floor(limit));
+    // SQLite has no Infinity: a due time past every stored one is "all of them"
+    const until = Number.isFinite(at) ? at : Number.MAX_SAFE_INTEGER;
+    return this.#q("SELECT * FROM timers WHERE due_at <= ? ORDER BY due_at, seq LIMIT ?").all(
+      until,
+      n,
+    ).map(decodeTimer);
+  }
+  earliestTimer(): Timer | undefined {
+    const r = this.#q("SELECT * FROM timers ORDER BY due_at, seq LIMIT 1").get();
+    return r && decodeTimer(r);
+  }
+  timersOf(workflowId: string): Timer[] {
+    return this.#q("SELECT * FROM timers WHERE workflow_id = ? ORDER BY seq").all(workflowId).map(
+      decodeTimer,
+    );
+  }
+
+  // ------------------------------------------------------------ plug-in state
+
+  getPluginState<T = unknown>(taskId: string): T | undefined {
+    const doc = text(this.#q("SELECT doc FROM plugin_state WHERE task_id = ?").get(taskId));
+    return doc === undefined ? undefined : JSON.parse(doc);
+  }
+  putPluginState(taskId: string, value: unknown): void {
+    this.#q(
+      "INSERT INTO plugin_state (task_id, doc) VALUES (?, ?) " +
+        "ON CONFLICT (task_id) DO UPDATE SET doc = excluded.doc",
+    ).run(taskId, JSON.stringify(value ?? null));
+  }
+  removePluginState(taskId: string): boolean {
+    return this.#q("DELETE FROM plugin_state WHERE task_id = ?").run(taskId).changes > 0;
+  }
+}
+
+function nextPos(written: Written): number {
+  let max = -1;
+  for (const t of written.tasks.values()) if (t.pos > max) max = t.pos;
+  return max + 1;
+}
+
+function decodeExecution(written: Written): WorkflowRecord {
+  const wf = JSON.parse(written.doc) as WorkflowRecord;
+  const tasks = [...written.tasks.values()];
+  tasks.sort((a, b) => a.pos - b.pos);
+  wf.tasks = tasks.map((t) => JSON.parse(t.doc));
+  return wf;
+}
+
+function decodeTimer(r: SqlRow): Timer {
+  const t: Timer = {
+    key: String(r.key),
+    kind: String(r.kind),
+    workflowId: String(r.workflow_id),
+    dueAt: Number(r.due_at),
+  };
+  if (r.task_id !== null && r.task_id !== undefined) t.taskId = String(r.task_id);
+  return t;
+}

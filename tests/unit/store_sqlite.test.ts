@@ -1,0 +1,103 @@
+/**
+ * The SQLite store against the store contract (each test on a fresh file in a temp folder), and
+ * what only a file store can show: everything is there again after a reopen, and a transaction
+ * that throws leaves nothing of its changes in the file.
+ */
+import { after, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadSqlite } from "../../src/server/store/sqlite_driver.ts";
+import { createSqliteStore, sqliteOpenOptions } from "../../src/server/store/sqlite.ts";
+import type { Store } from "../../src/server/store/types.ts";
+import { runStoreContract, taskRecord, workflowRecord } from "./store_contract.ts";
+
+const sqlite = await loadSqlite();
+const dir = mkdtempSync(join(tmpdir(), "ce-store-sqlite-"));
+let n = 0;
+const open = (file = join(dir, `s${n++}.db`), cacheSize?: number): Store =>
+  createSqliteStore(sqlite.open(file, sqliteOpenOptions()), { cacheSize });
+
+runStoreContract("sqlite", () => open(), { rollsBack: true });
+runStoreContract("sqlite (no cache)", () => open(undefined, 0), { rollsBack: true });
+
+describe("SQLite store: the file", () => {
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("answers everything again after a close and a reopen", () => {
+    const file = join(dir, "reopen.db");
+    const s = open(file);
+    s.transaction(() => {
+      s.putTaskDef({ name: "tk", retryCount: 2 });
+      s.putWorkflowDef({ name: "wf", version: 3, tasks: [] });
+      s.putExecution(workflowRecord("w1", [taskRecord("w1", "t1"), taskRecord("w1", "t2")]));
+      s.addTaskLogs("t1", [{ log: "hello", taskId: "t1", createdTime: 5 }]);
+      s.putPollData("tk", "", { queueName: "tk", lastPollTime: 9 });
+      s.pushMessage("tk", "t2", 0, 0, 0);
+      s.pushMessage("tk", "t1", 0, 5000, 0);
+      s.putTimer({ key: "wait:t1", kind: "execute", workflowId: "w1", taskId: "t1", dueAt: 2000 });
+      s.putPluginState("t1", { until: 2000 });
+      s.noteEnded("w0", 7);
+    });
+    s.close();
+    const r = open(file);
+    try {
+      assert.equal(r.getTaskDef("tk")?.retryCount, 2);
+      assert.equal(r.getWorkflowDef("wf")?.version, 3);
+      assert.deepEqual(r.getExecution("w1")?.tasks.map((t) => t.taskId), ["t1", "t2"]);
+      assert.deepEqual(r.getTaskLogs("t1").map((l) => l.log), ["hello"]);
+      assert.equal(r.getPollData("tk", "")?.lastPollTime, 9);
+      assert.equal(r.nextVisibleAt("tk"), 5000);
+      assert.deepEqual(r.popMessages("tk", 10, 100), ["t2"]);
+      assert.deepEqual(r.popMessages("tk", 10, 5000), ["t1"]);
+      assert.equal(r.earliestTimer()?.dueAt, 2000);
+      assert.deepEqual(r.getPluginState("t1"), { until: 2000 });
+      assert.deepEqual(r.oldestEnded(5), ["w0"]);
+      // the queue order goes on after the reopen: a new message comes after the old ones
+      r.pushMessage("q", "old", 0, 0, 0);
+      r.pushMessage("q", "new", 0, 0, 0);
+      assert.deepEqual(r.popMessages("q", 5, 0), ["old", "new"]);
+    } finally {
+      r.close();
+    }
+  });
+
+  it("keeps nothing of a transaction that threw, after a reopen", () => {
+    const file = join(dir, "rollback.db");
+    const s = open(file);
+    s.putExecution(workflowRecord("w1", [taskRecord("w1", "t1")]));
+    assert.throws(() =>
+      s.transaction(() => {
+        const wf = s.getExecution("w1")!;
+        wf.status = "FAILED";
+        wf.tasks[0].status = "FAILED";
+        s.putExecution(wf);
+        s.putTask(taskRecord("w1", "t2"));
+        throw new Error("boom");
+      }), /boom/);
+    s.close();
+    const r = open(file);
+    try {
+      const wf = r.getExecution("w1")!;
+      assert.equal(wf.status, "RUNNING");
+      assert.deepEqual(wf.tasks.map((t) => [t.taskId, t.status]), [["t1", "SCHEDULED"]]);
+    } finally {
+      r.close();
+    }
+  });
+
+  it("hands back copies: changing a record that was not put back changes nothing stored", () => {
+    const s = open();
+    try {
+      s.putExecution(workflowRecord("w1", [taskRecord("w1", "t1")]));
+      const wf = s.getExecution("w1")!;
+      wf.status = "PAUSED";
+      wf.tasks[0].status = "FAILED";
+      assert.equal(s.getExecution("w1")?.status, "RUNNING");
+      assert.equal(s.getTask("t1")?.status, "SCHEDULED");
+    } finally {
+      s.close();
+    }
+  });
+});
