@@ -1,5 +1,5 @@
 /**
- * Runs the edge engine (examples/edge/worker.ts: the Conductor Durable Object and its Worker
+ * Runs the edge engine (examples/edge/worker.js: the Conductor Durable Object and its Worker
  * entry) in workerd from npm: bundles it with `bun build --target browser`, writes a capnp
  * config with a SQLite-backed Durable Object namespace (`enableSql = true`) stored on disk
  * (`durableObjectStorage = (localDisk = ...)`), starts `workerd serve` and waits for it.
@@ -8,13 +8,16 @@
  * @module
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** The repository's root folder. */
 export const ROOT: string = fileURLToPath(new URL("../", import.meta.url));
+
+/** The specifier of QuickJS's Wasm module, and the workerd module of that name. */
+const QUICKJS_WASM = "@jitl/quickjs-wasmfile-release-sync/wasm";
 
 /** Options of {@link startEdge}. */
 export interface EdgeOptions {
@@ -62,22 +65,24 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Bundles examples/edge/worker.ts into `outfile` (one ES module, as wrangler would). */
+/** Bundles examples/edge/worker.js into `outfile` (one ES module, as wrangler would). */
 export function bundleEdge(outfile: string): void {
   const out = spawnSync(bin("bun"), [
     "build",
-    join(ROOT, "examples/edge/worker.ts"),
+    join(ROOT, "examples/edge/worker.js"),
     "--target",
     "browser",
     "--format",
     "esm",
-    // The script engines (WebAssembly) are not in the bundle yet: their tasks fail with the reason.
+    // Wasm compiled from bytes at run time, which workerd refuses: never imported in the object
+    // (QuickJS comes from the Wasm module below, jq is refused: src/server/edge/scripts.ts).
     "--external",
     "@jitl/quickjs-singlefile-mjs-release-sync",
     "--external",
-    "quickjs-emscripten-core",
-    "--external",
     "jq-wasm",
+    // QuickJS's Wasm module: a module of its own in the workerd config.
+    "--external",
+    QUICKJS_WASM,
     "--outfile",
     outfile,
   ], { cwd: ROOT, encoding: "utf8" });
@@ -104,7 +109,10 @@ const config :Workerd.Config = (
   sockets = [ (name = "http", address = "${host}:${port}", http = (), service = "main") ],
 );
 const main :Workerd.Worker = (
-  modules = [ (name = "worker", esModule = embed "worker.js") ],
+  modules = [
+    (name = "worker", esModule = embed "worker.js"),
+    (name = "${QUICKJS_WASM}", wasm = embed "quickjs.wasm"),
+  ],
   compatibilityDate = "2025-09-01",
   bindings = [ ${texts}(name = "CONDUCTOR", durableObjectNamespace = "ConductorObject") ],
   durableObjectNamespaces = [
@@ -124,6 +132,11 @@ export async function startEdge(options: EdgeOptions): Promise<EdgeProcess> {
   mkdirSync(buildDir, { recursive: true });
   mkdirSync(storeDir, { recursive: true });
   if (options.rebuild !== false) bundleEdge(join(buildDir, "worker.js"));
+  // workerd embeds files beside the config
+  copyFileSync(
+    join(ROOT, "node_modules/@jitl/quickjs-wasmfile-release-sync/dist/emscripten-module.wasm"),
+    join(buildDir, "quickjs.wasm"),
+  );
   const host = options.host ?? "127.0.0.1";
   const port = options.port || await freePort();
   const config = join(buildDir, "workerd.capnp");

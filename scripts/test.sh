@@ -11,6 +11,10 @@
 #   embedded-port  the integration suite against the embedded engine on a loopback port, and
 #                  the webhook adapter, client smoke and DSL/executor matrix in workerd, Deno, Bun
 #                  and Node (tests/runtimes/hono_*, client_smoke, matrix_dsl)
+#   edge  the integration suite, the examples, the conformance suite, the webhook adapter and the
+#         worker drain in workerd (tests/runtimes/hono_workerd, worker_drain) against the engine in
+#         a Durable Object in workerd (one workerd for the phase, started here), and tests/edge/
+#         (alarms, kill -9 and restart, token flow, tenants, scripts; each on a workerd of its own)
 #   real  the integration suite (tests/integration/), the runtime smoke tests
 #         (tests/runtimes/: Deno, Bun, Node, workerd) and the conformance suite
 #         (tests/conformance/: goldens still hold) against the real Conductor OSS server,
@@ -26,7 +30,7 @@ fi
 export PATH="$root/node_modules/.bin:$PATH" NO_COLOR=1 DENO_NO_UPDATE_CHECK=1
 unset RUST_BACKTRACE
 
-phases="${TEST_PHASES:-unit embedded embedded-port real}"
+phases="${TEST_PHASES:-unit embedded embedded-port edge real}"
 results="$root/test-results"
 rm -rf "$results"; mkdir -p "$results"
 status=0
@@ -79,6 +83,24 @@ for phase in $phases; do
         extra=(tests/runtimes/hono_{workerd,deno,bun,node}.test.ts tests/runtimes/client_smoke.test.ts
           tests/runtimes/matrix_dsl.test.ts)
       CONDUCTOR_TEST_SERVER=$phase run_both "$phase" tests/integration tests/examples "${extra[@]}"
+      ;;
+    edge)
+      edge_dir=$(mktemp -d)
+      CONDUCTOR_EDGE_DIR="$edge_dir/data/edge" PORT=0 deno run -A scripts/edge_server.ts \
+        >"$edge_dir/url" 2>"$edge_dir/log" &
+      edge_pid=$!
+      for _ in $(seq 1 600); do [ -s "$edge_dir/url" ] || ! kill -0 "$edge_pid" 2>/dev/null && break; sleep 0.1; done
+      edge_url=$(head -n1 "$edge_dir/url")
+      if [ -z "$edge_url" ]; then
+        echo "[test] the edge engine (workerd) did not start: the edge phase FAILS" >&2; cat "$edge_dir/log" >&2
+        printf '<testsuites><testsuite name="edge-server"><testcase name="the edge engine starts in workerd"><failure message="scripts/edge_server.ts did not print its URL"/></testcase></testsuite></testsuites>\n' > "$results/edge-server-start.xml"
+        status=1
+      else
+        CONDUCTOR_TEST_SERVER=edge CONDUCTOR_SERVER_URL="$edge_url" run_both edge tests/integration tests/examples \
+          tests/conformance tests/runtimes/hono_workerd.test.ts tests/runtimes/worker_drain.test.ts tests/edge
+      fi
+      kill "$edge_pid" 2>/dev/null; wait "$edge_pid" 2>/dev/null
+      rm -rf "$edge_dir"
       ;;
     real)
       url="${CONDUCTOR_SERVER_URL:-}"

@@ -42,3 +42,4 @@ export {
   type ConductorWorkerEnv,
   handleRequest,
 } from "./worker.ts";
+export { type EdgeWasm, JQ_REFUSED_REASON, useEdgeWasm } from "./scripts.ts";

@@ -9,6 +9,7 @@ import { createServer, type EmbeddedServer } from "../mod.ts";
 import { createSqliteStore, sqliteOpenOptions } from "../store/sqlite.ts";
 import { type AlarmClock, createAlarmClock } from "./alarm_clock.ts";
 import { type DurableSqlStorage, openDurableSql } from "./do_sql.ts";
+import { ensureEdgeWasm } from "./scripts.ts";
 
 /** The slice of `DurableObjectState` the object uses. */
 export interface ConductorObjectState {
@@ -74,6 +75,7 @@ export class ConductorObject {
    * stored due times again.
    */
   constructor(state: ConductorObjectState, env: ConductorObjectEnv = {}) {
+    ensureEdgeWasm();
     this.#ready = state.blockConcurrencyWhile(async () => {
       const alarmAt = await state.storage.getAlarm();
       const clock = createAlarmClock(state.storage, alarmAt);

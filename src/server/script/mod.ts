@@ -146,8 +146,11 @@ class QuickJsSandbox implements ScriptSandbox {
     runtime.setMaxStackSize(1024 * 1024);
     const deadline = performance.now() + timeoutMs;
     let timedOut = false;
+    // Where the clock stands still while code runs (workerd), the checks are counted instead.
+    let checks = 0;
+    const maxChecks = Math.max(1, timeoutMs) * INTERRUPT_CHECKS_PER_MS;
     runtime.setInterruptHandler(() => {
-      if (performance.now() > deadline) timedOut = true;
+      if (performance.now() > deadline || ++checks > maxChecks) timedOut = true;
       return timedOut;
     });
     const vm = runtime.newContext();
@@ -205,6 +208,15 @@ class QuickJsSandbox implements ScriptSandbox {
   }
 }
 
+/**
+ * QuickJS asks whether to stop every few thousand steps; this many asks per ms of the time
+ * limit end a script even where `performance.now()` does not move while it runs (workerd, whose
+ * clocks advance only between I/O). Measured 0.5 to 2.5 asks per ms (a busy loop; loops that call
+ * or allocate ask less often), so elsewhere the time limit comes first; in workerd a busy loop
+ * ends after about 1.5x to 15x its limit, by count.
+ */
+const INTERRUPT_CHECKS_PER_MS = 8;
+
 class ScriptFailure extends Error {
   constructor(readonly handle: Handle) {
     super("script failed");
@@ -213,6 +225,18 @@ class ScriptFailure extends Error {
 
 let loaded: ScriptSandbox | undefined;
 let loading: Promise<ScriptSandbox> | undefined;
+let variantLoader: (() => Promise<unknown>) | undefined;
+
+/**
+ * Where QuickJS comes from, for runtimes that load WebAssembly only as modules (workerd): `load`
+ * answers a quickjs-emscripten variant (e.g. `newVariant(wasmfileVariant, { wasmModule })`);
+ * a rejection fails each script with its reason. Replaces a sandbox loaded before.
+ */
+export function setQuickJsVariant(load: () => Promise<unknown>): void {
+  variantLoader = load;
+  loaded = undefined;
+  loading = undefined;
+}
 
 /**
  * Loads the sandbox (once; later calls answer the same promise).
@@ -227,8 +251,12 @@ let loading: Promise<ScriptSandbox> | undefined;
 export function loadScriptSandbox(): Promise<ScriptSandbox> {
   loading ??= (async () => {
     const core = await import("quickjs-emscripten-core");
-    const variant = (await import("@jitl/quickjs-singlefile-mjs-release-sync")).default;
-    const module = await core.newQuickJSWASMModuleFromVariant(variant);
+    const variant = variantLoader
+      ? await variantLoader()
+      : (await import("@jitl/quickjs-singlefile-mjs-release-sync")).default;
+    const module = await core.newQuickJSWASMModuleFromVariant(
+      variant as Parameters<typeof core.newQuickJSWASMModuleFromVariant>[0],
+    );
     loaded = new QuickJsSandbox(module as unknown as QuickJsModule);
     return loaded;
   })();

@@ -5,7 +5,11 @@
  *
  * @module
  */
-import { ConductorObject, conductorWorker } from "../../src/server/edge/mod.ts";
+// QuickJS's WebAssembly, as a Wasm module (wrangler's CompiledWasm rule; workerd `wasm = embed`).
+import quickjs from "@jitl/quickjs-wasmfile-release-sync/wasm";
+import { ConductorObject, conductorWorker, useEdgeWasm } from "../../src/server/edge/mod.ts";
+
+useEdgeWasm({ quickjs });
 
 export { ConductorObject };
 export default conductorWorker;
