@@ -8,6 +8,11 @@
 #   embedded       the integration suite against the embedded engine in-process (its fetch handler),
 #                  the conformance suite (tests/conformance/) against the real server's goldens, and
 #                  the engine itself in Deno, Bun and Node (tests/runtimes/matrix_engine)
+#   embedded-sqlite  the same suites as embedded, plus the engine's unit tests, on the SQLite store
+#                  (CONDUCTOR_TEST_STORE=sqlite: a temp file per engine, the runtime's own SQLite),
+#                  and the durability tests (tests/durability/: the dev server command, kill -9
+#                  with 1,000 workflows in flight, due times across a restart, the store's writer
+#                  killed) and the dev server on Node (tests/runtimes/dev_server_node)
 #   embedded-port  the integration suite against the embedded engine on a loopback port, and
 #                  the webhook adapter, client smoke and DSL/executor matrix in workerd, Deno, Bun
 #                  and Node (tests/runtimes/hono_*, client_smoke, matrix_dsl)
@@ -30,7 +35,7 @@ fi
 export PATH="$root/node_modules/.bin:$PATH" NO_COLOR=1 DENO_NO_UPDATE_CHECK=1
 unset RUST_BACKTRACE
 
-phases="${TEST_PHASES:-unit embedded embedded-port edge real}"
+phases="${TEST_PHASES:-unit embedded embedded-sqlite embedded-port edge real}"
 results="$root/test-results"
 rm -rf "$results"; mkdir -p "$results"
 status=0
@@ -101,6 +106,11 @@ for phase in $phases; do
       fi
       kill "$edge_pid" 2>/dev/null; wait "$edge_pid" 2>/dev/null
       rm -rf "$edge_dir"
+      ;;
+    embedded-sqlite)
+      CONDUCTOR_TEST_SERVER=embedded CONDUCTOR_TEST_STORE=sqlite run_both "$phase" tests/integration \
+        tests/examples tests/conformance tests/unit/engine_*.test.ts tests/durability \
+        tests/runtimes/dev_server_node.test.ts
       ;;
     real)
       url="${CONDUCTOR_SERVER_URL:-}"

@@ -16,13 +16,17 @@
  *   workerd for the phase), else this helper starts one on a fresh data folder and stops it
  *   when the process exits.
  *
- * The embedded engine's store is chosen by `CONDUCTOR_TEST_STORE`: `memory` (the default) or
+ * The embedded engine's store is chosen by `CONDUCTOR_TEST_STORE`: `memory` (the default),
  * `memory-copies` (a memory store that hands back copies, as a SQL store does: it proves the
- * engine puts back every change instead of relying on live objects).
+ * engine puts back every change instead of relying on live objects) or `sqlite` (the SQLite
+ * store, a fresh file per store in a temp folder removed at exit; the runtime's own SQLite).
  *
  * @module
  */
 import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import {
@@ -31,6 +35,8 @@ import {
   type EmbeddedServer,
   type Store,
 } from "../../src/server/mod.ts";
+import { createSqliteStore, sqliteOpenOptions } from "../../src/server/store/sqlite.ts";
+import { loadSqlite } from "../../src/server/store/sqlite_driver.ts";
 
 /** Which server a test run talks to. */
 export type TestServerKind = "real" | "embedded" | "embedded-port" | "edge";
@@ -79,13 +85,34 @@ function inProcessFetch(handler: (request: Request) => Promise<Response>): typeo
     handler(new Request(input, init))) as typeof fetch;
 }
 
+// Loaded up front so that testStore() can stay synchronous.
+const sqlite = process.env.CONDUCTOR_TEST_STORE === "sqlite" ? await loadSqlite() : undefined;
+let sqliteDir: string | undefined;
+let sqliteFiles = 0;
+
+function sqliteTestStore(): Store {
+  if (!sqliteDir) {
+    const dir = mkdtempSync(join(tmpdir(), "ce-test-store-"));
+    sqliteDir = dir;
+    const remove = () => rmSync(dir, { recursive: true, force: true });
+    process.on("exit", remove);
+    if ("Deno" in globalThis) globalThis.addEventListener("unload", remove);
+  }
+  return createSqliteStore(
+    sqlite!.open(join(sqliteDir, `store${++sqliteFiles}.db`), sqliteOpenOptions()),
+  );
+}
+
 /** The embedded engine's store named by `CONDUCTOR_TEST_STORE`. */
 export function testStore(): Store {
   const name = process.env.CONDUCTOR_TEST_STORE || "memory";
   if (name === "memory") return createMemoryStore();
   if (name === "memory-copies") return createMemoryStore({ copies: true });
+  if (name === "sqlite") return sqliteTestStore();
   throw new Error(
-    `CONDUCTOR_TEST_STORE must be one of memory, memory-copies, got ${JSON.stringify(name)}`,
+    `CONDUCTOR_TEST_STORE must be one of memory, memory-copies, sqlite, got ${
+      JSON.stringify(name)
+    }`,
   );
 }
 

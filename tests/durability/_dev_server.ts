@@ -21,6 +21,8 @@ export interface DevServerProcess {
   child: ChildProcess;
   /** Wall-clock ms when it printed its URL (it answers from then on). */
   readyAt: number;
+  /** Everything it printed on stdout so far. */
+  output(): string;
   /** Kills it with `signal` and waits for it to exit. */
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
@@ -36,24 +38,31 @@ export function runtimeArgs(script: string, args: string[]): [string, string[]] 
  * Starts `scripts/embedded_server.ts` with `args` and resolves once it printed its API URL;
  * rejects with its stderr when it exits first or takes longer than `timeoutMs`.
  */
-export function startDevServer(args: string[], timeoutMs = 30_000): Promise<DevServerProcess> {
+export function startDevServer(
+  args: string[],
+  options: { cwd?: string; timeoutMs?: number } = {},
+): Promise<DevServerProcess> {
+  const timeoutMs = options.timeoutMs ?? 30_000;
   const [command, argv] = runtimeArgs(`${ROOT}scripts/embedded_server.ts`, args);
   const child = spawn(command, argv, {
-    cwd: ROOT,
+    cwd: options.cwd ?? ROOT,
     env: { ...process.env, NO_COLOR: "1" },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  // "close": after its output was read to the end
+  const exited = new Promise<void>((resolve) => child.once("close", () => resolve()));
   let stderr = "";
   child.stderr!.setEncoding("utf8");
   child.stderr!.on("data", (chunk: string) => (stderr = (stderr + chunk).slice(-4000)));
   return new Promise((resolve, reject) => {
     let out = "";
+    let ready = false;
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
       reject(new Error(`the dev server did not print its URL within ${timeoutMs} ms: ${stderr}`));
     }, timeoutMs);
     child.once("exit", (code, signal) => {
+      if (ready) return;
       clearTimeout(timer);
       reject(new Error(`the dev server exited (${signal ?? code}) before it was ready: ${stderr}`));
     });
@@ -61,19 +70,63 @@ export function startDevServer(args: string[], timeoutMs = 30_000): Promise<DevS
     child.stdout!.on("data", (chunk: string) => {
       out += chunk;
       const m = /Conductor API\s+(\S+)/.exec(out);
-      if (!m) return;
+      if (!m || ready) return;
+      ready = true;
       clearTimeout(timer);
-      child.stdout!.removeAllListeners("data");
-      child.stdout!.resume();
       resolve({
         url: m[1],
         child,
         readyAt: Date.now(),
+        output: () => out,
         async kill(signal = "SIGKILL") {
           if (child.exitCode === null && child.signalCode === null) child.kill(signal);
           await exited;
         },
       });
+    });
+  });
+}
+
+/** How a run of the dev server command ended. */
+export interface CommandRun {
+  /** The exit code. */
+  code: number | null;
+  /** Everything it printed on stdout. */
+  stdout: string;
+  /** Everything it printed on stderr. */
+  stderr: string;
+}
+
+/** Runs the dev server command with `args` to its end (for the runs that must stop at once). */
+export function runDevServerCommand(
+  args: string[],
+  options: { cwd?: string; timeoutMs?: number; script?: string } = {},
+): Promise<CommandRun> {
+  const [command, argv] = runtimeArgs(options.script ?? `${ROOT}scripts/embedded_server.ts`, args);
+  const child = spawn(command, argv, {
+    cwd: options.cwd ?? ROOT,
+    env: { ...process.env, NO_COLOR: "1" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "", stderr = "";
+  child.stdout!.setEncoding("utf8");
+  child.stderr!.setEncoding("utf8");
+  child.stdout!.on("data", (c: string) => (stdout += c));
+  child.stderr!.on("data", (c: string) => (stderr += c));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(
+        new Error(
+          `the dev server command did not end within ${
+            options.timeoutMs ?? 30_000
+          } ms: ${stdout}${stderr}`,
+        ),
+      );
+    }, options.timeoutMs ?? 30_000);
+    child.once("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
     });
   });
 }

@@ -9,12 +9,14 @@
  * workflow without its tasks; its tasks are rows of their own in the workflow's order, so a
  * change to one task writes one row.
  *
- * Every `get*` answers a fresh copy decoded from the file's text: the engine puts back what it
- * changes inside its `transaction(fn)`, which is one SQLite transaction, committed before the
- * request is answered. Memory stays flat however many executions the file holds: the only cache
- * is a bounded one of recently written executions' JSON text (to skip rewriting rows that did
- * not change, and to decode hot executions without reading them back); a transaction that rolls
- * back empties it.
+ Outside a transaction every `get*` answers a fresh copy decoded from the file's text; inside
+ * one, an execution read or put is kept as an object until the transaction ends, so reading it
+ * again (or one of its tasks) answers the same object, as the memory store does. The engine puts
+ * back what it changes inside its `transaction(fn)`, which is one SQLite transaction, committed
+ * before the request is answered. Memory stays flat however many executions the file holds: the
+ * only cache that outlives a transaction is a bounded one of recently written executions' JSON
+ * text (to skip rewriting rows that did not change, and to decode hot executions without reading
+ * them back); a transaction that rolls back empties it.
  *
  * @module
  */
@@ -192,12 +194,23 @@ class SqliteStore implements Store {
   #endedSeq: number;
   #timerSeq: number;
   #queues = new Set<string>();
+  // Counted once at open and kept up to date: count(*) walks a whole table.
+  #endedCount: number;
+  #executionCount: number;
+  /**
+   * Inside a transaction, the executions it read or put, as objects: a second read answers the
+   * same object (as the memory store does) instead of decoding the text again. Dropped when the
+   * transaction ends, so nothing outlives it.
+   */
+  #live: Map<string, WorkflowRecord> | undefined;
 
   constructor(db: SqlDatabase, cacheSize: number) {
     this.#db = db;
     this.#cacheSize = cacheSize;
     this.#queueSeq = Number(db.prepare("SELECT max(seq) AS n FROM message_queue").get()?.n ?? 0);
     this.#timerSeq = Number(db.prepare("SELECT max(seq) AS n FROM timers").get()?.n ?? 0);
+    this.#endedCount = Number(db.prepare("SELECT count(*) AS n FROM ended").get()?.n ?? 0);
+    this.#executionCount = Number(db.prepare("SELECT count(*) AS n FROM workflows").get()?.n ?? 0);
     this.#endedSeq = Number(db.prepare("SELECT max(seq) AS n FROM ended").get()?.n ?? 0);
   }
 
@@ -209,12 +222,18 @@ class SqliteStore implements Store {
   transaction<T>(fn: () => T): T {
     if (this.#closed) throw new Error(`the SQLite store (${this.#db.file}) is closed`);
     if (this.#db.inTransaction) return fn();
+    const counts = { ended: this.#endedCount, executions: this.#executionCount };
+    this.#live = new Map();
     try {
       return this.#db.transaction(fn);
     } catch (error) {
       // the rows went back; the cache of written text may describe what was rolled back
       this.#cache.clear();
+      this.#endedCount = counts.ended;
+      this.#executionCount = counts.executions;
       throw error;
+    } finally {
+      this.#live = undefined;
     }
   }
 
@@ -317,8 +336,13 @@ class SqliteStore implements Store {
   }
 
   getExecution(workflowId: string): WorkflowRecord | undefined {
+    const live = this.#live?.get(workflowId);
+    if (live) return live;
     const written = this.#written(workflowId);
-    return written && decodeExecution(written);
+    if (!written) return undefined;
+    const wf = decodeExecution(written);
+    this.#live?.set(workflowId, wf);
+    return wf;
   }
   hasExecution(workflowId: string): boolean {
     return this.#cache.has(workflowId) ||
@@ -327,6 +351,8 @@ class SqliteStore implements Store {
   putExecution(workflow: WorkflowRecord): void {
     const id = workflow.workflowId;
     const before = this.#written(id);
+    if (!before) this.#executionCount++;
+    this.#live?.set(id, workflow);
     const { tasks, ...rest } = workflow;
     const doc = JSON.stringify(rest);
     const key =
@@ -405,7 +431,9 @@ class SqliteStore implements Store {
   removeExecution(workflowId: string): boolean {
     const gone = this.#q("DELETE FROM workflows WHERE workflow_id = ?").run(workflowId).changes > 0;
     this.#cache.delete(workflowId);
+    this.#live?.delete(workflowId);
     if (!gone) return false;
+    this.#executionCount--;
     const ofTasks = "(SELECT task_id FROM tasks WHERE workflow_id = ?)";
     this.#q(`DELETE FROM task_logs WHERE task_id IN ${ofTasks}`).run(workflowId);
     this.#q(`DELETE FROM plugin_state WHERE task_id IN ${ofTasks}`).run(workflowId);
@@ -416,11 +444,11 @@ class SqliteStore implements Store {
     }
     this.#q("DELETE FROM tasks WHERE workflow_id = ?").run(workflowId);
     this.#q("DELETE FROM timers WHERE workflow_id = ?").run(workflowId);
-    this.#q("DELETE FROM ended WHERE workflow_id = ?").run(workflowId);
+    this.forgetEnded(workflowId);
     return true;
   }
   countExecutions(): number {
-    return Number(this.#q("SELECT count(*) AS n FROM workflows").get()?.n ?? 0);
+    return this.#executionCount;
   }
   scanExecutions(options: ScanOptions = {}): ExecutionPage {
     const limit = Math.max(1, Math.floor(options.limit ?? 1000));
@@ -454,8 +482,16 @@ class SqliteStore implements Store {
   }
 
   getTask(taskId: string): TaskRecord | undefined {
-    const doc = text(this.#q("SELECT doc FROM tasks WHERE task_id = ?").get(taskId));
-    return doc === undefined ? undefined : JSON.parse(doc);
+    const row = this.#q("SELECT workflow_id, doc FROM tasks WHERE task_id = ?").get(taskId);
+    if (!row) return undefined;
+    if (this.#live) {
+      // inside a transaction: the task object of the execution being worked on
+      const found = this.getExecution(String(row.workflow_id))?.tasks.find((t) =>
+        t.taskId === taskId
+      );
+      if (found) return found;
+    }
+    return JSON.parse(String(row.doc));
   }
   putTask(task: TaskRecord): void {
     const id = task.workflowInstanceId;
@@ -466,11 +502,20 @@ class SqliteStore implements Store {
     const pos = old?.pos ?? nextPos(written);
     if (old?.doc !== doc) this.#writeTask(task, pos, doc, old?.pos);
     written.tasks.set(task.taskId, { pos, doc });
+    const live = this.#live?.get(id);
+    if (live) {
+      const i = live.tasks.findIndex((t) => t.taskId === task.taskId);
+      if (i >= 0) live.tasks[i] = task;
+      else live.tasks.push(task);
+    }
   }
   removeTask(taskId: string): boolean {
     const row = this.#q("SELECT workflow_id FROM tasks WHERE task_id = ?").get(taskId);
     if (!row) return false;
-    this.#cache.get(String(row.workflow_id))?.tasks.delete(taskId);
+    const id = String(row.workflow_id);
+    this.#cache.get(id)?.tasks.delete(taskId);
+    const live = this.#live?.get(id);
+    if (live) live.tasks = live.tasks.filter((t) => t.taskId !== taskId);
     this.#forgetTask(taskId);
     return true;
   }
@@ -505,16 +550,21 @@ class SqliteStore implements Store {
   }
 
   noteEnded(workflowId: string, at: number): void {
+    if (!this.#q("SELECT 1 AS x FROM ended WHERE workflow_id = ?").get(workflowId)) {
+      this.#endedCount++;
+    }
     this.#q(
       "INSERT INTO ended (workflow_id, at, seq) VALUES (?, ?, ?) " +
         "ON CONFLICT (workflow_id) DO UPDATE SET at = excluded.at, seq = excluded.seq",
     ).run(workflowId, at, ++this.#endedSeq);
   }
   forgetEnded(workflowId: string): void {
-    this.#q("DELETE FROM ended WHERE workflow_id = ?").run(workflowId);
+    if (this.#q("DELETE FROM ended WHERE workflow_id = ?").run(workflowId).changes > 0) {
+      this.#endedCount--;
+    }
   }
   countEnded(): number {
-    return Number(this.#q("SELECT count(*) AS n FROM ended").get()?.n ?? 0);
+    return this.#endedCount;
   }
   oldestEnded(limit: number, before?: number): string[] {
     const n = Math.max(0, Math.floor(limit));
