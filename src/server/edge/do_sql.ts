@@ -88,6 +88,8 @@ class DurableDatabase implements SqlDatabase {
     let statement = this.#statements.get(sql);
     if (!statement) {
       statement = {
+        // `changes` is the cursor's rowsWritten, which counts index rows too: exact as zero or
+        // not (all the store asks), not as a count of rows.
         run: (...params) => {
           const cursor = this.#exec(sql, params);
           cursor.toArray();
