@@ -7,14 +7,19 @@
  *
  * @module
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import process from "node:process";
 import { startEdge } from "./edge_workerd.ts";
 
 const dataDir = resolve(process.env.CONDUCTOR_EDGE_DIR ?? ".conductor/edge");
 mkdirSync(dataDir, { recursive: true });
-writeFileSync(join(resolve(dataDir, ".."), ".gitignore"), "*\n");
+// The default folder keeps itself out of git (as the dev server's .conductor/ does); a folder
+// given by CONDUCTOR_EDGE_DIR is the caller's.
+if (process.env.CONDUCTOR_EDGE_DIR === undefined) {
+  const ignore = join(resolve(dataDir, ".."), ".gitignore");
+  if (!existsSync(ignore)) writeFileSync(ignore, "*\n");
+}
 const key = process.env.CONDUCTOR_AUTH_KEY ?? "", secret = process.env.CONDUCTOR_AUTH_SECRET ?? "";
 const bindings: Record<string, string> = key && secret
   ? { CONDUCTOR_AUTH_KEY: key, CONDUCTOR_AUTH_SECRET: secret }
