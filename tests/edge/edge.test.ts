@@ -8,11 +8,13 @@
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Configuration, OrkesClients } from "../../mod.ts";
-import { type EdgeProcess, startEdge } from "../../scripts/edge_workerd.ts";
+import { type EdgeProcess, freePort, ROOT, startEdge } from "../../scripts/edge_workerd.ts";
+import { bundle, npmBin } from "../_support/runtimes.ts";
 import { JQ_REFUSED_REASON } from "../../src/server/edge/scripts.ts";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -179,6 +181,76 @@ describe("the engine in a Durable Object (workerd)", () => {
     const r = await call(e.apiUrl, "/metadata/taskdefs");
     assert.equal(r.status, 503);
     assert.match(r.json().message, /CONDUCTOR_AUTH_KEY and CONDUCTOR_AUTH_SECRET/);
+  });
+
+  it("an edge cron worker in another workerd drains the engine's tasks (TaskHandler.drain)", async () => {
+    const e = await edge(tmp());
+    await call(e.apiUrl, "/metadata/taskdefs", [{ name: "edge_cron_greet", retryCount: 0 }]);
+    const def = {
+      name: "edge_cron",
+      version: 1,
+      schemaVersion: 2,
+      tasks: [{
+        name: "edge_cron_greet",
+        taskReferenceName: "greet",
+        type: "SIMPLE",
+        inputParameters: { n: "${workflow.input.n}" },
+      }],
+      outputParameters: { greeting: "${greet.output.result}" },
+    };
+    assert.equal((await call(e.apiUrl, "/metadata/workflow", def)).status, 200);
+    const ids = [
+      await start(e.apiUrl, "edge_cron", { n: 1 }),
+      await start(e.apiUrl, "edge_cron", { n: 2 }),
+    ];
+    // the cron Worker, and a Worker that fires its scheduled event (as a Cron Trigger would)
+    const dir = tmp();
+    await bundle(join(ROOT, "tests/edge/cron_worker.ts"), "browser", join(dir, "cron.js"));
+    writeFileSync(
+      join(dir, "trigger.js"),
+      `export default { async fetch(request, env) {
+        if (new URL(request.url).pathname !== "/trigger") return new Response("ready");
+        const r = await env.CRON.scheduled({ cron: "*/5 * * * *", scheduledTime: new Date() });
+        return Response.json(r ?? {});
+      } };`,
+    );
+    const port = await freePort();
+    writeFileSync(
+      join(dir, "cron.capnp"),
+      `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [
+    (name = "trigger", worker = (modules = [(name = "t", esModule = embed "trigger.js")],
+      compatibilityDate = "2025-09-01", bindings = [(name = "CRON", service = "cron")])),
+    (name = "cron", worker = (modules = [(name = "c", esModule = embed "cron.js")],
+      compatibilityDate = "2025-09-01",
+      bindings = [(name = "CONDUCTOR_SERVER_URL", text = ${JSON.stringify(e.apiUrl)})],
+      globalOutbound = "net")),
+    (name = "net", network = (allow = ["public", "private", "local"])),
+  ],
+  sockets = [ (name = "http", address = "127.0.0.1:${port}", http = (), service = "trigger") ],
+);
+`,
+    );
+    const child = spawn(npmBin("workerd"), ["serve", join(dir, "cron.capnp")], {
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+    try {
+      let fired: Response | undefined;
+      for (let i = 0; i < 100 && !fired; i++) {
+        fired = await fetch(`http://127.0.0.1:${port}/trigger`).catch(() => undefined);
+        if (!fired) await sleep(100);
+      }
+      assert.equal(fired?.status, 200, String(await fired?.text()));
+      for (const [i, id] of ids.entries()) {
+        const w = await until(e.apiUrl, id, (w) => w.status !== "RUNNING", 10_000);
+        assert.equal(w.status, "COMPLETED");
+        const out = (await call(e.apiUrl, `/workflow/${id}`)).json().output;
+        assert.deepEqual(out, { greeting: `hello ${i + 1} from cron` });
+      }
+    } finally {
+      child.kill("SIGKILL");
+    }
   });
 
   describe("one object per tenant; scripts", () => {
