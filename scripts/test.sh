@@ -21,6 +21,11 @@
 #         against the embedded engine serving the UI and /api on one port. Installs chromium
 #         with apt-get when it is missing; if it cannot be installed or launched, the phase fails.
 #         The real phase runs the same page tests with the UI on its own against the real server.
+#   edge  the integration suite, the examples, the conformance suite, the webhook adapter and the
+#         worker drain in workerd (tests/runtimes/hono_workerd, worker_drain) against the engine in
+#         a Durable Object in workerd (one workerd for the phase, started here), and tests/edge/
+#         (alarms, kill -9 and restart, token flow, tenants, scripts; each on a workerd of its own),
+#         under Deno only (the engine is in workerd either way; the clients run under both elsewhere)
 #   real  the integration suite (tests/integration/), the suites only the real server can pass
 #         yet (tests/integration_real/: scheduler, event handlers, listings, a server restart),
 #         the runtime smoke tests
@@ -38,7 +43,7 @@ fi
 export PATH="$root/node_modules/.bin:$PATH" NO_COLOR=1 DENO_NO_UPDATE_CHECK=1
 unset RUST_BACKTRACE
 
-phases="${TEST_PHASES:-unit embedded embedded-sqlite embedded-port ui real}"
+phases="${TEST_PHASES:-unit embedded embedded-sqlite embedded-port ui edge real}"
 results="$root/test-results"
 rm -rf "$results"; mkdir -p "$results"
 status=0
@@ -71,6 +76,7 @@ run_both() { # run_both <phase> <paths...>: the same files under Deno and under 
   if [ ${#paths[@]} -eq 0 ]; then echo "[test] phase $phase: no test files" >&2; return 0; fi
   echo "[test] phase $phase under Deno: ${paths[*]}" >&2
   deno test -A --quiet --junit-path="$results/deno-$phase.xml" "${paths[@]}" || status=1
+  [ "${DENO_ONLY:-0}" = 1 ] && return 0
   echo "[test] phase $phase under Bun: ${paths[*]}" >&2
   bun test --timeout 120000 --reporter=junit --reporter-outfile="$results/bun-$phase.xml" "${paths[@]/#/./}" || status=1
 }
@@ -108,6 +114,26 @@ for phase in $phases; do
       ;;
     ui)
       need_chromium ui && CONDUCTOR_TEST_SERVER=embedded run_both ui tests/ui
+      ;;
+    edge)
+      edge_dir=$(mktemp -d)
+      CONDUCTOR_EDGE_DIR="$edge_dir/data/edge" PORT=0 deno run -A scripts/edge_server.ts \
+        >"$edge_dir/url" 2>"$edge_dir/log" &
+      edge_pid=$!
+      for _ in $(seq 1 600); do [ -s "$edge_dir/url" ] || ! kill -0 "$edge_pid" 2>/dev/null && break; sleep 0.1; done
+      edge_url=$(head -n1 "$edge_dir/url")
+      if [ -z "$edge_url" ]; then
+        echo "[test] the edge engine (workerd) did not start: the edge phase FAILS" >&2; cat "$edge_dir/log" >&2
+        printf '<testsuites><testsuite name="edge-server"><testcase name="the edge engine starts in workerd"><failure message="scripts/edge_server.ts did not print its URL"/></testcase></testsuite></testsuites>\n' > "$results/edge-server-start.xml"
+        status=1
+      else
+        # The engine runs in workerd whichever runtime runs the tests (they are its clients, and
+        # the other phases run them under both): Deno alone here.
+        DENO_ONLY=1 CONDUCTOR_TEST_SERVER=edge CONDUCTOR_SERVER_URL="$edge_url" run_both edge tests/integration tests/examples \
+          tests/conformance tests/runtimes/hono_workerd.test.ts tests/runtimes/worker_drain.test.ts tests/edge
+      fi
+      kill "$edge_pid" 2>/dev/null; wait "$edge_pid" 2>/dev/null
+      rm -rf "$edge_dir"
       ;;
     embedded-sqlite)
       CONDUCTOR_TEST_SERVER=embedded CONDUCTOR_TEST_STORE=sqlite run_both "$phase" tests/integration \

@@ -11,6 +11,11 @@
  * - `CONDUCTOR_TEST_SERVER=embedded-port`: the embedded engine in this process, listening on a
  *   free loopback port and reached with the global fetch.
  *
+ * - `CONDUCTOR_TEST_SERVER=edge`: the engine in a Durable Object in workerd
+ *   (scripts/edge_workerd.ts). `CONDUCTOR_SERVER_URL` when given (scripts/test.sh starts one
+ *   workerd for the phase), else this helper starts one on a fresh data folder and stops it
+ *   when the process exits.
+ *
  * The embedded engine's store is chosen by `CONDUCTOR_TEST_STORE`: `memory` (the default),
  * `memory-copies` (a memory store that hands back copies, as a SQL store does: it proves the
  * engine puts back every change instead of relying on live objects) or `sqlite` (the SQLite
@@ -34,7 +39,7 @@ import { createSqliteStore, sqliteOpenOptions } from "../../src/server/store/sql
 import { loadSqlite } from "../../src/server/store/sqlite_driver.ts";
 
 /** Which server a test run talks to. */
-export type TestServerKind = "real" | "embedded" | "embedded-port";
+export type TestServerKind = "real" | "embedded" | "embedded-port" | "edge";
 
 /** A server a test can talk to. */
 export interface TestServer {
@@ -51,7 +56,7 @@ export interface TestServer {
 const script = fileURLToPath(new URL("../../scripts/conductor-server.sh", import.meta.url));
 let pending: Promise<TestServer> | undefined;
 
-const KINDS: readonly TestServerKind[] = ["real", "embedded", "embedded-port"];
+const KINDS: readonly TestServerKind[] = ["real", "embedded", "embedded-port", "edge"];
 
 /**
  * The kind of server chosen by `CONDUCTOR_TEST_SERVER`; by default `embedded`, or `real` when
@@ -124,8 +129,27 @@ async function startEmbedded(kind: "embedded" | "embedded-port"): Promise<TestSe
   return { kind, apiUrl: url, fetch, embedded };
 }
 
+async function startEdgeServer(): Promise<TestServer> {
+  const given = process.env.CONDUCTOR_SERVER_URL;
+  if (given) return { kind: "edge", apiUrl: given.replace(/\/+$/, ""), fetch };
+  const { mkdtempSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const { startEdge } = await import("../../scripts/edge_workerd.ts");
+  const dir = mkdtempSync(join(tmpdir(), "conductor-edge-"));
+  const edge = await startEdge({ dataDir: dir, bindings: { CONDUCTOR_AUTH: "off" } });
+  const stop = () => {
+    edge.child.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+  };
+  process.on("exit", stop);
+  if ("Deno" in globalThis) globalThis.addEventListener("unload", stop);
+  return { kind: "edge", apiUrl: edge.apiUrl, fetch };
+}
+
 function startServer(): Promise<TestServer> {
   const kind = testServerKind();
+  if (kind === "edge") return startEdgeServer();
   if (kind !== "real") return startEmbedded(kind);
   const given = process.env.CONDUCTOR_SERVER_URL;
   if (given) return Promise.resolve({ kind, apiUrl: given.replace(/\/+$/, ""), fetch });

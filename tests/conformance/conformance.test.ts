@@ -22,7 +22,7 @@ import { conformanceTarget } from "./target.ts";
 import { startSuite, type SuiteRun } from "./suite.ts";
 import type { ConformanceTarget } from "./driver.ts";
 import { coverage, type Observation, type Recording, type Scenario } from "./scenario.ts";
-import { deliberateDifferences, notYetInEngine } from "./differences.ts";
+import { deliberateDifferences, notYetInEngine, refusedOnEdge } from "./differences.ts";
 import { firstDifference, maskPaths } from "./compare.ts";
 
 interface Golden extends Recording {
@@ -34,7 +34,7 @@ function golden(name: string): Golden | undefined {
   return existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) as Golden : undefined;
 }
 
-type Verdict = "identical" | "excused" | "pending" | "different" | "error";
+type Verdict = "identical" | "excused" | "pending" | "refused" | "different" | "error";
 
 const verdicts = new Map<string, Verdict>();
 const pendingTokens = new Set(notYetInEngine.map((entry) => entry.covers));
@@ -73,7 +73,8 @@ function printTable(target: ConformanceTarget): void {
     `conformance against ${target.kind}: ${scenarios.length} scenarios, ` +
     `${count("identical")} identical, ${count("excused")} identical but for a deliberate ` +
     `difference, ${count("pending")} pending (cover something not yet in the engine), ` +
-    `${count("different")} different, ${count("error")} errors`,
+    `${count("different")} different, ${count("error")} errors` +
+    (count("refused") ? `, ${count("refused")} refused on purpose (edge: ${refusedTokens()})` : ""),
     "| covers | scenarios | identical |",
     "| --- | ---: | ---: |",
     ...[...rows.entries()]
@@ -121,9 +122,25 @@ describe("conformance: scenarios observe what the real server observed", () => {
   });
 });
 
+function refusedTokens(): string {
+  return refusedOnEdge.map((r) => r.covers).join(", ");
+}
+
 async function check(scenario: Scenario, target: ConformanceTarget, suite: SuiteRun) {
   const expected = golden(scenario.name);
   const outcome = await suite.outcomes.get(scenario.name);
+  const refusals = target.kind === "edge"
+    ? refusedOnEdge.filter((r) => coverage(scenario).includes(r.covers))
+    : [];
+  if (refusals.length > 0) {
+    const seen = outcome && "error" in outcome
+      ? String(outcome.error?.message)
+      : JSON.stringify(outcome?.recording.observations ?? []);
+    if (refusals.some((r) => seen.includes(r.refusal))) {
+      verdicts.set(scenario.name, "refused");
+      return;
+    }
+  }
   const pending = target.kind !== "real" &&
     coverage(scenario).some((token) => pendingTokens.has(token));
   if (!outcome || "error" in outcome) {

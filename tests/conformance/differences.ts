@@ -43,3 +43,15 @@ export interface NotYetInEngine {
 
 /** Task types / operator APIs the embedded engine does not implement yet (see the README). */
 export const notYetInEngine: NotYetInEngine[] = [];
+
+/**
+ * Task types the engine in a Cloudflare Durable Object (`CONDUCTOR_TEST_SERVER=edge`) refuses on
+ * purpose: a scenario covering one must end with the refusal's reason (`refusal`, found in its
+ * observations or its error) and is counted as refused; one that matches the golden anyway
+ * counts as identical. Listed in the README's edge section.
+ */
+export const refusedOnEdge: { covers: string; refusal: string; reason: string }[] = [{
+  covers: "JSON_JQ_TRANSFORM",
+  refusal: "JSON_JQ_TRANSFORM is not available in the Cloudflare Durable Object engine",
+  reason: "jq's WebAssembly has no interrupt: a query that never ends would hold the object",
+}];

@@ -73,6 +73,16 @@ class WasmJq implements Jq {
 
 let loading: Promise<Jq> | undefined;
 
+let refusal: string | undefined;
+
+/**
+ * Makes {@link loadJq} fail with `reason` (a runtime where jq cannot run safely: its WebAssembly
+ * has no interrupt, so a query that never ends could not be stopped there).
+ */
+export function refuseJq(reason: string): void {
+  refusal = reason;
+}
+
 /**
  * Loads jq (once; later calls answer the same promise).
  *
@@ -84,6 +94,7 @@ let loading: Promise<Jq> | undefined;
  * ```
  */
 export function loadJq(): Promise<Jq> {
+  if (refusal !== undefined) return Promise.reject(new Error(refusal));
   loading ??= import("jq-wasm").then((lib) => new WasmJq(lib as unknown as JqWasm));
   loading.catch(() => loading = undefined);
   return loading;

@@ -160,8 +160,14 @@ class QuickJsSandbox implements ScriptSandbox {
     runtime.setMaxStackSize(1024 * 1024);
     const deadline = performance.now() + timeoutMs;
     let timedOut = false;
+    // Where the clock stands still while code runs (Cloudflare's workerd), the checks are
+    // counted instead: only while performance.now() has not moved since the start.
+    const started = performance.now();
+    let checks = 0;
+    const maxChecks = Math.max(1, timeoutMs) * INTERRUPT_CHECKS_PER_MS;
     runtime.setInterruptHandler(() => {
-      if (performance.now() > deadline) timedOut = true;
+      const now = performance.now();
+      if (now > deadline || (now === started && ++checks > maxChecks)) timedOut = true;
       return timedOut;
     });
     const vm = runtime.newContext();
@@ -225,6 +231,16 @@ class QuickJsSandbox implements ScriptSandbox {
   }
 }
 
+/**
+ * QuickJS asks whether to stop every few thousand steps; this many asks per ms of the time
+ * limit end a script where `performance.now()` does not move while it runs (workerd on Cloudflare,
+ * whose clocks advance only between I/O; counted only while the clock stands still, so elsewhere
+ * the time limit alone applies). Measured 0.5 to 11 asks per ms on a shared 2-core machine (a busy
+ * loop asks most often; loops that call or allocate less), so by count a script ends after about
+ * 0.7x to 16x its limit.
+ */
+const INTERRUPT_CHECKS_PER_MS = 8;
+
 class ScriptFailure extends Error {
   constructor(readonly handle: Handle) {
     super("script failed");
@@ -233,6 +249,18 @@ class ScriptFailure extends Error {
 
 let loaded: ScriptSandbox | undefined;
 let loading: Promise<ScriptSandbox> | undefined;
+let variantLoader: (() => Promise<unknown>) | undefined;
+
+/**
+ * Where QuickJS comes from, for runtimes that load WebAssembly only as modules (workerd): `load`
+ * answers a quickjs-emscripten variant (e.g. `newVariant(wasmfileVariant, { wasmModule })`);
+ * a rejection fails each script with its reason. Replaces a sandbox loaded before.
+ */
+export function setQuickJsVariant(load: () => Promise<unknown>): void {
+  variantLoader = load;
+  loaded = undefined;
+  loading = undefined;
+}
 
 /**
  * Loads the sandbox (once; later calls answer the same promise).
@@ -247,8 +275,12 @@ let loading: Promise<ScriptSandbox> | undefined;
 export function loadScriptSandbox(): Promise<ScriptSandbox> {
   loading ??= (async () => {
     const core = await import("quickjs-emscripten-core");
-    const variant = (await import("@jitl/quickjs-singlefile-mjs-release-sync")).default;
-    const module = await core.newQuickJSWASMModuleFromVariant(variant);
+    const variant = variantLoader
+      ? await variantLoader()
+      : (await import("@jitl/quickjs-singlefile-mjs-release-sync")).default;
+    const module = await core.newQuickJSWASMModuleFromVariant(
+      variant as Parameters<typeof core.newQuickJSWASMModuleFromVariant>[0],
+    );
     loaded = new QuickJsSandbox(module as unknown as QuickJsModule);
     return loaded;
   })();

@@ -46,7 +46,7 @@ export interface SqlDatabase {
   /** The file this database lives in. */
   readonly file: string;
   /** Which runtime module serves it. */
-  readonly driver: "node:sqlite" | "bun:sqlite";
+  readonly driver: "node:sqlite" | "bun:sqlite" | "durable-object";
   /** The schema version the file is at (after migrations). */
   readonly schemaVersion: number;
   /** Runs one or more statements with no parameters. */
