@@ -87,6 +87,12 @@ interface GivenUp {
 export class ServerHealth {
   /** Whether the last request that decided it failed: a poll that answers reads only this. */
   down = false;
+  /**
+   * Counts outages: read before a request, handed to {@link recovered} after its answer, so that
+   * the answer to a request sent before the outage began (still in flight when the first failure
+   * was seen) does not end it.
+   */
+  epoch = 0;
   readonly #log: ResolvedLogger;
   #since = 0;
   #failedPolls = 0;
@@ -113,6 +119,7 @@ export class ServerHealth {
     else this.#failedReports++;
     if (this.down) return;
     this.down = true;
+    this.epoch++;
     this.#since = Date.now();
     const status = httpStatus(error);
     const how = status === undefined || status >= 500 ? "is not answering" : "refuses requests";
@@ -123,11 +130,12 @@ export class ServerHealth {
   }
 
   /**
-   * A poll or a report was answered: if the server was down, write the recovery line and wake
-   * every runner out of its error backoff, result reports first and polls a moment later.
+   * A poll or a report sent at `epoch` was answered: if the server was down, and that request was
+   * sent during this outage, write the recovery line and wake every runner out of its error
+   * backoff, result reports first and polls a moment later.
    */
-  recovered(): void {
-    if (!this.down) return;
+  recovered(epoch: number): void {
+    if (!this.down || epoch !== this.epoch) return;
     this.down = false;
     const seconds = ((Date.now() - this.#since) / 1000).toFixed(1);
     const lost = this.#givenUpInOutage > 0

@@ -352,6 +352,7 @@ export class TaskRunner {
       }
       const started = Date.now();
       this.#metrics?.pollStarted();
+      const epoch = this.#health.epoch; // an answer to a poll sent before an outage began is no recovery
       let tasks: Task[];
       try {
         tasks = await this.#client.batchPoll(taskDefName, {
@@ -384,7 +385,7 @@ export class TaskRunner {
         received: tasks.length,
         durationMs: Date.now() - started,
       });
-      if (this.#health.down) this.#health.recovered();
+      if (this.#health.down) this.#health.recovered(epoch);
       // More than asked for would be a server bug; they are ours all the same, so run them.
       for (const task of tasks) this.#launch(task);
       if (tasks.length > 0) {
@@ -589,6 +590,7 @@ export class TaskRunner {
       const held = v2 && this.#budget ? 1 : 0;
       if (this.#budget) this.#budget.remaining -= held;
       this.#metrics?.updateSent(run);
+      const epoch = this.#health.epoch;
       try {
         let next: Task | undefined;
         if (v2) {
@@ -609,7 +611,7 @@ export class TaskRunner {
         this.#taken(result, run, attempt, started);
         // A task handed over is ours now: it runs even if we are stopping meanwhile.
         if (!next && this.#budget) this.#budget.remaining += held;
-        if (this.#health.down) this.#health.recovered();
+        if (this.#health.down) this.#health.recovered(epoch);
         return next;
       } catch (error) {
         if (this.#budget) this.#budget.remaining += held;

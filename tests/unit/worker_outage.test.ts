@@ -16,6 +16,7 @@ import {
 } from "../../mod.ts";
 import type { RunnerMetadataClient } from "../../src/worker/mod.ts";
 import { delay, FakeTaskClient, until } from "./worker_fake_client.ts";
+import { ServerHealth } from "../../src/worker/health.ts";
 
 /** A fake whose every call fails like a refused connection while `down` is set. */
 class OutageFake extends FakeTaskClient {
@@ -221,6 +222,29 @@ describe("TaskHandler through an outage", () => {
       () => new TaskHandler({ handleSignals: { drainMs: -1 } }),
       /handleSignals\.drainMs must be a number >= 0, got -1/,
     );
+  });
+});
+
+describe("ServerHealth", () => {
+  it("an answer to a request sent before the outage began does not end it", () => {
+    const lines: string[] = [];
+    const health = new ServerHealth({
+      warn: (m) => lines.push(m),
+      info: () => {},
+      error: () => {},
+    });
+    const sentBefore = health.epoch; // a poll in flight when the server goes down
+    health.failed("poll", new TypeError("fetch failed"));
+    assert.equal(health.down, true);
+    health.recovered(sentBefore); // its late answer
+    assert.equal(health.down, true, "still down");
+    assert.equal(lines.length, 1);
+    const sentDuring = health.epoch;
+    health.recovered(sentDuring);
+    assert.equal(health.down, false);
+    assert.equal(lines.length, 2);
+    assert.match(lines[1], /answers again/);
+    health.close();
   });
 });
 
