@@ -1,7 +1,8 @@
 /**
  * The HTTP system task against a loopback server started by the test (127.0.0.1, free port):
  * output shape of a JSON and a text answer, the request it sends, the error shape of a 4xx,
- * a read timeout on the engine's clock, and a refused connection.
+ * a read timeout in real time (the engine's clock moving on does not end a call on the wire), and
+ * a refused connection.
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -29,6 +30,9 @@ describe("HTTP system task", () => {
         if (req.url === "/text") return reply(200, "text/plain", "just text");
         if (req.url === "/missing") return reply(404, "application/json", '{"error":"nope"}');
         if (req.url === "/hang") return pending.push(() => reply(200, "text/plain", "late"));
+        if (req.url === "/slow") {
+          return void setTimeout(() => reply(200, "text/plain", "slow but in time"), 300);
+        }
         reply(
           200,
           "application/json",
@@ -106,7 +110,29 @@ describe("HTTP system task", () => {
     assert.deepEqual(t.outputData, { response: text });
   });
 
-  it("fails when no answer comes within readTimeOut of engine time", async () => {
+  it("waits for an answer on real time: engine time jumping past readTimeOut does not end it", async () => {
+    await register(e, {
+      name: "sh_slow_ok",
+      tasks: [{
+        name: "h",
+        taskReferenceName: "h",
+        type: "HTTP",
+        inputParameters: {
+          http_request: { uri: `${base}/slow`, method: "GET", readTimeOut: 5000 },
+        },
+      }],
+    });
+    const id = await start(e, "sh_slow_ok");
+    e.advance(60_000); // a test skipping time while the call is on the wire
+    const wf = await settle(e, id);
+    assert.equal(wf.status, "COMPLETED", wf.reasonForIncompletion ?? "");
+    assert.equal(
+      (wf.tasks![0].outputData!.response as Record<string, unknown>).body,
+      "slow but in time",
+    );
+  });
+
+  it("fails when no answer comes within readTimeOut (real time)", async () => {
     const t = await run("sh_slow", { uri: `${base}/hang`, method: "GET", readTimeOut: 200 }, true);
     assert.equal(t.status, "FAILED");
     assert.equal(

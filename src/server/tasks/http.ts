@@ -36,7 +36,8 @@ type Outcome =
 
 interface Running {
   controller: AbortController;
-  deadline: number;
+  /** The read timeout: real time, whatever the engine's clock does (a call is real I/O). */
+  timer: ReturnType<typeof setTimeout>;
   outcome?: Outcome;
 }
 
@@ -165,13 +166,24 @@ export function createHttpTask(): SystemTaskType {
     task.startTime = host.now();
     task.workerId = "embedded";
     const timeout = typeof raw.readTimeOut === "number" ? raw.readTimeOut : 3000;
-    const state: Running = { controller: new AbortController(), deadline: host.now() + timeout };
+    const method = String(raw.method).toUpperCase();
+    // The read timeout runs on real time, not the engine's clock: a test that advances a manual
+    // clock (or skips to the next timer) must not time out a call still on the wire.
+    const timer = setTimeout(() => {
+      state.outcome ??= {
+        ok: false,
+        error: `I/O error on ${method} request for "${raw.uri}": Read timed out`,
+      };
+      state.controller.abort();
+      host.executeLater(task, 0);
+    }, timeout);
+    const state: Running = { controller: new AbortController(), timer };
     running.set(task.taskId!, state);
-    call(raw, String(raw.method).toUpperCase(), state.controller.signal).then((outcome) => {
+    call(raw, method, state.controller.signal).then((outcome) => {
+      clearTimeout(state.timer);
       state.outcome ??= outcome;
       host.executeLater(task, 0);
     });
-    host.executeLater(task, timeout);
   };
   return {
     type: "HTTP",
@@ -189,29 +201,21 @@ export function createHttpTask(): SystemTaskType {
       call_(ctx);
     },
     execute(ctx) {
-      const { task, host } = ctx;
+      const { task } = ctx;
       const state = running.get(task.taskId!);
       if (!state) {
         // started before a restart: the call went with the old process, so it is made again
         if (task.status === "SCHEDULED" && task.startTime) call_(ctx);
         return false;
       }
-      if (!state.outcome && host.now() >= state.deadline) {
-        const raw = requestOf(task);
-        state.outcome = {
-          ok: false,
-          error: `I/O error on ${
-            String(raw.method).toUpperCase()
-          } request for "${raw.uri}": Read timed out`,
-        };
-        state.controller.abort();
-      }
       if (!state.outcome) return false;
       running.delete(task.taskId!);
       return apply(ctx, state.outcome);
     },
     cancel({ task }) {
-      running.get(task.taskId!)?.controller.abort();
+      const state = running.get(task.taskId!);
+      if (state) clearTimeout(state.timer);
+      state?.controller.abort();
       running.delete(task.taskId!);
     },
   };
