@@ -76,6 +76,13 @@ export {
 } from "./script/mod.ts";
 export { type Jq, type JqOutcome, loadJq } from "./jq/mod.ts";
 export {
+  createTestEnvironment,
+  type TestEnvironment,
+  type TestEnvironmentOptions,
+} from "./testing.ts";
+export { type ActionOutcome, EventHandlers, eventHandlersOf } from "./events.ts";
+export { Scheduler, schedulerOf, type ScheduleSearchOptions } from "./scheduler/mod.ts";
+export {
   createUi,
   type Ui,
   type UiApiHandler,

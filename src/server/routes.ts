@@ -32,6 +32,7 @@ import {
 import { findBlockingTask } from "./blocking.ts";
 import { engineMetrics } from "./metrics.ts";
 import { runWorkflowTest } from "./test_endpoint.ts";
+import { mountMoreRoutes } from "./routes_more.ts";
 
 const JSON_HEADERS = { "content-type": "application/json" };
 const MAP_TYPE = "java.util.LinkedHashMap<java.lang.String,java.lang.Object>";
@@ -206,6 +207,7 @@ export function createRoutes(engine: Engine, instance = "embedded"): Hono {
   app.get("/metrics", () => metrics.response());
 
   const api = new Hono();
+  mountMoreRoutes(api, engine); // issue 19: schedules, event handlers, listings (before /workflow/:id)
 
   // ------------------------------------------------------------ metadata
   api.post("/metadata/taskdefs", async (c) => {
