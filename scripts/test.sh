@@ -16,7 +16,7 @@
 #         with apt-get when it is missing; if it cannot be installed or launched, the phase fails.
 #         The real phase runs the same page tests with the UI on its own against the real server.
 #   real  the integration suite (tests/integration/), the suites only the real server can pass
-#         yet (tests/integration_real/: scheduler, event handlers, listings, a server restart),
+#         (tests/integration_real/: a restart of the real server's own process),
 #         the runtime smoke tests
 #         (tests/runtimes/: Deno, Bun, Node, workerd) and the conformance suite
 #         (tests/conformance/: goldens still hold) against the real Conductor OSS server,

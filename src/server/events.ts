@@ -57,6 +57,15 @@ function checkHandler(body: unknown): EventHandler {
   return h;
 }
 
+/** A handler as the server stores it: `active` and each action's `expandInlineJSON` filled in. */
+function normalize(h: EventHandler): EventHandler {
+  return {
+    ...h,
+    active: h.active ?? false,
+    actions: h.actions.map((a) => ({ ...a, expandInlineJSON: a.expandInlineJSON ?? false })),
+  };
+}
+
 /** JSON held in strings (objects and arrays) parsed, recursively (the server's `JsonUtils.expand`). */
 export function expandInlineJson(value: unknown): unknown {
   if (typeof value === "string") {
@@ -114,7 +123,7 @@ export class EventHandlers {
     if (this.#store.getDocument(HANDLERS, h.name)) {
       throw conflict(`EventHandler with name ${h.name} already exists!`);
     }
-    this.#store.putDocument(HANDLERS, h.name, { ...h, active: h.active ?? true });
+    this.#store.putDocument(HANDLERS, h.name, normalize(h));
   }
 
   /** Replaces a handler (404 when there is none by that name). */
@@ -123,7 +132,7 @@ export class EventHandlers {
     if (!this.#store.getDocument(HANDLERS, h.name)) {
       throw notFound(`EventHandler with name ${h.name} not found!`);
     }
-    this.#store.putDocument(HANDLERS, h.name, { ...h, active: h.active ?? true });
+    this.#store.putDocument(HANDLERS, h.name, normalize(h));
   }
 
   /** Removes a handler (404 when there is none). */

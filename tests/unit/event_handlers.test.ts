@@ -43,6 +43,7 @@ describe("event handlers", () => {
       handlers.add({
         name: "ev_start_and_complete",
         event: "conductor:ev_source:ev",
+        active: true,
         condition: "$.kind == 'go'",
         actions: [
           {
@@ -105,6 +106,7 @@ describe("event handlers", () => {
       handlers.add({
         name: "ev_fail_task",
         event: "conductor:ev_fail:e",
+        active: true,
         actions: [{
           action: "fail_task",
           expandInlineJSON: true,
@@ -129,6 +131,7 @@ describe("event handlers", () => {
       const h = {
         name: "h1",
         event: "conductor:x:y",
+        active: true,
         actions: [{ action: "start_workflow" as const, start_workflow: { name: "x" } }],
       };
       handlers.add(h);
