@@ -24,7 +24,16 @@ import { baseRef } from "./defs.ts";
 const HANDLERS = "event_handler";
 const ACTIONS = new Set(["start_workflow", "complete_task", "fail_task"]);
 
-/** What one action did, as the server's action processor answers it. */
+/**
+ * What one action did, as the server's action processor answers it (`workflowId` of a started
+ * workflow; the resolved task details; `error` when it could not act).
+ *
+ * @example
+ * ```ts
+ * import type { ActionOutcome } from "@conductor-edge/sdk/server";
+ * const outcome: ActionOutcome = { workflowId: "a1b2" };
+ * ```
+ */
 export type ActionOutcome = Record<string, unknown>;
 
 function checkHandler(body: unknown): EventHandler {
@@ -88,7 +97,25 @@ export function expandInlineJson(value: unknown): unknown {
   return value;
 }
 
-/** The event handlers of one engine. */
+/**
+ * The event handlers of one engine (what `/api/event` serves), acting on the messages EVENT
+ * tasks publish to the `conductor` sink.
+ *
+ * @example
+ * ```ts
+ * import { createServer, eventHandlersOf } from "@conductor-edge/sdk/server";
+ * const server = createServer();
+ * const handlers = eventHandlersOf(server.engine);
+ * handlers.add({
+ *   name: "on_order",
+ *   event: "conductor:orders:order_placed",
+ *   active: true,
+ *   actions: [{ action: "start_workflow", start_workflow: { name: "ship", input: { id: "${orderId}" } } }],
+ * });
+ * await handlers.idle(); // every published message handled
+ * await server.close();
+ * ```
+ */
 export class EventHandlers {
   readonly #engine: Engine;
   #pending: Promise<void> = Promise.resolve();
@@ -249,7 +276,18 @@ export class EventHandlers {
 
 const attached = new WeakMap<Engine, EventHandlers>();
 
-/** The event handlers of an engine, attached on first use. */
+/**
+ * The event handlers of an engine, attached on first use (the engine's routes attach them when
+ * the server is created).
+ *
+ * @example
+ * ```ts
+ * import { createServer, eventHandlersOf } from "@conductor-edge/sdk/server";
+ * const server = createServer();
+ * console.log(eventHandlersOf(server.engine).list()); // []
+ * await server.close();
+ * ```
+ */
 export function eventHandlersOf(engine: Engine): EventHandlers {
   let h = attached.get(engine);
   if (!h) attached.set(engine, h = new EventHandlers(engine));

@@ -41,6 +41,7 @@ export { queueName, TaskQueues } from "./queues.ts";
 export type { SearchOptions } from "./search.ts";
 export { createMemoryStore, type MemoryStoreOptions } from "./store/memory.ts";
 export type {
+  DocumentStore,
   ExecutionPage,
   ExecutionStore,
   MetadataStore,

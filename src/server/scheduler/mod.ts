@@ -87,7 +87,15 @@ function checkSchedule(body: unknown): WorkflowSchedule {
   return s;
 }
 
-/** Options of {@link Scheduler.search}. */
+/**
+ * Options of {@link Scheduler.search}.
+ *
+ * @example
+ * ```ts
+ * import type { ScheduleSearchOptions } from "@conductor-edge/sdk/server";
+ * const options: ScheduleSearchOptions = { query: "scheduleName IN (nightly) AND state IN (FAILED)" };
+ * ```
+ */
 export interface ScheduleSearchOptions {
   /** `clause AND clause`: `scheduleName IN (a,b)`, `state IN (...)`, `scheduledTime>ms`, ... */
   query?: string;
@@ -99,7 +107,19 @@ export interface ScheduleSearchOptions {
   sort?: string;
 }
 
-/** The schedules of one engine and their firing. */
+/**
+ * The schedules of one engine and their firing (what `/api/scheduler/...` serves).
+ *
+ * @example
+ * ```ts
+ * import { createClock, createServer, schedulerOf } from "@conductor-edge/sdk/server";
+ * const server = createServer({ clock: createClock({ manual: true, start: Date.UTC(2030, 0, 1) }) });
+ * const scheduler = schedulerOf(server.engine);
+ * scheduler.save({ name: "hourly", cronExpression: "0 0 * * * ?", startWorkflowRequest: { name: "report" } });
+ * console.log(scheduler.get("hourly")?.nextRunTime); // 2030-01-01T01:00Z in epoch ms
+ * await server.close();
+ * ```
+ */
 export class Scheduler {
   readonly #engine: Engine;
   #pausedAll = false;
@@ -351,7 +371,18 @@ export class Scheduler {
 
 const attached = new WeakMap<Engine, Scheduler>();
 
-/** The scheduler of an engine, attached on first use. */
+/**
+ * The scheduler of an engine, attached on first use (the engine's routes attach it when the
+ * server is created, so stored schedules resume at once).
+ *
+ * @example
+ * ```ts
+ * import { createServer, schedulerOf } from "@conductor-edge/sdk/server";
+ * const server = createServer();
+ * console.log(schedulerOf(server.engine).list()); // []
+ * await server.close();
+ * ```
+ */
 export function schedulerOf(engine: Engine): Scheduler {
   let s = attached.get(engine);
   if (!s) attached.set(engine, s = new Scheduler(engine));
