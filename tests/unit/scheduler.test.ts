@@ -251,6 +251,40 @@ describe("the engine's scheduler", () => {
     }
   });
 
+  it("catches up a long backlog slot by slot without holding the event loop", async () => {
+    const store = createMemoryStore({ copies: true });
+    const first = open(store);
+    schedulerOf(first.engine).save({
+      name: "backlog",
+      cronExpression: "* * * * * ?",
+      runCatchupScheduleInstances: true,
+      startWorkflowRequest: { name: "sched_wf" },
+    });
+    await first.close();
+    const second = open(store, T0 + 600 * SEC); // 600 missed seconds
+    try {
+      const scheduler = schedulerOf(second.engine);
+      await tick();
+      const early = scheduler.search({ query: "backlog", size: 0 }).totalHits!;
+      assert.ok(early < 600, `a timer of the event loop ran amid the backlog (${early} fired)`);
+      for (
+        let i = 0;
+        i < 2000 && scheduler.search({ query: "backlog", size: 0 }).totalHits! < 600;
+        i++
+      ) {
+        await tick();
+      }
+      const all = scheduler.search({ query: "backlog", size: 1000, sort: "scheduledTime:ASC" });
+      assert.equal(all.totalHits, 600);
+      assert.deepEqual(
+        all.results!.map((f) => (f.scheduledTime! - T0) / SEC),
+        Array.from({ length: 600 }, (_, i) => i + 1),
+      );
+    } finally {
+      await second.close();
+    }
+  });
+
   for (const catchup of [false, true]) {
     it(`after downtime ${catchup ? "fires every missed slot in order" : "fires the due slot once, then from now"} (runCatchupScheduleInstances: ${catchup})`, async () => {
       const store = createMemoryStore({ copies: true });
@@ -265,7 +299,7 @@ describe("the engine's scheduler", () => {
       const second = open(store, T0 + 35 * 60 * SEC);
       try {
         const scheduler = schedulerOf(second.engine);
-        for (let i = 0; i < 5; i++) await tick();
+        for (let i = 0; i < 10; i++) await tick();
         const fired = scheduler.search({ query: "down", sort: "scheduledTime:ASC" }).results!;
         const minutes = fired.map((f) => (f.scheduledTime! - T0) / 60_000);
         assert.deepEqual(minutes, catchup ? [10, 20, 30] : [10]);

@@ -362,9 +362,18 @@ export class Scheduler {
       }
       // catch-up: every missed slot from the last scheduled time; otherwise from now
       const next = nextSlot(s, s.runCatchupScheduleInstances ? scheduledTime : now);
-      if (next) {
-        this.#engine.setDueTimer({ ...timer, dueAt: next.at }, next.at <= now);
+      if (!next) return;
+      const due = { ...timer, dueAt: next.at };
+      if (next.at > now) {
+        this.#engine.setDueTimer(due);
+        return;
       }
+      // a missed slot of a catch-up: stored now (a restart keeps it), fired after a macrotask so
+      // a long backlog never holds the event loop (the server fires about one a second)
+      this.#store.putTimer(due);
+      setTimeout(() => {
+        if (this.#store.getTimer(due.key)?.dueAt === due.dueAt) this.#engine.setDueTimer(due, true);
+      }, 0);
     });
   }
 }
