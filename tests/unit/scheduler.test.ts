@@ -311,3 +311,70 @@ describe("the engine's scheduler", () => {
     });
   }
 });
+
+describe("the scheduler and event routes of the engine", () => {
+  it("answer bad input with the status and a message naming the field", async () => {
+    const server = open();
+    const call = async (method: string, path: string, body?: unknown) => {
+      const r = await server.fetch(`http://embedded/api${path}`, {
+        method,
+        headers: body === undefined ? {} : { "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await r.text();
+      return { status: r.status, text };
+    };
+    try {
+      const base = { name: "r", startWorkflowRequest: { name: "sched_wf" } };
+      const fiveFields = await call("POST", "/scheduler/schedules", {
+        ...base,
+        cronExpression: "0 * * * *",
+      });
+      assert.equal(fiveFields.status, 400);
+      assert.match(fiveFields.text, /schedule\.cronExpression is invalid: .*6 fields/);
+      const zone = await call("POST", "/scheduler/schedules", {
+        ...base,
+        cronExpression: "0 * * * * ?",
+        zoneId: "Mars/Olympus",
+      });
+      assert.equal(zone.status, 500);
+      assert.match(zone.text, /Unknown time-zone ID: Mars\/Olympus/);
+      const noName = await call("POST", "/scheduler/schedules", { cronExpression: "0 * * * * ?" });
+      assert.equal(noName.status, 400);
+      assert.match(noName.text, /schedule\.name must be a non-empty string/);
+      const preview = await call("GET", "/scheduler/nextFewSchedules?cronExpression=nope");
+      assert.equal(preview.status, 500);
+      assert.match(preview.text, /Invalid cron expression/);
+      const saved = await call("POST", "/scheduler/schedules", {
+        ...base,
+        cronExpression: "0 * * * * ?",
+      });
+      assert.equal(saved.status, 200);
+      assert.equal(JSON.parse(saved.text).nextRunTime, T0 + 60 * SEC);
+      assert.equal((await call("PUT", "/scheduler/schedules/r/resume")).status, 404);
+      assert.equal((await call("GET", "/scheduler/schedules/r/pause?reason=x")).status, 200);
+      assert.equal(
+        JSON.parse((await call("GET", "/scheduler/schedules/r")).text).pausedReason,
+        "x",
+      );
+      const handler = await call("POST", "/event", {
+        name: "h",
+        event: "conductor:a:b",
+        actions: [],
+      });
+      assert.equal(handler.status, 400);
+      assert.match(handler.text, /eventHandler\.actions: No actions specified/);
+      const other = await call("POST", "/event", {
+        name: "h",
+        event: "conductor:a:b",
+        actions: [{ action: "terminate_workflow", terminate_workflow: { workflowId: "x" } }],
+      });
+      assert.equal(other.status, 400);
+      assert.match(other.text, /eventHandler\.actions\[0\]\.action must be one of/);
+      assert.equal((await call("DELETE", "/event/none")).status, 404);
+      assert.match((await call("GET", "/version")).text, /^\d+\.\d+\.\d+/);
+    } finally {
+      await server.close();
+    }
+  });
+});
