@@ -27,7 +27,7 @@
 #         (alarms, kill -9 and restart, token flow, tenants, scripts; each on a workerd of its own),
 #         under Deno only (the engine is in workerd either way; the clients run under both elsewhere)
 #   real  the integration suite (tests/integration/), the suites only the real server can pass
-#         yet (tests/integration_real/: scheduler, event handlers, listings, a server restart),
+#         (tests/integration_real/: a restart of the real server's own process),
 #         the runtime smoke tests
 #         (tests/runtimes/: Deno, Bun, Node, workerd) and the conformance suite
 #         (tests/conformance/: goldens still hold) against the real Conductor OSS server,

@@ -27,6 +27,8 @@ export interface Clock {
   advance(ms: number): void;
   /** Stops the real timer behind a real-time clock; timers already set never fire. */
   dispose(): void;
+  /** When the earliest pending timer falls due, or undefined when none is set. */
+  nextTimerAt?(): number | undefined;
 }
 
 /** Options of {@link createClock}. */
@@ -172,6 +174,10 @@ export function createClock(options: ClockOptions = {}): Clock {
       if (manual) offset = target;
       else offset += Math.max(0, target - now());
       arm();
+    },
+    nextTimerAt() {
+      while (heap.length > 0 && heap[0].fn === undefined) remove(heap[0]);
+      return heap.length > 0 ? heap[0].at : undefined;
     },
     dispose() {
       disposed = true;

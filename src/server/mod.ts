@@ -47,6 +47,7 @@ export { createMemoryStore, type MemoryStoreOptions } from "./store/memory.ts";
 export { openSqliteStore, type SqliteStoreOptions } from "./store/sqlite.ts";
 export { SqliteOpenError } from "./store/sqlite_driver.ts";
 export type {
+  DocumentStore,
   ExecutionPage,
   ExecutionStore,
   MetadataStore,
@@ -81,6 +82,13 @@ export {
   type ScriptSandbox,
 } from "./script/mod.ts";
 export { type Jq, type JqOutcome, loadJq } from "./jq/mod.ts";
+export {
+  createTestEnvironment,
+  type TestEnvironment,
+  type TestEnvironmentOptions,
+} from "./testing.ts";
+export { type ActionOutcome, EventHandlers, eventHandlersOf } from "./events.ts";
+export { Scheduler, schedulerOf, type ScheduleSearchOptions } from "./scheduler/mod.ts";
 export {
   createUi,
   type Ui,

@@ -33,6 +33,7 @@ import { findBlockingTask } from "./blocking.ts";
 import { engineMetrics } from "./metrics.ts";
 import { capTaskOutput, checkDepth, checkStartRequest } from "./door.ts";
 import { runWorkflowTest } from "./test_endpoint.ts";
+import { mountMoreRoutes } from "./routes_more.ts";
 
 const JSON_HEADERS = { "content-type": "application/json" };
 const MAP_TYPE = "java.util.LinkedHashMap<java.lang.String,java.lang.Object>";
@@ -208,6 +209,7 @@ export function createRoutes(engine: Engine, instance = "embedded"): Hono {
   app.get("/metrics", () => metrics.response());
 
   const api = new Hono();
+  mountMoreRoutes(api, engine); // issue 19: schedules, event handlers, listings (before /workflow/:id)
 
   // ------------------------------------------------------------ metadata
   api.post("/metadata/taskdefs", async (c) => {

@@ -38,6 +38,11 @@ export interface SystemTaskHost {
   /** Queues a decide of the workflow (after the current one ends). */
   decideSoon(workflowId: string): void;
   /**
+   * Publishes an event on the engine's own `conductor` queues (an EVENT task's message) to its
+   * event handlers; absent on hosts without them.
+   */
+  publishEvent?(event: string, payload: Record<string, unknown>, messageId: string): void;
+  /**
    * Adds executions to a workflow (seq numbers, task index, queues for worker tasks, `start`
    * and first `execute` for system tasks); answers whether any changed state. For tasks a
    * system task schedules itself (a DO_WHILE's next iteration, a dynamic fork's branches).

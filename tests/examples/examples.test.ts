@@ -40,6 +40,17 @@ describe("examples", () => {
     ]);
   });
 
+  it("time_skipping.ts: a 3-day WAIT and an hourly schedule over a day, on the manual clock", async () => {
+    // Always the embedded engine in the example's own process: a real server's clock cannot move.
+    const r = await runExample("time_skipping");
+    assert.equal(r.code, 0, `examples/time_skipping.ts exited ${r.code}\n${r.stdout}\n${r.stderr}`);
+    assert.deepEqual(r.stdout.trimEnd().split("\n"), [
+      "Time skipping runs on the embedded engine in this process, starting 2030-01-01T00:00Z",
+      "reminder: COMPLETED, reminder to ada, after 3.0 days of clock",
+      "hourly schedule over a day: 24 firings",
+    ]);
+  });
+
   it("task_context.ts: logs, poll count and IN_PROGRESS until the third poll", async () => {
     assert.deepEqual(await lines("task_context"), [
       "status: COMPLETED",

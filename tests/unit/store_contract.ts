@@ -433,6 +433,27 @@ export function runStoreContract(
     );
 
     it(
+      "keeps documents by collection and key, in the order first put",
+      withStore((s) => {
+        assert.equal(s.getDocument("schedules", "a"), undefined);
+        assert.deepEqual(s.listDocuments("schedules"), []);
+        s.putDocument("schedules", "a", { name: "a", n: 1 });
+        s.putDocument("schedules", "b", { name: "b", n: 2 });
+        s.putDocument("handlers", "a", { name: "other" });
+        s.putDocument("schedules", "a", { name: "a", n: 3 });
+        assert.deepEqual(s.getDocument("schedules", "a"), { name: "a", n: 3 });
+        assert.deepEqual(s.listDocuments("schedules"), [{ name: "a", n: 3 }, { name: "b", n: 2 }]);
+        assert.equal(s.countDocuments("schedules"), 2);
+        assert.equal(s.countDocuments("handlers"), 1);
+        assert.equal(s.removeDocument("schedules", "a"), true);
+        assert.equal(s.removeDocument("schedules", "a"), false);
+        assert.equal(s.removeDocument("nothing", "a"), false);
+        assert.deepEqual(s.listDocuments("schedules"), [{ name: "b", n: 2 }]);
+        assert.deepEqual(s.getDocument("handlers", "a"), { name: "other" });
+      }),
+    );
+
+    it(
       "runs a transaction and answers its result; nested transactions join",
       withStore((s) => {
         const out = s.transaction(() => {

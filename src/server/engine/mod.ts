@@ -29,7 +29,7 @@ import type { TaskQueues } from "../queues.ts";
 import { queueName } from "../queues.ts";
 import { type SearchOptions, searchWorkflows } from "../search.ts";
 import { createMemoryStore } from "../store/memory.ts";
-import type { Store, TaskRecord, WorkflowRecord } from "../store/types.ts";
+import type { Store, TaskRecord, Timer, WorkflowRecord } from "../store/types.ts";
 import type { CreateTaskOptions, SystemTaskHost, SystemTaskRegistry } from "../system_tasks.ts";
 import type { SearchResult, WorkflowSummary } from "../../model/mod.ts";
 import { decide } from "./apply.ts";
@@ -88,6 +88,10 @@ export class Engine implements SystemTaskHost {
   /** Where every piece of the engine's state lives. */
   readonly store: Store;
   #core: Core;
+  #timerKinds = new Map<string, (timer: Timer) => void>();
+  #eventListeners = new Set<
+    (event: string, payload: Record<string, unknown>, messageId: string) => void
+  >();
 
   /** An engine on `options.clock`; a store that holds state already resumes its due times. */
   constructor(options: EngineOptions) {
@@ -111,7 +115,10 @@ export class Engine implements SystemTaskHost {
         const timer = core.store.getTimer(key);
         if (!timer) return;
         core.store.removeTimer(key);
-        if (timer.kind === "execute") runExecute(core, timer);
+        const handler = this.#timerKinds.get(timer.kind);
+        if (handler) {
+          if (!core.closed) handler(timer);
+        } else if (timer.kind === "execute") runExecute(core, timer);
         else if (!core.closed) decide(core, timer.workflowId);
       })
     );
@@ -374,6 +381,36 @@ export class Engine implements SystemTaskHost {
   /** Puts the workflow's SCHEDULED tasks that wait out a callback back in their queue now. */
   resetCallbacks(id: string): void {
     operator.resetCallbacks(this.#core, id);
+  }
+
+  // ---------------------------------------------------------------- due times and events
+
+  /**
+   * Stores a due time and arms it on the clock (a restart on the same store resumes it); when
+   * it falls due, the handler set with {@link Engine.onDueTimer} for its kind runs (the timer
+   * already removed). `soon`: a due time that has come runs in a microtask.
+   */
+  setDueTimer(timer: Timer, soon = false): void {
+    this.#core.tx(() => this.#core.timers.set(timer, soon));
+  }
+  /** Removes a stored due time. */
+  clearDueTimer(key: string): void {
+    this.#core.tx(() => this.#core.timers.clear(key));
+  }
+  /** Sets what runs the due times of one kind (the scheduler's `schedule`). */
+  onDueTimer(kind: string, handler: (timer: Timer) => void): void {
+    this.#timerKinds.set(kind, handler);
+  }
+  /** Hands an event (an EVENT task's message on a `conductor` queue) to the event listeners. */
+  publishEvent(event: string, payload: Record<string, unknown>, messageId: string): void {
+    for (const listener of this.#eventListeners) listener(event, payload, messageId);
+  }
+  /** Listens to published events; answers a function that stops it. */
+  onEvent(
+    listener: (event: string, payload: Record<string, unknown>, messageId: string) => void,
+  ): () => void {
+    this.#eventListeners.add(listener);
+    return () => this.#eventListeners.delete(listener);
   }
 
   // ---------------------------------------------------------------- lifecycle

@@ -120,6 +120,7 @@ class MemoryStore implements Store {
   #timerHeap = new Heap<Timer>(earlierTimer);
   #timersOf = new Map<string, Set<string>>();
   #plugin = new Map<string, unknown>();
+  #documents = new Map<string, Map<string, unknown>>();
   #closed = false;
 
   constructor(copies: boolean) {
@@ -507,6 +508,28 @@ class MemoryStore implements Store {
   }
   removePluginState(taskId: string): boolean {
     return this.#plugin.delete(taskId);
+  }
+
+  // ------------------------------------------------------------ documents
+
+  getDocument<T = unknown>(collection: string, key: string): T | undefined {
+    const v = this.#documents.get(collection)?.get(key) as T | undefined;
+    return v === undefined ? undefined : this.#copy(v);
+  }
+  putDocument(collection: string, key: string, value: unknown): void {
+    this.#open();
+    let docs = this.#documents.get(collection);
+    if (!docs) this.#documents.set(collection, docs = new Map());
+    docs.set(key, this.#copy(value));
+  }
+  removeDocument(collection: string, key: string): boolean {
+    return this.#documents.get(collection)?.delete(key) ?? false;
+  }
+  listDocuments<T = unknown>(collection: string): T[] {
+    return [...(this.#documents.get(collection)?.values() ?? [])].map((v) => this.#copy(v as T));
+  }
+  countDocuments(collection: string): number {
+    return this.#documents.get(collection)?.size ?? 0;
   }
 }
 

@@ -296,9 +296,27 @@ export interface PluginStateStore {
   removePluginState(taskId: string): boolean;
 }
 
+/**
+ * Named JSON documents in collections (schedules, schedule firings, event handlers): small
+ * records the engine reads by key or lists whole. A SQL store keeps them in one table keyed
+ * by (collection, key).
+ */
+export interface DocumentStore {
+  /** A document by collection and key. */
+  getDocument<T = unknown>(collection: string, key: string): T | undefined;
+  /** Adds or replaces a document (JSON data); a replaced one keeps its place in the order. */
+  putDocument(collection: string, key: string, value: unknown): void;
+  /** Removes a document; answers whether it was there. */
+  removeDocument(collection: string, key: string): boolean;
+  /** Every document of a collection, in the order first put. */
+  listDocuments<T = unknown>(collection: string): T[];
+  /** How many documents a collection holds. */
+  countDocuments(collection: string): number;
+}
+
 /** Everything the engine keeps. */
 export interface Store
-  extends MetadataStore, ExecutionStore, QueueStore, TimerStore, PluginStateStore {
+  extends MetadataStore, ExecutionStore, QueueStore, TimerStore, PluginStateStore, DocumentStore {
   /** `"memory"`, `"sqlite"`, ... */
   readonly kind: string;
   /**

@@ -73,7 +73,10 @@ export const eventTask: SystemTaskType = {
         `Error loading queue:${queue}, for task:${task.taskId}, error: Unknown queue type ${kind}`,
       );
     }
-    // the embedded engine keeps no event handlers: a published message has no listener
+    // the message: the task's input plus the workflow's identity; its id is the task's
+    const payload: Record<string, unknown> = { ...task.outputData };
+    delete payload.event_produced;
+    ctx.host.publishEvent?.(queue, payload, task.taskId!);
     if (task.inputData?.asyncComplete === true) return false;
     return finish(ctx, "COMPLETED");
   },

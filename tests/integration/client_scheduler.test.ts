@@ -1,20 +1,15 @@
 /**
- * SchedulerClient against the real Conductor server: schedules saved, read, listed, fired,
+ * SchedulerClient against the test server (real, or the embedded engine on its real-time clock): schedules saved, read, listed, fired,
  * paused, resumed, searched and deleted; cron previews; input checked before any request.
  */
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { isConductorError, isHttpError, type SchedulerClient } from "../../mod.ts";
-import {
-  type ClientFixture,
-  clientFixture,
-  rejection,
-  setVariable,
-} from "../integration/client_support.ts";
+import { type ClientFixture, clientFixture, rejection, setVariable } from "./client_support.ts";
 import { uniqueName } from "../_support/server.ts";
-import { eventually, requireRealServer, sleep } from "./real_only.ts";
+import { eventually, sleep } from "../_support/eventually.ts";
 
-describe("SchedulerClient (real server)", () => {
+describe("SchedulerClient", () => {
   let fx: ClientFixture;
   let scheduler: SchedulerClient;
   let workflowName: string;
@@ -47,7 +42,6 @@ describe("SchedulerClient (real server)", () => {
   };
 
   before(async () => {
-    requireRealServer("/api/scheduler");
     fx = await clientFixture();
     scheduler = fx.clients.getSchedulerClient();
     workflowName = await fx.workflowDef("sched_wf", [setVariable("mark", { fired: true })]);

@@ -1,5 +1,5 @@
 /**
- * EventClient against the real Conductor server: handlers added, listed (all, per event, active
+ * EventClient against the test server (real or embedded): handlers added, listed (all, per event, active
  * only or not), updated, removed; and acting on an event an EVENT task publishes to the
  * `conductor` sink (start a workflow, complete a waiting task).
  */
@@ -14,9 +14,9 @@ import {
   setVariable,
   until,
   wait,
-} from "../integration/client_support.ts";
+} from "./client_support.ts";
 import { uniqueName } from "../_support/server.ts";
-import { eventually, requireRealServer } from "./real_only.ts";
+import { eventually } from "../_support/eventually.ts";
 
 /**
  * The emitting workflow keeps one name across runs: the server starts listening to a new
@@ -33,7 +33,7 @@ const EVENT = `conductor:${EMITTER}:${SINK}`;
  */
 const LISTED = "conductor:edge_event_lists:sink";
 
-describe("EventClient (real server)", () => {
+describe("EventClient", () => {
   let fx: ClientFixture;
   let events: EventClient;
   const handlers: string[] = [];
@@ -51,7 +51,6 @@ describe("EventClient (real server)", () => {
   };
 
   before(async () => {
-    requireRealServer("/api/event");
     fx = await clientFixture();
     events = fx.clients.getEventClient();
   });
