@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadSqlite } from "../../src/server/store/sqlite_driver.ts";
 import { createSqliteStore, sqliteOpenOptions } from "../../src/server/store/sqlite.ts";
+import { SQLITE_MIGRATIONS } from "../../src/server/store/sqlite_schema.ts";
 import type { Store } from "../../src/server/store/types.ts";
 import { runStoreContract, taskRecord, workflowRecord } from "./store_contract.ts";
 
@@ -24,6 +25,28 @@ runStoreContract("sqlite (no cache)", () => open(undefined, 0), { rollsBack: tru
 
 describe("SQLite store: the file", () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("brings a file of schema version 1 up to date, keeping what it holds", () => {
+    const file = join(dir, "v1.db");
+    const v1 = sqlite.open(file, {
+      ...sqliteOpenOptions(),
+      migrations: SQLITE_MIGRATIONS.slice(0, 1),
+    });
+    assert.equal(v1.schemaVersion, 1);
+    v1.exec(`INSERT INTO task_defs (name, doc) VALUES ('old', '{"name":"old","retryCount":1}')`);
+    v1.close();
+    const s = open(file);
+    try {
+      assert.equal(s.getTaskDef("old")?.retryCount, 1);
+      s.putDocument("schedule", "hourly", { name: "hourly" });
+      assert.deepEqual(s.listDocuments("schedule"), [{ name: "hourly" }]);
+    } finally {
+      s.close();
+    }
+    const again = sqlite.open(file, sqliteOpenOptions());
+    assert.equal(again.schemaVersion, SQLITE_MIGRATIONS.length);
+    again.close();
+  });
 
   it("answers everything again after a close and a reopen", () => {
     const file = join(dir, "reopen.db");

@@ -757,6 +757,34 @@ class SqliteStore implements Store {
   removePluginState(taskId: string): boolean {
     return this.#q("DELETE FROM plugin_state WHERE task_id = ?").run(taskId).changes > 0;
   }
+
+  getDocument<T = unknown>(collection: string, key: string): T | undefined {
+    const doc = text(
+      this.#q("SELECT doc FROM documents WHERE collection = ? AND key = ?").get(collection, key),
+    );
+    return doc === undefined ? undefined : JSON.parse(doc);
+  }
+  putDocument(collection: string, key: string, value: unknown): void {
+    // A replace keeps its place in the order (seq is set on the first put only).
+    this.#q(
+      "INSERT INTO documents (collection, key, seq, doc) VALUES (?, ?, " +
+        "(SELECT COALESCE(MAX(seq), 0) + 1 FROM documents WHERE collection = ?), ?) " +
+        "ON CONFLICT (collection, key) DO UPDATE SET doc = excluded.doc",
+    ).run(collection, key, collection, JSON.stringify(value ?? null));
+  }
+  removeDocument(collection: string, key: string): boolean {
+    return this.#q("DELETE FROM documents WHERE collection = ? AND key = ?").run(collection, key)
+      .changes > 0;
+  }
+  listDocuments<T = unknown>(collection: string): T[] {
+    return this.#q("SELECT doc FROM documents WHERE collection = ? ORDER BY seq").all(collection)
+      .map((row) => JSON.parse(String(row.doc)) as T);
+  }
+  countDocuments(collection: string): number {
+    return Number(
+      this.#q("SELECT COUNT(*) AS n FROM documents WHERE collection = ?").get(collection)?.n ?? 0,
+    );
+  }
 }
 
 function nextPos(written: Written): number {

@@ -70,4 +70,15 @@ export const SQLITE_MIGRATIONS: readonly SqlMigration[] = [{
       CREATE INDEX timers_by_workflow ON timers (workflow_id);
       CREATE TABLE plugin_state (task_id TEXT PRIMARY KEY, doc TEXT NOT NULL) WITHOUT ROWID;
     `),
+}, {
+  // Named documents (schedules, their firings, event handlers), listed in the order first put.
+  to: 2,
+  up: (db) =>
+    db.exec(`
+      CREATE TABLE documents (
+        collection TEXT NOT NULL, key TEXT NOT NULL, seq INTEGER NOT NULL, doc TEXT NOT NULL,
+        PRIMARY KEY (collection, key)
+      ) WITHOUT ROWID;
+      CREATE INDEX documents_in_order ON documents (collection, seq);
+    `),
 }];
