@@ -74,6 +74,7 @@ export {
   TerminateWorkflowError,
 } from "./system_tasks.ts";
 export { coreSystemTasks, type CoreTaskOptions, defaultSystemTasks } from "./tasks/mod.ts";
+export { httpCallsIdle, httpCallsPending } from "./tasks/http.ts";
 export {
   DEFAULT_SCRIPT_TIMEOUT_MS,
   type EvaluateOptions,

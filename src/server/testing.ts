@@ -17,6 +17,7 @@ import { eventHandlersOf } from "./events.ts";
 import { createServer, type EmbeddedServer, type ServerOptions } from "./mod.ts";
 import { queueName } from "./queues.ts";
 import { isTerminalWorkflow } from "./status.ts";
+import { httpCallsPending } from "./tasks/http.ts";
 
 /** Options of {@link createTestEnvironment}. */
 export interface TestEnvironmentOptions extends Omit<ServerOptions, "clock"> {
@@ -138,6 +139,7 @@ export function createTestEnvironment(options: TestEnvironmentOptions = {}): Tes
   };
 
   const isIdle = (): boolean => {
+    if (httpCallsPending() > 0) return false; // an HTTP task's call takes real time
     const now = engine.now();
     for (const q of Object.keys(engine.queueSizes())) {
       if (engine.store.queueMessages(q).some((m) => m.visibleAt <= now)) return false;

@@ -11,7 +11,12 @@
 import process from "node:process";
 import { testServer } from "../_support/server.ts";
 import type { ConformanceTarget } from "./driver.ts";
-import { scriptsIdle, scriptsPending } from "../../src/server/mod.ts";
+import {
+  httpCallsIdle,
+  httpCallsPending,
+  scriptsIdle,
+  scriptsPending,
+} from "../../src/server/mod.ts";
 
 /** A clock that tests can move. */
 interface AdvanceableClock {
@@ -39,8 +44,11 @@ export async function conformanceTarget(): Promise<ConformanceTarget> {
       apiUrl: server.apiUrl,
       fetch: server.fetch,
       wait: async (ms) => {
+        // Scripts, jq queries and HTTP calls take real time: let them answer (or time out on
+        // their real-time limits) before server time moves on, as it would with a real clock.
+        await scriptsIdle();
+        await httpCallsIdle();
         await clock.advance(ms);
-        // Scripts and jq queries run in workers, on real time: let them answer first.
         await scriptsIdle();
         // Let timers and promises the engine scheduled for "now" run.
         await sleep(0);
@@ -48,8 +56,9 @@ export async function conformanceTarget(): Promise<ConformanceTarget> {
       concurrency: 1,
       pollIntervalMs: 100,
       quiesce: async () => {
-        while (scriptsPending()) {
+        while (scriptsPending() || httpCallsPending() > 0) {
           await scriptsIdle();
+          await httpCallsIdle();
           await sleep(0);
         }
       },

@@ -144,6 +144,45 @@ function requestOf(task: Task): HttpInput {
   return (task.inputData?.http_request ?? task.inputData ?? {}) as HttpInput;
 }
 
+// Calls on the wire in this process, for tests that step a manual clock: a call takes real time.
+let inFlight = 0;
+let idleWaiters: (() => void)[] = [];
+
+/**
+ * How many HTTP task calls of this process are on the wire. A test that steps a manual clock (the
+ * conformance suite, `createTestEnvironment`) waits for none before it moves time on, since a call
+ * and its read timeout take real time.
+ *
+ * @example
+ * ```ts
+ * import { httpCallsPending } from "@conductor-edge/sdk/server";
+ * console.log(httpCallsPending()); // 0
+ * ```
+ */
+export function httpCallsPending(): number {
+  return inFlight;
+}
+
+/**
+ * Resolves once no HTTP task call of this process is on the wire ({@link httpCallsPending}).
+ *
+ * @example
+ * ```ts
+ * import { httpCallsIdle } from "@conductor-edge/sdk/server";
+ * await httpCallsIdle();
+ * ```
+ */
+export function httpCallsIdle(): Promise<void> {
+  return inFlight === 0 ? Promise.resolve() : new Promise((resolve) => idleWaiters.push(resolve));
+}
+
+function callEnded(): void {
+  if (--inFlight > 0) return;
+  const waiters = idleWaiters;
+  idleWaiters = [];
+  for (const wake of waiters) wake();
+}
+
 /** The HTTP type. */
 export function createHttpTask(): SystemTaskType {
   // In-flight calls by task id. Process-local on purpose: an AbortController and a pending
@@ -179,10 +218,12 @@ export function createHttpTask(): SystemTaskType {
     }, timeout);
     const state: Running = { controller: new AbortController(), timer };
     running.set(task.taskId!, state);
+    inFlight++;
     call(raw, method, state.controller.signal).then((outcome) => {
       clearTimeout(state.timer);
       state.outcome ??= outcome;
       host.executeLater(task, 0);
+      callEnded();
     });
   };
   return {
