@@ -70,4 +70,10 @@ export const SQLITE_MIGRATIONS: readonly SqlMigration[] = [{
       CREATE INDEX timers_by_workflow ON timers (workflow_id);
       CREATE TABLE plugin_state (task_id TEXT PRIMARY KEY, doc TEXT NOT NULL) WITHOUT ROWID;
     `),
+}, {
+  // Definitions that task and execution rows carry (a task's taskDefinition and its
+  // workflowTask's, an execution's workflowDefinition), each distinct text stored once; a row
+  // refers to them by id (sqlite.ts: encodeDoc). Rows written before keep their whole text.
+  to: 2,
+  up: (db) => db.exec("CREATE TABLE fragments (id INTEGER PRIMARY KEY, doc TEXT NOT NULL UNIQUE);"),
 }];
