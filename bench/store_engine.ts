@@ -60,19 +60,25 @@ async function run(server: EmbeddedServer, n: number): Promise<void> {
 }
 
 const rates: Record<string, number[]> = { memory: [], sqlite: [] };
+const cpu: Record<string, number[]> = { memory: [], sqlite: [] };
 for (let rep = 0; rep < REPS; rep++) {
   for (const kind of ["memory", "sqlite"] as const) {
     const server = await setup(kind, rep);
     await run(server, Math.min(1000, N));
-    const t0 = performance.now();
+    const t0 = performance.now(), c0 = process.cpuUsage();
     await run(server, N);
     rates[kind].push(N / ((performance.now() - t0) / 1000));
+    const c = process.cpuUsage(c0);
+    cpu[kind].push((c.user + c.system) / N);
     await server.close();
   }
 }
 rmSync(work, { recursive: true, force: true });
 const m = median(rates.memory), s = median(rates.sqlite);
-console.log(`| store | workflows/s (median of ${REPS}, ${N} each) |\n|---|---:|`);
-console.log(`| memory | ${Math.round(m).toLocaleString("en-US")} |`);
-console.log(`| SQLite | ${Math.round(s).toLocaleString("en-US")} |`);
-console.log(`| SQLite / memory | ${(s / m * 100).toFixed(0)} % |`);
+const cm = median(cpu.memory), cs = median(cpu.sqlite);
+console.log(
+  `| store | workflows/s (median of ${REPS}, ${N} each) | CPU µs per workflow (median) |\n|---|---:|---:|`,
+);
+console.log(`| memory | ${Math.round(m).toLocaleString("en-US")} | ${Math.round(cm)} |`);
+console.log(`| SQLite | ${Math.round(s).toLocaleString("en-US")} | ${Math.round(cs)} |`);
+console.log(`| SQLite / memory | ${(s / m * 100).toFixed(0)} % | ${(cs / cm).toFixed(1)} x |`);

@@ -851,7 +851,8 @@ class SqliteStore implements Store {
   }
   dueTimers(at: number, limit?: number): Timer[] {
     const n = limit === undefined || !Number.isFinite(limit) ? -1 : Math.max(0, Math.floor(limit));
-    // SQLite has no Infinity: a due time past every stored one is "all of them"
+    // SQLite has no Infinity: a due time past every stored one is "all of them". No index on the
+    // due time (the engine lists timers by due time only when it starts): a scan and a sort.
     const until = Number.isFinite(at) ? at : Number.MAX_SAFE_INTEGER;
     return this.#q("SELECT * FROM timers WHERE due_at <= ? ORDER BY due_at, seq LIMIT ?").all(
       until,

@@ -73,7 +73,13 @@ export const SQLITE_MIGRATIONS: readonly SqlMigration[] = [{
 }, {
   // Definitions that task and execution rows carry (a task's taskDefinition and its
   // workflowTask's, an execution's workflowDefinition), each distinct text stored once; a row
-  // refers to them by id (sqlite.ts: encodeDoc). Rows written before keep their whole text.
+  // refers to them by id (sqlite.ts: encodeTask). Rows written before keep their whole text.
+  // Timers lose their due-time index: only a restart lists them by due time (one sort then),
+  // while every poll and update wrote to it (a timer is set and removed per task).
   to: 2,
-  up: (db) => db.exec("CREATE TABLE fragments (id INTEGER PRIMARY KEY, doc TEXT NOT NULL UNIQUE);"),
+  up: (db) =>
+    db.exec(`
+      CREATE TABLE fragments (id INTEGER PRIMARY KEY, doc TEXT NOT NULL UNIQUE);
+      DROP INDEX timers_by_due;
+    `),
 }];
