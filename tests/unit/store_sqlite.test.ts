@@ -110,6 +110,70 @@ describe("SQLite store: the file", () => {
     }
   });
 
+  it("stores each distinct definition a task or execution carries once, and hands back the whole record", () => {
+    const file = join(dir, "fragments.db");
+    const s = open(file);
+    const def = { name: "tk", retryCount: 1, inputKeys: ["a"], ownerEmail: "o@x" };
+    const changed = { ...def, retryCount: 5 };
+    const task = (id: string, d: typeof def) =>
+      taskRecord("w1", id, {
+        taskDefinition: d,
+        workflowTask: {
+          name: "tk",
+          taskReferenceName: `ref_${id}`,
+          type: "SIMPLE",
+          taskDefinition: d,
+        },
+      });
+    const wfDef = {
+      name: "wf",
+      version: 1,
+      tasks: [{ name: "tk", taskReferenceName: "r", taskDefinition: def }],
+    };
+    const wf = workflowRecord("w1", [task("t1", def), task("t2", changed)], {
+      workflowDefinition: wfDef,
+    });
+    s.putExecution(wf);
+    // a transaction that adds a definition and throws leaves no trace of it
+    assert.throws(() =>
+      s.transaction(() => {
+        s.putTask(task("t3", { ...def, retryCount: 9 }));
+        throw new Error("boom");
+      }), /boom/);
+    s.putTask(task("t4", { ...def, retryCount: 7 }));
+    s.close();
+    const db = sqlite.open(file, sqliteOpenOptions());
+    try {
+      // def, changed, the workflow definition, and t4's: t3's went with its transaction
+      assert.equal(db.prepare("SELECT count(*) AS n FROM fragments").get()?.n, 4);
+      const row = String(db.prepare("SELECT doc FROM tasks WHERE task_id = 't1'").get()?.doc);
+      assert.ok(!row.includes("o@x"), "the task row refers to its definitions");
+      // a row in the first version's form (the whole task as JSON) is read as it is
+      db.prepare("UPDATE tasks SET doc = ? WHERE task_id = 't2'").run(
+        JSON.stringify(task("t2", changed)),
+      );
+    } finally {
+      db.close();
+    }
+    const r = open(file);
+    try {
+      const back = r.getExecution("w1")!;
+      const expected = {
+        ...wf,
+        tasks: [task("t1", def), task("t2", changed), task("t4", { ...def, retryCount: 7 })],
+      };
+      assert.deepEqual(back, expected);
+      // the keys keep their order (the API answers them as they were)
+      assert.equal(JSON.stringify(back.tasks[0]), JSON.stringify(task("t1", def)));
+      const { tasks: _a, ...backRest } = back, { tasks: _b, ...expectedRest } = expected;
+      assert.equal(JSON.stringify(backRest), JSON.stringify(expectedRest));
+      assert.deepEqual(r.getTask("t4")?.workflowTask?.taskDefinition, { ...def, retryCount: 7 });
+      assert.deepEqual(r.scanExecutions().items, [expected]);
+    } finally {
+      r.close();
+    }
+  });
+
   it("hands back copies: changing a record that was not put back changes nothing stored", () => {
     const s = open();
     try {

@@ -140,6 +140,11 @@ class SqliteStore implements Store {
    * transaction ends, so nothing outlives it.
    */
   #live: Map<string, WorkflowRecord> | undefined;
+  // Definition texts by id and ids by text (see encodeTask): the few distinct definitions in use,
+  // emptied when they pass FRAGMENTS_KEPT (the table answers the rest) or a transaction rolls back.
+  #fragmentIds = new Map<string, number>();
+  #fragmentTexts = new Map<number, string>();
+  #fragmentSeq: number;
   #pollData = new Map<
     string,
     { taskType: string; domain: string; doc: string; writtenAt: number; dirty: boolean }
@@ -153,6 +158,93 @@ class SqliteStore implements Store {
     this.#endedCount = Number(db.prepare("SELECT count(*) AS n FROM ended").get()?.n ?? 0);
     this.#executionCount = Number(db.prepare("SELECT count(*) AS n FROM workflows").get()?.n ?? 0);
     this.#endedSeq = Number(db.prepare("SELECT max(seq) AS n FROM ended").get()?.n ?? 0);
+    this.#fragmentSeq = this.#maxFragmentId();
+  }
+
+  #maxFragmentId(): number {
+    return Number(this.#db.prepare("SELECT max(id) AS n FROM fragments").get()?.n ?? 0);
+  }
+
+  /** The id of a definition's JSON text in the fragments table, adding it if it is new. */
+  #fragment(json: string): number {
+    let id = this.#fragmentIds.get(json);
+    if (id !== undefined) return id;
+    const row = this.#q("SELECT id FROM fragments WHERE doc = ?").get(json);
+    if (row) id = Number(row.id);
+    else {
+      id = ++this.#fragmentSeq;
+      this.#q("INSERT INTO fragments (id, doc) VALUES (?, ?)").run(id, json);
+    }
+    this.#keepFragment(id, json);
+    return id;
+  }
+  #keepFragment(id: number, json: string): void {
+    if (this.#fragmentIds.size >= FRAGMENTS_KEPT) {
+      this.#fragmentIds.clear();
+      this.#fragmentTexts.clear();
+    }
+    this.#fragmentIds.set(json, id);
+    this.#fragmentTexts.set(id, json);
+  }
+  /** A fresh copy of fragment `id`. */
+  #fragmentValue(id: number): unknown {
+    let json = this.#fragmentTexts.get(id);
+    if (json === undefined) {
+      const row = this.#q("SELECT doc FROM fragments WHERE id = ?").get(id);
+      if (!row) throw new Error(`the SQLite store (${this.#db.file}) has no fragment ${id}`);
+      json = String(row.doc);
+      this.#keepFragment(id, json);
+    }
+    return JSON.parse(json);
+  }
+
+  /**
+   * A task's row text: its JSON, with its task definition and its workflowTask's (each ~0.5 KB,
+   * the same for every task of a type) by reference: `~A,B~{...}` where A and B are fragment ids
+   * (0: none) and the JSON holds 0 in their places (so the keys keep their order). A text that
+   * starts with `{` is the whole task.
+   */
+  #encodeTask(task: TaskRecord): string {
+    const td = task.taskDefinition as unknown, wt = task.workflowTask as unknown;
+    const wtd = isObject(wt) ? wt.taskDefinition : undefined;
+    const a = isObject(td) ? this.#fragment(JSON.stringify(td)) : 0;
+    const b = isObject(wtd) ? this.#fragment(JSON.stringify(wtd)) : 0;
+    if (a === 0 && b === 0) return JSON.stringify(task);
+    const copy: Record<string, unknown> = { ...task };
+    if (a) copy.taskDefinition = 0;
+    if (b) copy.workflowTask = { ...(wt as Record<string, unknown>), taskDefinition: 0 };
+    return `~${a},${b}~${JSON.stringify(copy)}`;
+  }
+  #decodeTask(doc: string): TaskRecord {
+    if (doc.charCodeAt(0) !== TILDE) return JSON.parse(doc);
+    const end = doc.indexOf("~", 1);
+    const comma = doc.indexOf(",", 1);
+    const a = Number(doc.slice(1, comma)), b = Number(doc.slice(comma + 1, end));
+    const task = JSON.parse(doc.slice(end + 1));
+    if (a) task.taskDefinition = this.#fragmentValue(a);
+    if (b) task.workflowTask.taskDefinition = this.#fragmentValue(b);
+    return task;
+  }
+  /** An execution's row text (without its tasks): as a task's, its workflowDefinition by id. */
+  #encodeWorkflow(rest: Omit<WorkflowRecord, "tasks">): string {
+    const wd = rest.workflowDefinition as unknown;
+    if (!isObject(wd)) return JSON.stringify(rest);
+    const id = this.#fragment(JSON.stringify(wd));
+    return `~${id}~${JSON.stringify({ ...rest, workflowDefinition: 0 })}`;
+  }
+  #decodeWorkflow(doc: string): WorkflowRecord {
+    if (doc.charCodeAt(0) !== TILDE) return JSON.parse(doc);
+    const end = doc.indexOf("~", 1);
+    const wf = JSON.parse(doc.slice(end + 1));
+    wf.workflowDefinition = this.#fragmentValue(Number(doc.slice(1, end)));
+    return wf;
+  }
+  #decodeExecution(written: Written): WorkflowRecord {
+    const wf = this.#decodeWorkflow(written.doc);
+    const tasks = [...written.tasks.values()];
+    tasks.sort((a, b) => a.pos - b.pos);
+    wf.tasks = tasks.map((t) => this.#decodeTask(t.doc));
+    return wf;
   }
 
   #q(sql: string) {
@@ -170,6 +262,10 @@ class SqliteStore implements Store {
     } catch (error) {
       // the rows went back; the cache of written text may describe what was rolled back
       this.#cache.clear();
+      this.#defs.clear();
+      this.#fragmentIds.clear();
+      this.#fragmentTexts.clear();
+      this.#fragmentSeq = this.#maxFragmentId();
       this.#endedCount = counts.ended;
       this.#executionCount = counts.executions;
       throw error;
@@ -190,19 +286,44 @@ class SqliteStore implements Store {
 
   // ------------------------------------------------------------ metadata
 
+  /**
+   * Definitions as read, by `t\0name` and `w\0name\0version` (`latest` for the newest), so every
+   * start and poll does not read and decode them again; one object per definition, as the memory
+   * store hands out. Emptied by every change to a definition and by a rollback.
+   */
+  #defs = new Map<string, TaskDef | WorkflowDef | null>();
+  #def<T extends TaskDef | WorkflowDef>(
+    key: string,
+    read: () => string | undefined,
+  ): T | undefined {
+    const hit = this.#defs.get(key);
+    if (hit !== undefined) return (hit ?? undefined) as T | undefined;
+    const doc = read();
+    const def = doc === undefined ? null : JSON.parse(doc);
+    if (this.#defs.size >= DEFS_KEPT) this.#defs.clear();
+    this.#defs.set(key, def);
+    return def ?? undefined;
+  }
+
   getTaskDef(name: string): TaskDef | undefined {
-    const doc = text(this.#q("SELECT doc FROM task_defs WHERE name = ?").get(name));
-    return doc === undefined ? undefined : JSON.parse(doc);
+    return this.#def<TaskDef>(
+      `t\u0000${name}`,
+      () => text(this.#q("SELECT doc FROM task_defs WHERE name = ?").get(name)),
+    );
   }
   putTaskDef(def: TaskDef): void {
     this.#q(
       "INSERT INTO task_defs (name, doc) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET doc = excluded.doc",
     ).run(def.name, JSON.stringify(def));
+    this.#defs.clear();
     this.#generation++;
   }
   removeTaskDef(name: string): boolean {
     const had = this.#q("DELETE FROM task_defs WHERE name = ?").run(name).changes > 0;
-    if (had) this.#generation++;
+    if (had) {
+      this.#defs.clear();
+      this.#generation++;
+    }
     return had;
   }
   listTaskDefs(): TaskDef[] {
@@ -214,21 +335,26 @@ class SqliteStore implements Store {
     return this.#generation;
   }
   getWorkflowDef(name: string, version?: number): WorkflowDef | undefined {
-    const row = version === undefined
-      ? this.#q("SELECT doc FROM workflow_defs WHERE name = ? ORDER BY version DESC LIMIT 1").get(
-        name,
-      )
-      : this.#q("SELECT doc FROM workflow_defs WHERE name = ? AND version = ?").get(name, version);
-    const doc = text(row);
-    return doc === undefined ? undefined : JSON.parse(doc);
+    return this.#def<WorkflowDef>(`w\u0000${name}\u0000${version ?? "latest"}`, () =>
+      text(
+        version === undefined
+          ? this.#q("SELECT doc FROM workflow_defs WHERE name = ? ORDER BY version DESC LIMIT 1")
+            .get(name)
+          : this.#q("SELECT doc FROM workflow_defs WHERE name = ? AND version = ?").get(
+            name,
+            version,
+          ),
+      ));
   }
   putWorkflowDef(def: WorkflowDef): void {
     this.#q(
       "INSERT INTO workflow_defs (name, version, doc) VALUES (?, ?, ?) " +
         "ON CONFLICT (name, version) DO UPDATE SET doc = excluded.doc",
     ).run(def.name, def.version ?? 1, JSON.stringify(def));
+    this.#defs.clear();
   }
   removeWorkflowDef(name: string, version: number): boolean {
+    this.#defs.clear();
     return this.#q("DELETE FROM workflow_defs WHERE name = ? AND version = ?").run(name, version)
       .changes > 0;
   }
@@ -284,7 +410,7 @@ class SqliteStore implements Store {
     if (live) return live;
     const written = this.#written(workflowId);
     if (!written) return undefined;
-    const wf = decodeExecution(written);
+    const wf = this.#decodeExecution(written);
     this.#live?.set(workflowId, wf);
     return wf;
   }
@@ -298,7 +424,7 @@ class SqliteStore implements Store {
     if (!before) this.#executionCount++;
     this.#live?.set(id, workflow);
     const { tasks, ...rest } = workflow;
-    const doc = JSON.stringify(rest);
+    const doc = this.#encodeWorkflow(rest);
     const key =
       `${workflow.workflowName}\u0000${workflow.workflowVersion}\u0000${workflow.startTime}`;
     if (before && before.key === key) {
@@ -338,7 +464,7 @@ class SqliteStore implements Store {
     }
     const now = new Map<string, { pos: number; doc: string }>();
     tasks.forEach((task, pos) => {
-      const taskDoc = JSON.stringify(task);
+      const taskDoc = this.#encodeTask(task);
       now.set(task.taskId, { pos, doc: taskDoc });
       const old = before?.tasks.get(task.taskId);
       if (old?.doc !== taskDoc || old.pos !== pos) this.#writeTask(task, pos, taskDoc, old?.pos);
@@ -426,10 +552,10 @@ class SqliteStore implements Store {
       const id = String(r.workflow_id);
       let list = byWorkflow.get(id);
       if (!list) byWorkflow.set(id, list = []);
-      list.push(JSON.parse(String(r.doc)));
+      list.push(this.#decodeTask(String(r.doc)));
     }
     const items = rows.map((r) => {
-      const wf = JSON.parse(String(r.doc)) as WorkflowRecord;
+      const wf = this.#decodeWorkflow(String(r.doc));
       wf.tasks = byWorkflow.get(String(r.workflow_id)) ?? [];
       return wf;
     });
@@ -446,13 +572,13 @@ class SqliteStore implements Store {
       );
       if (found) return found;
     }
-    return JSON.parse(String(row.doc));
+    return this.#decodeTask(String(row.doc));
   }
   putTask(task: TaskRecord): void {
     const id = task.workflowInstanceId;
     const written = this.#written(id);
     if (!written) throw new Error(`no execution ${id} for task ${task.taskId}`);
-    const doc = JSON.stringify(task);
+    const doc = this.#encodeTask(task);
     const old = written.tasks.get(task.taskId);
     const pos = old?.pos ?? nextPos(written);
     if (old?.doc !== doc) this.#writeTask(task, pos, doc, old?.pos);
@@ -725,7 +851,8 @@ class SqliteStore implements Store {
   }
   dueTimers(at: number, limit?: number): Timer[] {
     const n = limit === undefined || !Number.isFinite(limit) ? -1 : Math.max(0, Math.floor(limit));
-    // SQLite has no Infinity: a due time past every stored one is "all of them"
+    // SQLite has no Infinity: a due time past every stored one is "all of them". No index on the
+    // due time (the engine lists timers by due time only when it starts): a scan and a sort.
     const until = Number.isFinite(at) ? at : Number.MAX_SAFE_INTEGER;
     return this.#q("SELECT * FROM timers WHERE due_at <= ? ORDER BY due_at, seq LIMIT ?").all(
       until,
@@ -793,12 +920,12 @@ function nextPos(written: Written): number {
   return max + 1;
 }
 
-function decodeExecution(written: Written): WorkflowRecord {
-  const wf = JSON.parse(written.doc) as WorkflowRecord;
-  const tasks = [...written.tasks.values()];
-  tasks.sort((a, b) => a.pos - b.pos);
-  wf.tasks = tasks.map((t) => JSON.parse(t.doc));
-  return wf;
+const TILDE = 126;
+const FRAGMENTS_KEPT = 1000;
+const DEFS_KEPT = 1000;
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 function decodeTimer(r: SqlRow): Timer {

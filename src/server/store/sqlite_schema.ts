@@ -71,8 +71,20 @@ export const SQLITE_MIGRATIONS: readonly SqlMigration[] = [{
       CREATE TABLE plugin_state (task_id TEXT PRIMARY KEY, doc TEXT NOT NULL) WITHOUT ROWID;
     `),
 }, {
-  // Named documents (schedules, their firings, event handlers), listed in the order first put.
+  // Definitions that task and execution rows carry (a task's taskDefinition and its
+  // workflowTask's, an execution's workflowDefinition), each distinct text stored once; a row
+  // refers to them by id (sqlite.ts: encodeTask). Rows written before keep their whole text.
+  // Timers lose their due-time index: only a restart lists them by due time (one sort then),
+  // while every poll and update wrote to it (a timer is set and removed per task).
   to: 2,
+  up: (db) =>
+    db.exec(`
+      CREATE TABLE fragments (id INTEGER PRIMARY KEY, doc TEXT NOT NULL UNIQUE);
+      DROP INDEX timers_by_due;
+      `),
+}, {
+  // Named documents (schedules, their firings, event handlers), listed in the order first put.
+  to: 3,
   up: (db) =>
     db.exec(`
       CREATE TABLE documents (
