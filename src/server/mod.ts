@@ -18,7 +18,7 @@
  */
 import { type Clock, createClock } from "./clock.ts";
 import { Engine } from "./engine/mod.ts";
-import { createRoutes } from "./routes.ts";
+import { createRoutes } from "./routes/mod.ts";
 import type { SystemTaskRegistry } from "./system_tasks.ts";
 import type { Store } from "./store/types.ts";
 import { defaultSystemTasks } from "./tasks/mod.ts";
