@@ -261,4 +261,17 @@ describe("engine task API", () => {
     const r = await e.call<Task>("GET", "/tasks/poll/tk_d?domain=blue");
     assert.equal(r.body.workflowInstanceId, id);
   });
+
+  it("requeue puts a SCHEDULED task that went missing from its queue back, and counts it", async () => {
+    await register(e, { name: "tk_rq_wf", tasks: [simple("tk_rq", "a")] });
+    const id = await start(e, "tk_rq_wf");
+    const taskId = (await get(e, id)).tasks![0].taskId!;
+    assert.ok(e.server.engine.queues.remove("tk_rq", taskId), "the message was queued");
+    assert.equal(await poll(e, "tk_rq"), undefined, "a lost message cannot be polled");
+    const r = await e.call("POST", "/tasks/queue/requeue/tk_rq");
+    assert.deepEqual([r.status, r.text], [200, "1"]);
+    assert.equal((await poll(e, "tk_rq"))?.taskId, taskId);
+    const again = await e.call("POST", "/tasks/queue/requeue/tk_rq");
+    assert.equal(again.text, "0", "a task handed out is not requeued");
+  });
 });

@@ -378,6 +378,10 @@ export class Engine implements SystemTaskHost {
   setTaskTimes(taskId: string, startTime: number, scheduledTime: number): void {
     operator.setTaskTimes(this.#core, taskId, startTime, scheduledTime);
   }
+  /** Puts the SCHEDULED tasks of a type missing from their queue back in it; answers how many. */
+  requeue(taskType: string): number {
+    return operator.requeue(this.#core, taskType);
+  }
   /** Puts the workflow's SCHEDULED tasks that wait out a callback back in their queue now. */
   resetCallbacks(id: string): void {
     operator.resetCallbacks(this.#core, id);

@@ -351,6 +351,28 @@ export function resetCallbacks(core: Core, id: string): void {
   });
 }
 
+/**
+ * Puts every SCHEDULED task of a type (of running workflows) back in its queue when it is
+ * missing there (`POST /tasks/queue/requeue/{taskType}`); answers how many such tasks there are.
+ */
+export function requeue(core: Core, taskType: string): number {
+  return core.tx(() => {
+    let count = 0;
+    for (let page = core.store.scanExecutions();; page = core.store.scanExecutions(page)) {
+      for (const wf of page.items) {
+        if (isTerminalWorkflow(wf.status)) continue;
+        for (const t of wf.tasks) {
+          if (t.taskType !== taskType || t.status !== "SCHEDULED") continue;
+          const q = core.queueOf(t);
+          if (!core.queues.has(q, t.taskId)) core.queues.push(q, t.taskId, 0, wf.priority);
+          count++;
+        }
+      }
+      if (page.cursor === undefined) return count;
+    }
+  });
+}
+
 /** Sets a task's start and scheduled times (the test endpoint's mocked timings). */
 export function setTaskTimes(
   core: Core,

@@ -11,8 +11,7 @@ import type { Engine } from "../engine/mod.ts";
 import { badRequest, notFound, serverError } from "../errors.ts";
 import { expectObject, throwIfInvalid } from "../defs.ts";
 import { capTaskOutput } from "../door.ts";
-import { queueName } from "../queues.ts";
-import { isTerminalTask, isTerminalWorkflow } from "../status.ts";
+import { isTerminalTask } from "../status.ts";
 import { empty, int, json, listParam, MAP_TYPE, page, readJson, text } from "./http.ts";
 import { settled, signalResponse } from "./sync.ts";
 import { taskQuery, taskSummary } from "./task_index.ts";
@@ -91,20 +90,10 @@ export function mountTaskRoutes(api: Hono, engine: Engine): void {
     }
     return json(out);
   });
-  api.post("/tasks/queue/requeue/:taskType", (c) => {
-    const type = c.req.param("taskType");
-    let count = 0;
-    for (const wf of engine.executions()) {
-      if (isTerminalWorkflow(wf.status)) continue;
-      for (const t of wf.tasks) {
-        if (t.taskType !== type || t.status !== "SCHEDULED") continue;
-        const q = queueName(t.taskType, t.domain);
-        if (!engine.queues.has(q, t.taskId)) engine.queues.push(q, t.taskId, 0, wf.priority);
-        count++;
-      }
-    }
-    return text(String(count));
-  });
+  api.post(
+    "/tasks/queue/requeue/:taskType",
+    (c) => text(String(engine.requeue(c.req.param("taskType")))),
+  );
 
   // ------------------------------------------------------------ the worker API
   api.get("/tasks/poll/batch/:type", async (c) => {
