@@ -16,7 +16,7 @@ import { existsSync } from "node:fs";
 import { Configuration, OrkesClients } from "../mod.ts";
 import type { WorkflowDef, WorkflowTask } from "../src/model/mod.ts";
 import { createServer, createUi } from "../src/server/mod.ts";
-import { executionPage } from "../src/server/ui/pages.ts";
+import { executionPage } from "../src/server/ui/execution_page.ts";
 import { html } from "../src/server/ui/html.ts";
 import { SCRIPT } from "../src/server/ui/html.ts";
 
