@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { drainBody, readCappedBody } from "../capped_body.ts";
 import { WebhookError } from "./errors.ts";
 
 /**
@@ -31,26 +32,10 @@ export function checkContentType(contentType: string | null): void {
 }
 
 /**
- * How much of a refused body is still read (and dropped) before answering 413. A server that
- * answers while the sender is still uploading and leaves the rest unread makes some runtimes
- * (workerd among them) reset the connection, so the sender sees a network error instead of the
- * 413. Reading a moderately oversized body to its end costs little; past this budget the body
- * is cancelled and the connection may be reset, which is the right answer to a flood.
+ * How much of a refused body is still read (and dropped) before answering 413, so the sender
+ * reliably receives it (see `drainBody`).
  */
 const DISCARD_BUDGET = 1024 * 1024;
-
-async function discard(reader: ReadableStreamDefaultReader<Uint8Array>, budget: number) {
-  try {
-    for (let read = 0; read <= budget;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      read += value.byteLength;
-    }
-    await reader.cancel();
-  } catch {
-    // The sender went away: nothing left to drain.
-  }
-}
 
 /**
  * Reads the body, refusing it (413) as soon as it passes `maxBytes`: from `Content-Length` when
@@ -67,30 +52,12 @@ export async function readLimitedBody(request: Request, maxBytes: number): Promi
     new WebhookError(413, "payload_too_large", `the body must be at most ${maxBytes} bytes`);
   const declared = request.headers.get("content-length");
   if (declared !== null && /^\d+$/.test(declared) && Number(declared) > maxBytes) {
-    if (request.body) await discard(request.body.getReader(), DISCARD_BUDGET);
+    if (request.body) await drainBody(request.body.getReader(), DISCARD_BUDGET);
     throw tooLarge();
   }
   if (!request.body) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await discard(reader, DISCARD_BUDGET);
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  if (chunks.length === 1) return chunks[0];
-  const body = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
+  const body = await readCappedBody(request.body, maxBytes, { drainBytes: DISCARD_BUDGET });
+  if (body === undefined) throw tooLarge();
   return body;
 }
 

@@ -23,6 +23,7 @@
  *
  * @module
  */
+import { readCappedBody } from "../capped_body.ts";
 
 /** Options of the HTTP edge (part of `ListenOptions`). */
 export interface GuardOptions {
@@ -241,7 +242,7 @@ export function guard(handler: Handler, hostname: string, options: GuardOptions 
       }
       if (hasBody && length === null) {
         // a streamed body: read it up to the limit
-        const read = await readCapped(request, maxBody);
+        const read = await readCappedBody(request.body!, maxBody);
         if (read === undefined) {
           return problem(413, `The request body is over the limit of ${maxBody} bytes`);
         }
@@ -324,27 +325,4 @@ async function authenticate(
     state === "expired" ? "The token has expired" : "The token is not valid",
     { error: state === "expired" ? "EXPIRED_TOKEN" : "INVALID_TOKEN" },
   );
-}
-
-async function readCapped(request: Request, max: number): Promise<Uint8Array | undefined> {
-  const reader = request.body!.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel().catch(() => {});
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
 }
