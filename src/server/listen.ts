@@ -42,20 +42,29 @@ export async function listen(handler: Handler, hostname: string, port: number): 
   const g = globalThis as unknown as { Deno?: DenoLike; Bun?: BunLike };
   const host = hostname.includes(":") ? `[${hostname}]` : hostname;
   if (g.Deno?.serve) {
-    // A copy without the request's signal: Deno's legacy signal also aborts after a successful
-    // response and warns about listeners on it; long polls end on their own timeout instead.
+    // A copy whose signal aborts only while the handler runs: Deno's own request signal also
+    // aborts after a successful response, and a long poll must hear only a client that left.
     const server = g.Deno.serve(
       { hostname, port, onListen: () => {} },
-      (request) =>
-        handler(
-          new Request(request.url, {
-            method: request.method,
-            headers: request.headers,
-            body: request.body,
-            // @ts-ignore: `duplex` is needed for a streamed body, missing from older RequestInit types
-            duplex: "half",
-          }),
-        ),
+      async (request) => {
+        const client = new AbortController();
+        const gone = () => client.abort();
+        request.signal.addEventListener("abort", gone, { once: true });
+        try {
+          return await handler(
+            new Request(request.url, {
+              method: request.method,
+              headers: request.headers,
+              body: request.body,
+              signal: client.signal,
+              // @ts-ignore: `duplex` is needed for a streamed body, missing from older RequestInit types
+              duplex: "half",
+            }),
+          );
+        } finally {
+          request.signal.removeEventListener("abort", gone);
+        }
+      },
     );
     return {
       url: `http://${host}:${server.addr.port}/api`,

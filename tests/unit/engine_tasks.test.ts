@@ -274,4 +274,49 @@ describe("engine task API", () => {
     const again = await e.call("POST", "/tasks/queue/requeue/tk_rq");
     assert.equal(again.text, "0", "a task handed out is not requeued");
   });
+
+  it("a poll whose client has already gone away takes nothing: the task waits for the next poll", async () => {
+    await register(e, { name: "tk_gone_wf", tasks: [simple("tk_gone", "a")] });
+    const id = await start(e, "tk_gone_wf");
+    const gone = new AbortController();
+    gone.abort();
+    const res = await e.server.fetch(
+      new Request(
+        "http://embedded/api/tasks/poll/batch/tk_gone?count=1&timeout=1000&workerid=gone",
+        {
+          signal: gone.signal,
+        },
+      ),
+    );
+    assert.deepEqual([res.status, await res.json()], [200, []]);
+    const next = await poll(e, "tk_gone", "next");
+    assert.equal(next?.workflowInstanceId, id);
+    assert.equal(next?.workerId, "next");
+  });
+
+  it("a long poll aborted by its client while it waits takes nothing pushed after the abort", async () => {
+    await register(e, { name: "tk_abort_wf", tasks: [simple("tk_abort", "a")] });
+    const client = new AbortController();
+    const waiting = e.server.fetch(
+      new Request(
+        "http://embedded/api/tasks/poll/batch/tk_abort?count=1&timeout=5000&workerid=gone",
+        {
+          signal: client.signal,
+        },
+      ),
+    );
+    // the poll is waiting once its poll data is recorded (the manual clock never ends its wait)
+    for (let i = 0; i < 100; i++) {
+      const pd = await e.call<PollData[]>("GET", "/tasks/queue/polldata?taskType=tk_abort");
+      if (pd.body.some((p) => p.workerId === "gone")) break;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    client.abort();
+    const res = await waiting;
+    assert.deepEqual([res.status, await res.json()], [200, []]);
+    const id = await start(e, "tk_abort_wf");
+    const next = await poll(e, "tk_abort", "next");
+    assert.equal(next?.workflowInstanceId, id);
+    assert.equal(next?.workerId, "next");
+  });
 });

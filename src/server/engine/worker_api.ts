@@ -26,7 +26,7 @@ export interface PollOptions {
   count?: number;
   /** How long to wait (clock time) for the first task. @default 0 */
   timeoutMs?: number;
-  /** Ends the wait early (the client went away). */
+  /** The client went away: the poll ends at once and takes nothing that is still queued. */
   signal?: AbortSignal;
 }
 
@@ -39,6 +39,9 @@ export async function poll(core: Core, taskType: string, options: PollOptions): 
   const out: Task[] = [];
   if (count === 0) return out;
   for (;;) {
+    // A client that went away (before the poll or while it waited) takes nothing: a task
+    // handed to a closed connection would sit IN_PROGRESS until its response timeout.
+    if (options.signal?.aborted) return out;
     core.tx(() => {
       const room = Math.min(count - out.length, roomUnderLimit(core, taskType));
       for (const id of room > 0 ? core.queues.pop(name, room) : []) {
@@ -50,7 +53,7 @@ export async function poll(core: Core, taskType: string, options: PollOptions): 
         out.push(task);
       }
     });
-    if (out.length > 0 || core.closed || options.signal?.aborted) return out;
+    if (out.length > 0 || core.closed) return out;
     const left = deadline - core.now();
     if (left <= 0) return out;
     await core.queues.wait(name, left, options.signal);
