@@ -22,6 +22,11 @@ const open = (file = join(dir, `s${n++}.db`), cacheSize?: number): Store =>
 
 runStoreContract("sqlite", () => open(), { rollsBack: true });
 runStoreContract("sqlite (no cache)", () => open(undefined, 0), { rollsBack: true });
+runStoreContract("sqlite (group commit)", () => {
+  const s = open();
+  s.groupCommit!(true);
+  return s;
+}, { rollsBack: true });
 
 describe("SQLite store: the file", () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -169,6 +174,40 @@ describe("SQLite store: the file", () => {
       assert.equal(JSON.stringify(backRest), JSON.stringify(expectedRest));
       assert.deepEqual(r.getTask("t4")?.workflowTask?.taskDefinition, { ...def, retryCount: 7 });
       assert.deepEqual(r.scanExecutions().items, [expected]);
+    } finally {
+      r.close();
+    }
+  });
+
+  it("group commit: the transactions of one turn commit together; one that throws loses only its own changes", async () => {
+    const file = join(dir, "group.db");
+    const s = open(file);
+    s.groupCommit!(true);
+    s.transaction(() => s.putExecution(workflowRecord("w1", [taskRecord("w1", "t1")])));
+    assert.throws(() =>
+      s.transaction(() => {
+        const wf = s.getExecution("w1")!;
+        wf.status = "FAILED";
+        s.putExecution(wf);
+        s.putExecution(workflowRecord("w2", [taskRecord("w2", "t2")]));
+        s.pushMessage("q", "t2", 0, 0, 0);
+        throw new Error("boom");
+      }), /boom/);
+    s.transaction(() => s.pushMessage("q", "t1", 0, 0, 0));
+    // the three ran as savepoints of one SQLite transaction, committed in the next macrotask
+    await s.committed!();
+    assert.equal(s.getExecution("w1")?.status, "RUNNING");
+    assert.equal(s.hasExecution("w2"), false);
+    assert.deepEqual(s.queueMessages("q").map((m) => m.id), ["t1"]);
+    // committed at once when nothing is pending
+    await s.committed!();
+    s.close();
+    const r = open(file);
+    try {
+      assert.equal(r.getExecution("w1")?.status, "RUNNING");
+      assert.equal(r.hasExecution("w2"), false);
+      assert.equal(r.countExecutions(), 1);
+      assert.deepEqual(r.popMessages("q", 10, 1), ["t1"]);
     } finally {
       r.close();
     }

@@ -31,6 +31,7 @@ import { SQLITE_APPLICATION_ID, SQLITE_MIGRATIONS } from "./sqlite_schema.ts";
 
 export { SQLITE_APPLICATION_ID, SQLITE_MIGRATIONS } from "./sqlite_schema.ts";
 import { SqliteQueues } from "./sqlite_queues.ts";
+import { GroupCommit } from "./sqlite_commit.ts";
 import type {
   ExecutionPage,
   QueueMessage,
@@ -131,6 +132,8 @@ class SqliteStore implements Store {
   #endedSeq: number;
   #timerSeq: number;
   readonly #queue: SqliteQueues;
+  readonly #group: GroupCommit;
+  #depth = 0;
   // Counted once at open and kept up to date: count(*) walks a whole table.
   #endedCount: number;
   #executionCount: number;
@@ -144,6 +147,8 @@ class SqliteStore implements Store {
   // emptied when they pass FRAGMENTS_KEPT (the table answers the rest) or a transaction rolls back.
   #fragmentIds = new Map<string, number>();
   #fragmentTexts = new Map<number, string>();
+  #fragmentValues = new Map<number, unknown>();
+  #fragmentOf = new WeakMap<object, number>();
   #fragmentSeq: number;
   #pollData = new Map<
     string,
@@ -153,6 +158,13 @@ class SqliteStore implements Store {
   constructor(db: SqlDatabase, cacheSize: number) {
     this.#db = db;
     this.#cacheSize = cacheSize;
+    this.#group = new GroupCommit(db, () => {
+      this.#forget();
+      this.#endedCount = Number(db.prepare("SELECT count(*) AS n FROM ended").get()?.n ?? 0);
+      this.#executionCount = Number(
+        db.prepare("SELECT count(*) AS n FROM workflows").get()?.n ?? 0,
+      );
+    });
     this.#queue = new SqliteQueues((sql) => this.#q(sql), (fn) => this.transaction(fn));
     this.#timerSeq = Number(db.prepare("SELECT max(seq) AS n FROM timers").get()?.n ?? 0);
     this.#endedCount = Number(db.prepare("SELECT count(*) AS n FROM ended").get()?.n ?? 0);
@@ -165,8 +177,12 @@ class SqliteStore implements Store {
     return Number(this.#db.prepare("SELECT max(id) AS n FROM fragments").get()?.n ?? 0);
   }
 
-  /** The id of a definition's JSON text in the fragments table, adding it if it is new. */
-  #fragment(json: string): number {
+  /** The id of a definition in the fragments table, adding it if it is new. */
+  #fragment(value: Record<string, unknown>): number {
+    // a definition this store handed out (frozen, shared) is known by identity: no encoding
+    const known = this.#fragmentOf.get(value);
+    if (known !== undefined) return known;
+    const json = JSON.stringify(value);
     let id = this.#fragmentIds.get(json);
     if (id !== undefined) return id;
     const row = this.#q("SELECT id FROM fragments WHERE doc = ?").get(json);
@@ -182,12 +198,19 @@ class SqliteStore implements Store {
     if (this.#fragmentIds.size >= FRAGMENTS_KEPT) {
       this.#fragmentIds.clear();
       this.#fragmentTexts.clear();
+      this.#fragmentValues.clear();
     }
     this.#fragmentIds.set(json, id);
     this.#fragmentTexts.set(id, json);
   }
-  /** A fresh copy of fragment `id`. */
+  /**
+   * Fragment `id` decoded: one deep-frozen object shared by every record that carries it (the
+   * engine reads definitions, never changes them in place), so a load parses none of them again
+   * and a save knows them by identity.
+   */
   #fragmentValue(id: number): unknown {
+    const hit = this.#fragmentValues.get(id);
+    if (hit !== undefined) return hit;
     let json = this.#fragmentTexts.get(id);
     if (json === undefined) {
       const row = this.#q("SELECT doc FROM fragments WHERE id = ?").get(id);
@@ -195,7 +218,10 @@ class SqliteStore implements Store {
       json = String(row.doc);
       this.#keepFragment(id, json);
     }
-    return JSON.parse(json);
+    const value = deepFreeze(JSON.parse(json));
+    this.#fragmentValues.set(id, value);
+    if (isObject(value)) this.#fragmentOf.set(value, id);
+    return value;
   }
 
   /**
@@ -207,8 +233,8 @@ class SqliteStore implements Store {
   #encodeTask(task: TaskRecord): string {
     const td = task.taskDefinition as unknown, wt = task.workflowTask as unknown;
     const wtd = isObject(wt) ? wt.taskDefinition : undefined;
-    const a = isObject(td) ? this.#fragment(JSON.stringify(td)) : 0;
-    const b = isObject(wtd) ? this.#fragment(JSON.stringify(wtd)) : 0;
+    const a = isObject(td) ? this.#fragment(td) : 0;
+    const b = isObject(wtd) ? this.#fragment(wtd) : 0;
     if (a === 0 && b === 0) return JSON.stringify(task);
     const copy: Record<string, unknown> = { ...task };
     if (a) copy.taskDefinition = 0;
@@ -229,7 +255,7 @@ class SqliteStore implements Store {
   #encodeWorkflow(rest: Omit<WorkflowRecord, "tasks">): string {
     const wd = rest.workflowDefinition as unknown;
     if (!isObject(wd)) return JSON.stringify(rest);
-    const id = this.#fragment(JSON.stringify(wd));
+    const id = this.#fragment(wd);
     return `~${id}~${JSON.stringify({ ...rest, workflowDefinition: 0 })}`;
   }
   #decodeWorkflow(doc: string): WorkflowRecord {
@@ -254,24 +280,41 @@ class SqliteStore implements Store {
 
   transaction<T>(fn: () => T): T {
     if (this.#closed) throw new Error(`the SQLite store (${this.#db.file}) is closed`);
-    if (this.#db.inTransaction) return fn();
+    if (this.#depth > 0) return fn();
     const counts = { ended: this.#endedCount, executions: this.#executionCount };
     this.#live = new Map();
+    this.#depth = 1;
     try {
-      return this.#db.transaction(fn);
+      return this.#group.on ? this.#group.run(fn) : this.#db.transaction(fn);
     } catch (error) {
       // the rows went back; the cache of written text may describe what was rolled back
-      this.#cache.clear();
-      this.#defs.clear();
-      this.#fragmentIds.clear();
-      this.#fragmentTexts.clear();
-      this.#fragmentSeq = this.#maxFragmentId();
+      this.#forget();
       this.#endedCount = counts.ended;
       this.#executionCount = counts.executions;
       throw error;
     } finally {
       this.#live = undefined;
+      this.#depth = 0;
     }
+  }
+
+  /** Drops what is kept in memory of the file's rows (after a rollback). */
+  #forget(): void {
+    this.#cache.clear();
+    this.#defs.clear();
+    this.#fragmentIds.clear();
+    this.#fragmentTexts.clear();
+    this.#fragmentValues.clear();
+    this.#fragmentOf = new WeakMap();
+    this.#fragmentSeq = this.#maxFragmentId();
+  }
+
+  groupCommit(on: boolean): void {
+    if (!on) this.#group.flush();
+    this.#group.on = on;
+  }
+  committed(): Promise<void> {
+    return this.#group.committed();
   }
 
   close(): void {
@@ -279,6 +322,7 @@ class SqliteStore implements Store {
     try {
       this.#flushPollData();
     } catch { /* closing matters more than the last poll times */ }
+    this.#group.flush();
     this.#closed = true;
     this.#cache.clear();
     this.#db.close();
@@ -810,6 +854,14 @@ function nextPos(written: Written): number {
 const TILDE = 126;
 const FRAGMENTS_KEPT = 1000;
 const DEFS_KEPT = 1000;
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
