@@ -268,7 +268,7 @@ describe("SQLite store: the file", () => {
         throw new Error("boom");
       }), /boom/);
     s.transaction(() => s.pushMessage("q", "t1", 0, 0, 0));
-    // the three ran as savepoints of one SQLite transaction, committed in the next macrotask
+    // the three ran as savepoints of one SQLite transaction, committed right after this turn
     await s.committed!();
     assert.equal(s.getExecution("w1")?.status, "RUNNING");
     assert.equal(s.hasExecution("w2"), false);

@@ -327,7 +327,7 @@ export interface Store
   /**
    * Group commit, for a store whose commits cost (the SQLite store has it; the memory store has
    * none). While on, the transactions of one turn of the event loop share one storage
-   * transaction, committed in the next macrotask; each is a savepoint of it, so one that throws
+   * transaction, committed right after that turn; each is a savepoint of it, so one that throws
    * still rolls back only its own changes. A change is durable only once {@link Store.committed}
    * resolves: whoever turns this on awaits it before acknowledging anything (the embedded
    * server does so before every HTTP response). Off (the default), each transaction is
