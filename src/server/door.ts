@@ -18,6 +18,7 @@
  * @module
  */
 import { ApiError } from "./errors.ts";
+import type { Store } from "./store/types.ts";
 
 /** The deepest JSON document accepted (Jackson 2.15+ `StreamReadConstraints` default). */
 export const MAX_JSON_DEPTH = 1000;
@@ -150,4 +151,34 @@ export function checkStartRequest(body: Record<string, unknown>): void {
       );
     }
   }
+}
+
+/**
+ * Turns group commit on for `store` (when it has it) and answers `handle`'s response only once
+ * the store has committed every change made so far, so nothing acknowledged is lost on a crash.
+ * A failed commit answers 500 in the server's error shape: the changes it held are gone.
+ */
+export function afterCommit(
+  store: Pick<Store, "groupCommit" | "committed">,
+  handle: (request: Request) => Promise<Response>,
+  instance: string,
+): (request: Request) => Promise<Response> {
+  if (!store.groupCommit || !store.committed) return handle;
+  store.groupCommit(true);
+  const committed = store.committed.bind(store);
+  return async (request) => {
+    const response = await handle(request);
+    try {
+      await committed();
+    } catch (error) {
+      await response.body?.cancel().catch(() => {});
+      return Response.json({
+        status: 500,
+        message: `the change was not saved: ${error instanceof Error ? error.message : error}`,
+        instance,
+        retryable: true,
+      }, { status: 500 });
+    }
+    return response;
+  };
 }

@@ -23,6 +23,7 @@ import type { SystemTaskRegistry } from "./system_tasks.ts";
 import type { Store } from "./store/types.ts";
 import { defaultSystemTasks } from "./tasks/mod.ts";
 import { listen } from "./listen.ts";
+import { afterCommit } from "./door.ts";
 import { guard, type GuardOptions, isLoopback } from "./guard.ts";
 import { createScriptPool, loadNodeWorkers } from "./script/pool.ts";
 import { createUi } from "./ui/mod.ts";
@@ -193,10 +194,14 @@ export function createServer(options: ServerOptions = {}): EmbeddedServer {
   });
   const app = createRoutes(engine, options.instance);
   let stop: (() => Promise<void>) | undefined;
-  const fetch = async (input: Request | URL | string, init?: RequestInit): Promise<Response> =>
-    await app.fetch(
-      input instanceof Request && init === undefined ? input : new Request(input, init),
-    );
+  // A response leaves only after the store committed what its request changed (group commit).
+  const handle = afterCommit(
+    engine.store,
+    async (request: Request) => await app.fetch(request),
+    options.instance ?? "embedded",
+  );
+  const fetch = (input: Request | URL | string, init?: RequestInit): Promise<Response> =>
+    handle(input instanceof Request && init === undefined ? input : new Request(input, init));
   return {
     fetch,
     async listen(opts = {}) {
@@ -209,7 +214,7 @@ export function createServer(options: ServerOptions = {}): EmbeddedServer {
             `can reach it can run workflows (set authKey and authSecret)`,
         );
       }
-      const api = async (request: Request) => await app.fetch(request);
+      const api = (request: Request) => handle(request);
       const withUi = opts.ui === true && opts.authKey === undefined;
       const handler = withUi ? createUi({ server: { fetch } }).fetch : api;
       const served = await listen(guard(handler, hostname, opts), hostname, opts.port ?? 0);
@@ -218,6 +223,8 @@ export function createServer(options: ServerOptions = {}): EmbeddedServer {
     },
     async close() {
       engine.close();
+      // commits what is pending; the store, handed back, commits each transaction again
+      engine.store.groupCommit?.(false);
       scriptPool.close();
       clock.dispose();
       const s = stop;

@@ -22,6 +22,11 @@ const open = (file = join(dir, `s${n++}.db`), cacheSize?: number): Store =>
 
 runStoreContract("sqlite", () => open(), { rollsBack: true });
 runStoreContract("sqlite (no cache)", () => open(undefined, 0), { rollsBack: true });
+runStoreContract("sqlite (group commit)", () => {
+  const s = open();
+  s.groupCommit!(true);
+  return s;
+}, { rollsBack: true });
 
 describe("SQLite store: the file", () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -45,6 +50,66 @@ describe("SQLite store: the file", () => {
     }
     const again = sqlite.open(file, sqliteOpenOptions());
     assert.equal(again.schemaVersion, SQLITE_MIGRATIONS.length);
+    again.close();
+  });
+
+  it("brings a file of schema version 3 up to date, keeping its executions, tasks, timers and queues", () => {
+    const file = join(dir, "v3.db");
+    const v3 = sqlite.open(file, {
+      ...sqliteOpenOptions(),
+      migrations: SQLITE_MIGRATIONS.slice(0, 3),
+    });
+    assert.equal(v3.schemaVersion, 3);
+    v3.close();
+    // a file at schema version 3 holding an execution, a timer and a queue message
+    const s3 = createSqliteStore(
+      sqlite.open(file, { ...sqliteOpenOptions(), migrations: SQLITE_MIGRATIONS.slice(0, 3) }),
+    );
+    const def = { name: "tk", retryCount: 2, ownerEmail: "o@x" };
+    const t1 = taskRecord("w1", "t1", {
+      taskDefinition: def,
+      workflowTask: { name: "tk", taskReferenceName: "r1", type: "SIMPLE", taskDefinition: def },
+    });
+    s3.putExecution(workflowRecord("w1", [t1]));
+    s3.putTimer({ key: "timeout:w1", kind: "timeout", workflowId: "w1", dueAt: 5000 });
+    s3.pushMessage("tk", "t1", 0, 0, 0);
+    s3.close();
+    // the version 3 form of the task row: ~A,B~, the workflowTask inline, its definition by id
+    const db = sqlite.open(file, {
+      ...sqliteOpenOptions(),
+      migrations: SQLITE_MIGRATIONS.slice(0, 3),
+    });
+    const defId = Number(
+      db.prepare("SELECT id FROM fragments WHERE doc = ?").get(JSON.stringify(def))?.id,
+    );
+    db.prepare("UPDATE tasks SET doc = ? WHERE task_id = 't1'").run(
+      `~${defId},${defId}~` + JSON.stringify({
+        ...t1,
+        taskDefinition: 0,
+        workflowTask: { ...t1.workflowTask, taskDefinition: 0 },
+      }),
+    );
+    db.close();
+    const s = open(file);
+    try {
+      assert.deepEqual(s.getExecution("w1"), workflowRecord("w1", [t1]));
+      assert.deepEqual(s.timersOf("w1").map((t) => [t.key, t.dueAt]), [["timeout:w1", 5000]]);
+      assert.deepEqual(s.dueTimers(Infinity).map((t) => t.key), ["timeout:w1"]);
+      assert.deepEqual(s.popMessages("tk", 5, 1), ["t1"]);
+      // removing the execution takes its timers with it (no index by workflow any more)
+      assert.equal(s.removeExecution("w1"), true);
+      assert.deepEqual(s.timersOf("w1"), []);
+      assert.equal(s.getTimer("timeout:w1"), undefined);
+    } finally {
+      s.close();
+    }
+    const again = sqlite.open(file, sqliteOpenOptions());
+    assert.equal(again.schemaVersion, SQLITE_MIGRATIONS.length);
+    assert.equal(
+      again.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'timers_by_workflow'")
+        .get()?.n,
+      0,
+    );
     again.close();
   });
 
@@ -144,10 +209,24 @@ describe("SQLite store: the file", () => {
     s.close();
     const db = sqlite.open(file, sqliteOpenOptions());
     try {
-      // def, changed, the workflow definition, and t4's: t3's went with its transaction
-      assert.equal(db.prepare("SELECT count(*) AS n FROM fragments").get()?.n, 4);
+      // task definitions def, changed and t4's, the workflow definition, and the workflow tasks
+      // of t1, t2 and t4: t3's went with its transaction
+      assert.equal(db.prepare("SELECT count(*) AS n FROM fragments").get()?.n, 7);
       const row = String(db.prepare("SELECT doc FROM tasks WHERE task_id = 't1'").get()?.doc);
       assert.ok(!row.includes("o@x"), "the task row refers to its definitions");
+      assert.ok(row.includes(`"workflowTask":0`), "and to its workflow task");
+      // a row in the second version's form (~A,B~: the workflow task inline, its definition by
+      // reference) is read as it is
+      const idOf = (v: unknown) =>
+        Number(db.prepare("SELECT id FROM fragments WHERE doc = ?").get(JSON.stringify(v))?.id);
+      const t1 = task("t1", def);
+      db.prepare("UPDATE tasks SET doc = ? WHERE task_id = 't1'").run(
+        `~${idOf(def)},${idOf(def)}~` + JSON.stringify({
+          ...t1,
+          taskDefinition: 0,
+          workflowTask: { ...t1.workflowTask, taskDefinition: 0 },
+        }),
+      );
       // a row in the first version's form (the whole task as JSON) is read as it is
       db.prepare("UPDATE tasks SET doc = ? WHERE task_id = 't2'").run(
         JSON.stringify(task("t2", changed)),
@@ -169,6 +248,40 @@ describe("SQLite store: the file", () => {
       assert.equal(JSON.stringify(backRest), JSON.stringify(expectedRest));
       assert.deepEqual(r.getTask("t4")?.workflowTask?.taskDefinition, { ...def, retryCount: 7 });
       assert.deepEqual(r.scanExecutions().items, [expected]);
+    } finally {
+      r.close();
+    }
+  });
+
+  it("group commit: the transactions of one turn commit together; one that throws loses only its own changes", async () => {
+    const file = join(dir, "group.db");
+    const s = open(file);
+    s.groupCommit!(true);
+    s.transaction(() => s.putExecution(workflowRecord("w1", [taskRecord("w1", "t1")])));
+    assert.throws(() =>
+      s.transaction(() => {
+        const wf = s.getExecution("w1")!;
+        wf.status = "FAILED";
+        s.putExecution(wf);
+        s.putExecution(workflowRecord("w2", [taskRecord("w2", "t2")]));
+        s.pushMessage("q", "t2", 0, 0, 0);
+        throw new Error("boom");
+      }), /boom/);
+    s.transaction(() => s.pushMessage("q", "t1", 0, 0, 0));
+    // the three ran as savepoints of one SQLite transaction, committed right after this turn
+    await s.committed!();
+    assert.equal(s.getExecution("w1")?.status, "RUNNING");
+    assert.equal(s.hasExecution("w2"), false);
+    assert.deepEqual(s.queueMessages("q").map((m) => m.id), ["t1"]);
+    // committed at once when nothing is pending
+    await s.committed!();
+    s.close();
+    const r = open(file);
+    try {
+      assert.equal(r.getExecution("w1")?.status, "RUNNING");
+      assert.equal(r.hasExecution("w2"), false);
+      assert.equal(r.countExecutions(), 1);
+      assert.deepEqual(r.popMessages("q", 10, 1), ["t1"]);
     } finally {
       r.close();
     }

@@ -29,6 +29,7 @@ import type { TaskQueues } from "../queues.ts";
 import { queueName } from "../queues.ts";
 import { type SearchOptions, searchWorkflows } from "../search.ts";
 import { createMemoryStore } from "../store/memory.ts";
+import { timeOrderedId } from "./ids.ts";
 import type { Store, TaskRecord, Timer, WorkflowRecord } from "../store/types.ts";
 import type { CreateTaskOptions, SystemTaskHost, SystemTaskRegistry } from "../system_tasks.ts";
 import type { SearchResult, WorkflowSummary } from "../../model/mod.ts";
@@ -56,7 +57,10 @@ export interface EngineOptions {
   systemTasks: SystemTaskRegistry;
   /** How many ended executions to keep; older ones are dropped. @default 10000 */
   retention?: number;
-  /** Ids; `crypto.randomUUID` by default. */
+  /**
+   * Ids; by default version 7 UUIDs (`engine/ids.ts`: time first, so a store's indexes of ids
+   * grow at their end).
+   */
   newId?: () => string;
   /** Where the state lives. @default a new memory store */
   store?: Store;
@@ -98,7 +102,7 @@ export class Engine implements SystemTaskHost {
     this.clock = options.clock;
     this.systemTasks = options.systemTasks;
     this.retention = options.retention ?? 10_000;
-    this.newId = options.newId ?? (() => crypto.randomUUID());
+    this.newId = options.newId ?? timeOrderedId;
     this.store = options.store ?? createMemoryStore();
     const core = new Core({
       clock: this.clock,

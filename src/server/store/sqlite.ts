@@ -9,35 +9,39 @@
  * workflow without its tasks; its tasks are rows of their own in the workflow's order, so a
  * change to one task writes one row.
  *
- Outside a transaction every `get*` answers a fresh copy decoded from the file's text; inside
- * one, an execution read or put is kept as an object until the transaction ends, so reading it
- * again (or one of its tasks) answers the same object, as the memory store does. The engine puts
- * back what it changes inside its `transaction(fn)`, which is one SQLite transaction, committed
- * before the request is answered. Memory stays flat however many executions the file holds: the
- * only cache that outlives a transaction is a bounded one of recently written executions' JSON
- * text (to skip rewriting rows that did not change, and to decode hot executions without reading
- * them back); a transaction that rolls back empties it.
+ * Outside a transaction every `get*` answers a fresh copy decoded from the file's text (the
+ * definitions a record carries are shared, frozen: `sqlite_codec.ts`); inside one, an execution
+ * read or put is kept as an object until the transaction ends, so reading it again (or one of
+ * its tasks) answers the same object, as the memory store does. The engine puts back what it
+ * changes inside its `transaction(fn)`: one SQLite transaction, or with group commit on
+ * (`sqlite_commit.ts`, which the embedded server turns on) a savepoint of the one transaction
+ * its turn of the event loop shares, committed before any request is answered. Memory stays
+ * flat however many executions the file holds: the caches that outlive a transaction are
+ * bounded (recently written executions' JSON text, to skip rewriting rows that did not change
+ * and to decode hot executions without reading them back; definitions; timers), and a
+ * transaction that rolls back empties them.
+ *
+ * Split by job: queues in `sqlite_queues.ts`, poll data, timers, plug-in state and documents in
+ * `sqlite_records.ts` (this store's base class), row texts in `sqlite_codec.ts`, the schema in
+ * `sqlite_schema.ts`, the runtime's SQLite in `sqlite_driver.ts`.
  *
  * @module
  */
-import type { PollData, TaskDef, TaskExecLog, WorkflowDef } from "../../model/mod.ts";
-import {
-  loadSqlite,
-  type OpenSqliteOptions,
-  type SqlDatabase,
-  type SqlRow,
-} from "./sqlite_driver.ts";
+import type { TaskDef, TaskExecLog, WorkflowDef } from "../../model/mod.ts";
+import { loadSqlite, type OpenSqliteOptions, type SqlDatabase } from "./sqlite_driver.ts";
 import { SQLITE_APPLICATION_ID, SQLITE_MIGRATIONS } from "./sqlite_schema.ts";
 
 export { SQLITE_APPLICATION_ID, SQLITE_MIGRATIONS } from "./sqlite_schema.ts";
 import { SqliteQueues } from "./sqlite_queues.ts";
+import { GroupCommit } from "./sqlite_commit.ts";
+import { SqliteCodec } from "./sqlite_codec.ts";
+import { SqliteRecords, text } from "./sqlite_records.ts";
 import type {
   ExecutionPage,
   QueueMessage,
   ScanOptions,
   Store,
   TaskRecord,
-  Timer,
   WorkflowRecord,
 } from "./types.ts";
 
@@ -118,19 +122,16 @@ interface Written {
   tasks: Map<string, { pos: number; doc: string }>;
 }
 
-const text = (row: SqlRow | undefined, column = "doc"): string | undefined =>
-  row === undefined ? undefined : String(row[column]);
-
-class SqliteStore implements Store {
+class SqliteStore extends SqliteRecords implements Store {
   readonly kind = "sqlite";
-  #db: SqlDatabase;
-  #closed = false;
   #generation = 0;
   #cache = new Map<string, Written>();
   #cacheSize: number;
   #endedSeq: number;
-  #timerSeq: number;
   readonly #queue: SqliteQueues;
+  readonly #group: GroupCommit;
+  readonly #codec: SqliteCodec;
+  #depth = 0;
   // Counted once at open and kept up to date: count(*) walks a whole table.
   #endedCount: number;
   #executionCount: number;
@@ -140,148 +141,77 @@ class SqliteStore implements Store {
    * transaction ends, so nothing outlives it.
    */
   #live: Map<string, WorkflowRecord> | undefined;
-  // Definition texts by id and ids by text (see encodeTask): the few distinct definitions in use,
-  // emptied when they pass FRAGMENTS_KEPT (the table answers the rest) or a transaction rolls back.
-  #fragmentIds = new Map<string, number>();
-  #fragmentTexts = new Map<number, string>();
-  #fragmentSeq: number;
-  #pollData = new Map<
-    string,
-    { taskType: string; domain: string; doc: string; writtenAt: number; dirty: boolean }
-  >();
 
   constructor(db: SqlDatabase, cacheSize: number) {
-    this.#db = db;
+    super(db);
     this.#cacheSize = cacheSize;
-    this.#queue = new SqliteQueues((sql) => this.#q(sql), (fn) => this.transaction(fn));
-    this.#timerSeq = Number(db.prepare("SELECT max(seq) AS n FROM timers").get()?.n ?? 0);
+    this.#codec = new SqliteCodec((sql) => this.q(sql), db.file);
+    this.#group = new GroupCommit(db, () => {
+      this.#forget();
+      this.#endedCount = Number(db.prepare("SELECT count(*) AS n FROM ended").get()?.n ?? 0);
+      this.#executionCount = Number(
+        db.prepare("SELECT count(*) AS n FROM workflows").get()?.n ?? 0,
+      );
+    });
+    this.#queue = new SqliteQueues((sql) => this.q(sql), (fn) => this.transaction(fn));
     this.#endedCount = Number(db.prepare("SELECT count(*) AS n FROM ended").get()?.n ?? 0);
     this.#executionCount = Number(db.prepare("SELECT count(*) AS n FROM workflows").get()?.n ?? 0);
     this.#endedSeq = Number(db.prepare("SELECT max(seq) AS n FROM ended").get()?.n ?? 0);
-    this.#fragmentSeq = this.#maxFragmentId();
   }
 
-  #maxFragmentId(): number {
-    return Number(this.#db.prepare("SELECT max(id) AS n FROM fragments").get()?.n ?? 0);
-  }
-
-  /** The id of a definition's JSON text in the fragments table, adding it if it is new. */
-  #fragment(json: string): number {
-    let id = this.#fragmentIds.get(json);
-    if (id !== undefined) return id;
-    const row = this.#q("SELECT id FROM fragments WHERE doc = ?").get(json);
-    if (row) id = Number(row.id);
-    else {
-      id = ++this.#fragmentSeq;
-      this.#q("INSERT INTO fragments (id, doc) VALUES (?, ?)").run(id, json);
-    }
-    this.#keepFragment(id, json);
-    return id;
-  }
-  #keepFragment(id: number, json: string): void {
-    if (this.#fragmentIds.size >= FRAGMENTS_KEPT) {
-      this.#fragmentIds.clear();
-      this.#fragmentTexts.clear();
-    }
-    this.#fragmentIds.set(json, id);
-    this.#fragmentTexts.set(id, json);
-  }
-  /** A fresh copy of fragment `id`. */
-  #fragmentValue(id: number): unknown {
-    let json = this.#fragmentTexts.get(id);
-    if (json === undefined) {
-      const row = this.#q("SELECT doc FROM fragments WHERE id = ?").get(id);
-      if (!row) throw new Error(`the SQLite store (${this.#db.file}) has no fragment ${id}`);
-      json = String(row.doc);
-      this.#keepFragment(id, json);
-    }
-    return JSON.parse(json);
-  }
-
-  /**
-   * A task's row text: its JSON, with its task definition and its workflowTask's (each ~0.5 KB,
-   * the same for every task of a type) by reference: `~A,B~{...}` where A and B are fragment ids
-   * (0: none) and the JSON holds 0 in their places (so the keys keep their order). A text that
-   * starts with `{` is the whole task.
-   */
-  #encodeTask(task: TaskRecord): string {
-    const td = task.taskDefinition as unknown, wt = task.workflowTask as unknown;
-    const wtd = isObject(wt) ? wt.taskDefinition : undefined;
-    const a = isObject(td) ? this.#fragment(JSON.stringify(td)) : 0;
-    const b = isObject(wtd) ? this.#fragment(JSON.stringify(wtd)) : 0;
-    if (a === 0 && b === 0) return JSON.stringify(task);
-    const copy: Record<string, unknown> = { ...task };
-    if (a) copy.taskDefinition = 0;
-    if (b) copy.workflowTask = { ...(wt as Record<string, unknown>), taskDefinition: 0 };
-    return `~${a},${b}~${JSON.stringify(copy)}`;
-  }
-  #decodeTask(doc: string): TaskRecord {
-    if (doc.charCodeAt(0) !== TILDE) return JSON.parse(doc);
-    const end = doc.indexOf("~", 1);
-    const comma = doc.indexOf(",", 1);
-    const a = Number(doc.slice(1, comma)), b = Number(doc.slice(comma + 1, end));
-    const task = JSON.parse(doc.slice(end + 1));
-    if (a) task.taskDefinition = this.#fragmentValue(a);
-    if (b) task.workflowTask.taskDefinition = this.#fragmentValue(b);
-    return task;
-  }
-  /** An execution's row text (without its tasks): as a task's, its workflowDefinition by id. */
-  #encodeWorkflow(rest: Omit<WorkflowRecord, "tasks">): string {
-    const wd = rest.workflowDefinition as unknown;
-    if (!isObject(wd)) return JSON.stringify(rest);
-    const id = this.#fragment(JSON.stringify(wd));
-    return `~${id}~${JSON.stringify({ ...rest, workflowDefinition: 0 })}`;
-  }
-  #decodeWorkflow(doc: string): WorkflowRecord {
-    if (doc.charCodeAt(0) !== TILDE) return JSON.parse(doc);
-    const end = doc.indexOf("~", 1);
-    const wf = JSON.parse(doc.slice(end + 1));
-    wf.workflowDefinition = this.#fragmentValue(Number(doc.slice(1, end)));
-    return wf;
-  }
   #decodeExecution(written: Written): WorkflowRecord {
-    const wf = this.#decodeWorkflow(written.doc);
+    const wf = this.#codec.decodeWorkflow(written.doc);
     const tasks = [...written.tasks.values()];
     tasks.sort((a, b) => a.pos - b.pos);
-    wf.tasks = tasks.map((t) => this.#decodeTask(t.doc));
+    wf.tasks = tasks.map((t) => this.#codec.decodeTask(t.doc));
     return wf;
-  }
-
-  #q(sql: string) {
-    if (this.#closed) throw new Error(`the SQLite store (${this.#db.file}) is closed`);
-    return this.#db.prepare(sql);
   }
 
   transaction<T>(fn: () => T): T {
-    if (this.#closed) throw new Error(`the SQLite store (${this.#db.file}) is closed`);
-    if (this.#db.inTransaction) return fn();
+    if (this.closed) throw new Error(`the SQLite store (${this.db.file}) is closed`);
+    if (this.#depth > 0) return fn();
     const counts = { ended: this.#endedCount, executions: this.#executionCount };
     this.#live = new Map();
+    this.#depth = 1;
     try {
-      return this.#db.transaction(fn);
+      return this.#group.on ? this.#group.run(fn) : this.db.transaction(fn);
     } catch (error) {
       // the rows went back; the cache of written text may describe what was rolled back
-      this.#cache.clear();
-      this.#defs.clear();
-      this.#fragmentIds.clear();
-      this.#fragmentTexts.clear();
-      this.#fragmentSeq = this.#maxFragmentId();
+      this.#forget();
       this.#endedCount = counts.ended;
       this.#executionCount = counts.executions;
       throw error;
     } finally {
       this.#live = undefined;
+      this.#depth = 0;
     }
   }
 
-  close(): void {
-    if (this.#closed) return;
-    try {
-      this.#flushPollData();
-    } catch { /* closing matters more than the last poll times */ }
-    this.#closed = true;
+  /** Drops what is kept in memory of the file's rows (after a rollback). */
+  #forget(): void {
     this.#cache.clear();
-    this.#db.close();
+    this.#defs.clear();
+    this.#codec.forget();
+    this.forgetRecords();
+  }
+
+  groupCommit(on: boolean): void {
+    if (!on) this.#group.flush();
+    this.#group.on = on;
+  }
+  committed(): Promise<void> {
+    return this.#group.committed();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    try {
+      this.flushPollData();
+    } catch { /* closing matters more than the last poll times */ }
+    this.#group.flush();
+    this.closed = true;
+    this.#cache.clear();
+    this.db.close();
   }
 
   // ------------------------------------------------------------ metadata
@@ -308,18 +238,18 @@ class SqliteStore implements Store {
   getTaskDef(name: string): TaskDef | undefined {
     return this.#def<TaskDef>(
       `t\u0000${name}`,
-      () => text(this.#q("SELECT doc FROM task_defs WHERE name = ?").get(name)),
+      () => text(this.q("SELECT doc FROM task_defs WHERE name = ?").get(name)),
     );
   }
   putTaskDef(def: TaskDef): void {
-    this.#q(
+    this.q(
       "INSERT INTO task_defs (name, doc) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET doc = excluded.doc",
     ).run(def.name, JSON.stringify(def));
     this.#defs.clear();
     this.#generation++;
   }
   removeTaskDef(name: string): boolean {
-    const had = this.#q("DELETE FROM task_defs WHERE name = ?").run(name).changes > 0;
+    const had = this.q("DELETE FROM task_defs WHERE name = ?").run(name).changes > 0;
     if (had) {
       this.#defs.clear();
       this.#generation++;
@@ -327,7 +257,7 @@ class SqliteStore implements Store {
     return had;
   }
   listTaskDefs(): TaskDef[] {
-    return this.#q("SELECT doc FROM task_defs ORDER BY rowid").all().map((r) =>
+    return this.q("SELECT doc FROM task_defs ORDER BY rowid").all().map((r) =>
       JSON.parse(String(r.doc))
     );
   }
@@ -338,16 +268,16 @@ class SqliteStore implements Store {
     return this.#def<WorkflowDef>(`w\u0000${name}\u0000${version ?? "latest"}`, () =>
       text(
         version === undefined
-          ? this.#q("SELECT doc FROM workflow_defs WHERE name = ? ORDER BY version DESC LIMIT 1")
+          ? this.q("SELECT doc FROM workflow_defs WHERE name = ? ORDER BY version DESC LIMIT 1")
             .get(name)
-          : this.#q("SELECT doc FROM workflow_defs WHERE name = ? AND version = ?").get(
+          : this.q("SELECT doc FROM workflow_defs WHERE name = ? AND version = ?").get(
             name,
             version,
           ),
       ));
   }
   putWorkflowDef(def: WorkflowDef): void {
-    this.#q(
+    this.q(
       "INSERT INTO workflow_defs (name, version, doc) VALUES (?, ?, ?) " +
         "ON CONFLICT (name, version) DO UPDATE SET doc = excluded.doc",
     ).run(def.name, def.version ?? 1, JSON.stringify(def));
@@ -355,12 +285,12 @@ class SqliteStore implements Store {
   }
   removeWorkflowDef(name: string, version: number): boolean {
     this.#defs.clear();
-    return this.#q("DELETE FROM workflow_defs WHERE name = ? AND version = ?").run(name, version)
+    return this.q("DELETE FROM workflow_defs WHERE name = ? AND version = ?").run(name, version)
       .changes > 0;
   }
   listWorkflowDefs(): WorkflowDef[] {
     // names in the order first put (the first version's row), versions in the order put
-    return this.#q(
+    return this.q(
       "SELECT doc FROM workflow_defs d ORDER BY " +
         "(SELECT min(rowid) FROM workflow_defs f WHERE f.name = d.name), rowid",
     ).all().map((r) => JSON.parse(String(r.doc)));
@@ -385,7 +315,7 @@ class SqliteStore implements Store {
       this.#cache.set(id, hit);
       return hit;
     }
-    const row = this.#q(
+    const row = this.q(
       "SELECT name, version, start_time, doc FROM workflows WHERE workflow_id = ?",
     )
       .get(id);
@@ -394,7 +324,7 @@ class SqliteStore implements Store {
     const key = `${row.name}\u0000${row.version}\u0000${row.start_time}`;
     const tasks = new Map<string, { pos: number; doc: string }>();
     for (
-      const r of this.#q(
+      const r of this.q(
         "SELECT task_id, pos, doc FROM tasks WHERE workflow_id = ? ORDER BY pos",
       ).all(id)
     ) {
@@ -416,7 +346,7 @@ class SqliteStore implements Store {
   }
   hasExecution(workflowId: string): boolean {
     return this.#cache.has(workflowId) ||
-      this.#q("SELECT 1 AS x FROM workflows WHERE workflow_id = ?").get(workflowId) !== undefined;
+      this.q("SELECT 1 AS x FROM workflows WHERE workflow_id = ?").get(workflowId) !== undefined;
   }
   putExecution(workflow: WorkflowRecord): void {
     const id = workflow.workflowId;
@@ -424,13 +354,13 @@ class SqliteStore implements Store {
     if (!before) this.#executionCount++;
     this.#live?.set(id, workflow);
     const { tasks, ...rest } = workflow;
-    const doc = this.#encodeWorkflow(rest);
+    const doc = this.#codec.encodeWorkflow(rest);
     const key =
       `${workflow.workflowName}\u0000${workflow.workflowVersion}\u0000${workflow.startTime}`;
     if (before && before.key === key) {
       // the indexed columns are as they were: leave them out, so no index entry is rewritten
       if (before.doc !== doc) {
-        this.#q(
+        this.q(
           "UPDATE workflows SET status = ?, correlation_id = ?, end_time = ?, update_time = ?, " +
             "doc = ? WHERE workflow_id = ?",
         ).run(
@@ -443,7 +373,7 @@ class SqliteStore implements Store {
         );
       }
     } else {
-      this.#q(
+      this.q(
         "INSERT INTO workflows (workflow_id, name, version, status, correlation_id, start_time, " +
           "end_time, update_time, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (workflow_id) " +
           "DO UPDATE SET name = excluded.name, version = excluded.version, " +
@@ -464,7 +394,7 @@ class SqliteStore implements Store {
     }
     const now = new Map<string, { pos: number; doc: string }>();
     tasks.forEach((task, pos) => {
-      const taskDoc = this.#encodeTask(task);
+      const taskDoc = this.#codec.encodeTask(task);
       now.set(task.taskId, { pos, doc: taskDoc });
       const old = before?.tasks.get(task.taskId);
       if (old?.doc !== taskDoc || old.pos !== pos) this.#writeTask(task, pos, taskDoc, old?.pos);
@@ -478,14 +408,14 @@ class SqliteStore implements Store {
   #writeTask(task: TaskRecord, pos: number, doc: string, oldPos?: number): void {
     if (oldPos === pos) {
       // in place: the indexed columns (workflow, position) stay, so no index entry is rewritten
-      this.#q("UPDATE tasks SET status = ?, doc = ? WHERE task_id = ?").run(
+      this.q("UPDATE tasks SET status = ?, doc = ? WHERE task_id = ?").run(
         task.status,
         doc,
         task.taskId,
       );
       return;
     }
-    this.#q(
+    this.q(
       "INSERT INTO tasks (task_id, workflow_id, pos, task_type, status, doc) VALUES (?, ?, ?, ?, ?, ?) " +
         "ON CONFLICT (task_id) DO UPDATE SET workflow_id = excluded.workflow_id, pos = excluded.pos, " +
         "task_type = excluded.task_type, status = excluded.status, doc = excluded.doc",
@@ -493,27 +423,28 @@ class SqliteStore implements Store {
   }
 
   #forgetTask(taskId: string): void {
-    this.#q("DELETE FROM tasks WHERE task_id = ?").run(taskId);
-    this.#q("DELETE FROM task_logs WHERE task_id = ?").run(taskId);
-    this.#q("DELETE FROM plugin_state WHERE task_id = ?").run(taskId);
+    this.q("DELETE FROM tasks WHERE task_id = ?").run(taskId);
+    this.q("DELETE FROM task_logs WHERE task_id = ?").run(taskId);
+    this.q("DELETE FROM plugin_state WHERE task_id = ?").run(taskId);
   }
 
   removeExecution(workflowId: string): boolean {
-    const gone = this.#q("DELETE FROM workflows WHERE workflow_id = ?").run(workflowId).changes > 0;
+    const gone = this.q("DELETE FROM workflows WHERE workflow_id = ?").run(workflowId).changes > 0;
     this.#cache.delete(workflowId);
     this.#live?.delete(workflowId);
     if (!gone) return false;
     this.#executionCount--;
     const ofTasks = "(SELECT task_id FROM tasks WHERE workflow_id = ?)";
-    this.#q(`DELETE FROM task_logs WHERE task_id IN ${ofTasks}`).run(workflowId);
-    this.#q(`DELETE FROM plugin_state WHERE task_id IN ${ofTasks}`).run(workflowId);
+    this.q(`DELETE FROM task_logs WHERE task_id IN ${ofTasks}`).run(workflowId);
+    this.q(`DELETE FROM plugin_state WHERE task_id IN ${ofTasks}`).run(workflowId);
     for (
-      const r of this.#q(`SELECT id FROM message_queue WHERE id IN ${ofTasks}`).all(workflowId)
+      const r of this.q(`SELECT id FROM message_queue WHERE id IN ${ofTasks}`).all(workflowId)
     ) {
       this.#queue.unqueue(String(r.id));
     }
-    this.#q("DELETE FROM tasks WHERE workflow_id = ?").run(workflowId);
-    this.#q("DELETE FROM timers WHERE workflow_id = ?").run(workflowId);
+    this.q("DELETE FROM tasks WHERE workflow_id = ?").run(workflowId);
+    this.q("DELETE FROM timers WHERE workflow_id = ?").run(workflowId);
+    this.forgetRecords();
     this.forgetEnded(workflowId);
     return true;
   }
@@ -525,7 +456,7 @@ class SqliteStore implements Store {
     // the engine's /metrics, read once per scrape.
     const counts: Record<string, number> = {};
     for (
-      const row of this.#q("SELECT status, COUNT(*) AS n FROM workflows GROUP BY status").all()
+      const row of this.q("SELECT status, COUNT(*) AS n FROM workflows GROUP BY status").all()
     ) {
       counts[String(row.status)] = Number(row.n);
     }
@@ -534,7 +465,7 @@ class SqliteStore implements Store {
   scanExecutions(options: ScanOptions = {}): ExecutionPage {
     const limit = Math.max(1, Math.floor(options.limit ?? 1000));
     const from = options.cursor ? Number(options.cursor) : 0;
-    const rows = this.#q(
+    const rows = this.q(
       "SELECT seq, workflow_id, doc FROM workflows WHERE seq > ? ORDER BY seq LIMIT ?",
     ).all(Number.isFinite(from) ? from : 0, limit + 1);
     const more = rows.length > limit;
@@ -544,7 +475,7 @@ class SqliteStore implements Store {
     const first = Number(rows[0].seq), last = Number(rows[rows.length - 1].seq);
     const byWorkflow = new Map<string, TaskRecord[]>();
     for (
-      const r of this.#q(
+      const r of this.q(
         "SELECT t.workflow_id, t.doc FROM tasks t JOIN workflows w ON w.workflow_id = t.workflow_id " +
           "WHERE w.seq BETWEEN ? AND ? ORDER BY t.workflow_id, t.pos",
       ).all(first, last)
@@ -552,10 +483,10 @@ class SqliteStore implements Store {
       const id = String(r.workflow_id);
       let list = byWorkflow.get(id);
       if (!list) byWorkflow.set(id, list = []);
-      list.push(this.#decodeTask(String(r.doc)));
+      list.push(this.#codec.decodeTask(String(r.doc)));
     }
     const items = rows.map((r) => {
-      const wf = this.#decodeWorkflow(String(r.doc));
+      const wf = this.#codec.decodeWorkflow(String(r.doc));
       wf.tasks = byWorkflow.get(String(r.workflow_id)) ?? [];
       return wf;
     });
@@ -563,22 +494,24 @@ class SqliteStore implements Store {
   }
 
   getTask(taskId: string): TaskRecord | undefined {
-    const row = this.#q("SELECT workflow_id, doc FROM tasks WHERE task_id = ?").get(taskId);
-    if (!row) return undefined;
     if (this.#live) {
-      // inside a transaction: the task object of the execution being worked on
+      // inside a transaction: the task object of the execution being worked on (its row's text
+      // is not needed to find it)
+      const row = this.q("SELECT workflow_id FROM tasks WHERE task_id = ?").get(taskId);
+      if (!row) return undefined;
       const found = this.getExecution(String(row.workflow_id))?.tasks.find((t) =>
         t.taskId === taskId
       );
       if (found) return found;
     }
-    return this.#decodeTask(String(row.doc));
+    const row = this.q("SELECT doc FROM tasks WHERE task_id = ?").get(taskId);
+    return row && this.#codec.decodeTask(String(row.doc));
   }
   putTask(task: TaskRecord): void {
     const id = task.workflowInstanceId;
     const written = this.#written(id);
     if (!written) throw new Error(`no execution ${id} for task ${task.taskId}`);
-    const doc = this.#encodeTask(task);
+    const doc = this.#codec.encodeTask(task);
     const old = written.tasks.get(task.taskId);
     const pos = old?.pos ?? nextPos(written);
     if (old?.doc !== doc) this.#writeTask(task, pos, doc, old?.pos);
@@ -591,7 +524,7 @@ class SqliteStore implements Store {
     }
   }
   removeTask(taskId: string): boolean {
-    const row = this.#q("SELECT workflow_id FROM tasks WHERE task_id = ?").get(taskId);
+    const row = this.q("SELECT workflow_id FROM tasks WHERE task_id = ?").get(taskId);
     if (!row) return false;
     const id = String(row.workflow_id);
     this.#cache.get(id)?.tasks.delete(taskId);
@@ -602,76 +535,29 @@ class SqliteStore implements Store {
   }
 
   addTaskLogs(taskId: string, logs: TaskExecLog[]): void {
-    const insert = this.#q("INSERT INTO task_logs (task_id, doc) VALUES (?, ?)");
+    const insert = this.q("INSERT INTO task_logs (task_id, doc) VALUES (?, ?)");
     for (const log of logs) insert.run(taskId, JSON.stringify(log));
   }
   getTaskLogs(taskId: string): TaskExecLog[] {
-    return this.#q("SELECT doc FROM task_logs WHERE task_id = ? ORDER BY id").all(taskId).map((
+    return this.q("SELECT doc FROM task_logs WHERE task_id = ? ORDER BY id").all(taskId).map((
       r,
     ) => JSON.parse(String(r.doc)));
   }
 
-  // Poll data (the last poll of each task type and domain) changes with every poll: it is
-  // answered from memory (one entry per task type and domain, not per execution) and written to
-  // the file at most once a second per entry, and at close, as the real server flushes its poll
-  // data cache on an interval. A crash can lose the last second of poll times, nothing else.
-  putPollData(taskType: string, domain: string, data: PollData): void {
-    if (this.#closed) throw new Error(`the SQLite store (${this.#db.file}) is closed`);
-    const key = `${taskType}\u0000${domain}`;
-    const entry = this.#pollData.get(key);
-    const now = Date.now();
-    const doc = JSON.stringify(data);
-    if (entry && now - entry.writtenAt < 1000) {
-      entry.doc = doc;
-      entry.dirty = true;
-      return;
-    }
-    this.#pollData.set(key, { taskType, domain, doc, writtenAt: now, dirty: false });
-    this.#writePollData(taskType, domain, doc);
-  }
-  #writePollData(taskType: string, domain: string, doc: string): void {
-    this.#q(
-      "INSERT INTO poll_data (task_type, domain, doc) VALUES (?, ?, ?) " +
-        "ON CONFLICT (task_type, domain) DO UPDATE SET doc = excluded.doc",
-    ).run(taskType, domain, doc);
-  }
-  #flushPollData(): void {
-    for (const e of this.#pollData.values()) {
-      if (!e.dirty) continue;
-      this.#writePollData(e.taskType, e.domain, e.doc);
-      e.dirty = false;
-    }
-  }
-  getPollData(taskType: string, domain: string): PollData | undefined {
-    const entry = this.#pollData.get(`${taskType}\u0000${domain}`);
-    const doc = entry?.doc ?? text(
-      this.#q("SELECT doc FROM poll_data WHERE task_type = ? AND domain = ?").get(taskType, domain),
-    );
-    return doc === undefined ? undefined : JSON.parse(doc);
-  }
-  listPollData(taskType?: string): PollData[] {
-    const rows = taskType === undefined
-      ? this.#q("SELECT task_type, domain, doc FROM poll_data").all()
-      : this.#q("SELECT task_type, domain, doc FROM poll_data WHERE task_type = ?").all(taskType);
-    const docs = new Map<string, string>();
-    for (const r of rows) docs.set(`${r.task_type}\u0000${r.domain}`, String(r.doc));
-    for (const [key, e] of this.#pollData) {
-      if (taskType === undefined || e.taskType === taskType) docs.set(key, e.doc);
-    }
-    return [...docs.values()].map((doc) => JSON.parse(doc));
-  }
-
   noteEnded(workflowId: string, at: number): void {
-    if (!this.#q("SELECT 1 AS x FROM ended WHERE workflow_id = ?").get(workflowId)) {
+    const seq = ++this.#endedSeq;
+    // mostly a first end: one statement, and the count from its answer
+    if (
+      this.q("INSERT OR IGNORE INTO ended (workflow_id, at, seq) VALUES (?, ?, ?)")
+        .run(workflowId, at, seq).changes > 0
+    ) {
       this.#endedCount++;
+    } else {
+      this.q("UPDATE ended SET at = ?, seq = ? WHERE workflow_id = ?").run(at, seq, workflowId);
     }
-    this.#q(
-      "INSERT INTO ended (workflow_id, at, seq) VALUES (?, ?, ?) " +
-        "ON CONFLICT (workflow_id) DO UPDATE SET at = excluded.at, seq = excluded.seq",
-    ).run(workflowId, at, ++this.#endedSeq);
   }
   forgetEnded(workflowId: string): void {
-    if (this.#q("DELETE FROM ended WHERE workflow_id = ?").run(workflowId).changes > 0) {
+    if (this.q("DELETE FROM ended WHERE workflow_id = ?").run(workflowId).changes > 0) {
       this.#endedCount--;
     }
   }
@@ -681,8 +567,8 @@ class SqliteStore implements Store {
   oldestEnded(limit: number, before?: number): string[] {
     const n = Math.max(0, Math.floor(limit));
     const rows = before === undefined
-      ? this.#q("SELECT workflow_id FROM ended ORDER BY seq LIMIT ?").all(n)
-      : this.#q("SELECT workflow_id FROM ended WHERE at < ? ORDER BY seq LIMIT ?").all(before, n);
+      ? this.q("SELECT workflow_id FROM ended ORDER BY seq LIMIT ?").all(n)
+      : this.q("SELECT workflow_id FROM ended WHERE at < ? ORDER BY seq LIMIT ?").all(before, n);
     return rows.map((r) => String(r.workflow_id));
   }
 
@@ -712,93 +598,6 @@ class SqliteStore implements Store {
   nextVisibleAt(queue: string): number | undefined {
     return this.#queue.nextVisibleAt(queue);
   }
-
-  // ------------------------------------------------------------ timers
-
-  putTimer(timer: Timer): void {
-    this.#q(
-      "INSERT INTO timers (key, kind, workflow_id, task_id, due_at, seq) VALUES (?, ?, ?, ?, ?, ?) " +
-        "ON CONFLICT (key) DO UPDATE SET kind = excluded.kind, workflow_id = excluded.workflow_id, " +
-        "task_id = excluded.task_id, due_at = excluded.due_at, seq = excluded.seq",
-    ).run(
-      timer.key,
-      timer.kind,
-      timer.workflowId,
-      timer.taskId ?? null,
-      timer.dueAt,
-      ++this.#timerSeq,
-    );
-  }
-  getTimer(key: string): Timer | undefined {
-    const r = this.#q("SELECT * FROM timers WHERE key = ?").get(key);
-    return r && decodeTimer(r);
-  }
-  removeTimer(key: string): boolean {
-    return this.#q("DELETE FROM timers WHERE key = ?").run(key).changes > 0;
-  }
-  dueTimers(at: number, limit?: number): Timer[] {
-    const n = limit === undefined || !Number.isFinite(limit) ? -1 : Math.max(0, Math.floor(limit));
-    // SQLite has no Infinity: a due time past every stored one is "all of them". No index on the
-    // due time (the engine lists timers by due time only when it starts): a scan and a sort.
-    const until = Number.isFinite(at) ? at : Number.MAX_SAFE_INTEGER;
-    return this.#q("SELECT * FROM timers WHERE due_at <= ? ORDER BY due_at, seq LIMIT ?").all(
-      until,
-      n,
-    ).map(decodeTimer);
-  }
-  earliestTimer(): Timer | undefined {
-    const r = this.#q("SELECT * FROM timers ORDER BY due_at, seq LIMIT 1").get();
-    return r && decodeTimer(r);
-  }
-  timersOf(workflowId: string): Timer[] {
-    return this.#q("SELECT * FROM timers WHERE workflow_id = ? ORDER BY seq").all(workflowId).map(
-      decodeTimer,
-    );
-  }
-
-  // ------------------------------------------------------------ plug-in state
-
-  getPluginState<T = unknown>(taskId: string): T | undefined {
-    const doc = text(this.#q("SELECT doc FROM plugin_state WHERE task_id = ?").get(taskId));
-    return doc === undefined ? undefined : JSON.parse(doc);
-  }
-  putPluginState(taskId: string, value: unknown): void {
-    this.#q(
-      "INSERT INTO plugin_state (task_id, doc) VALUES (?, ?) " +
-        "ON CONFLICT (task_id) DO UPDATE SET doc = excluded.doc",
-    ).run(taskId, JSON.stringify(value ?? null));
-  }
-  removePluginState(taskId: string): boolean {
-    return this.#q("DELETE FROM plugin_state WHERE task_id = ?").run(taskId).changes > 0;
-  }
-
-  getDocument<T = unknown>(collection: string, key: string): T | undefined {
-    const doc = text(
-      this.#q("SELECT doc FROM documents WHERE collection = ? AND key = ?").get(collection, key),
-    );
-    return doc === undefined ? undefined : JSON.parse(doc);
-  }
-  putDocument(collection: string, key: string, value: unknown): void {
-    // A replace keeps its place in the order (seq is set on the first put only).
-    this.#q(
-      "INSERT INTO documents (collection, key, seq, doc) VALUES (?, ?, " +
-        "(SELECT COALESCE(MAX(seq), 0) + 1 FROM documents WHERE collection = ?), ?) " +
-        "ON CONFLICT (collection, key) DO UPDATE SET doc = excluded.doc",
-    ).run(collection, key, collection, JSON.stringify(value ?? null));
-  }
-  removeDocument(collection: string, key: string): boolean {
-    return this.#q("DELETE FROM documents WHERE collection = ? AND key = ?").run(collection, key)
-      .changes > 0;
-  }
-  listDocuments<T = unknown>(collection: string): T[] {
-    return this.#q("SELECT doc FROM documents WHERE collection = ? ORDER BY seq").all(collection)
-      .map((row) => JSON.parse(String(row.doc)) as T);
-  }
-  countDocuments(collection: string): number {
-    return Number(
-      this.#q("SELECT COUNT(*) AS n FROM documents WHERE collection = ?").get(collection)?.n ?? 0,
-    );
-  }
 }
 
 function nextPos(written: Written): number {
@@ -807,21 +606,4 @@ function nextPos(written: Written): number {
   return max + 1;
 }
 
-const TILDE = 126;
-const FRAGMENTS_KEPT = 1000;
 const DEFS_KEPT = 1000;
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-function decodeTimer(r: SqlRow): Timer {
-  const t: Timer = {
-    key: String(r.key),
-    kind: String(r.kind),
-    workflowId: String(r.workflow_id),
-    dueAt: Number(r.due_at),
-  };
-  if (r.task_id !== null && r.task_id !== undefined) t.taskId = String(r.task_id);
-  return t;
-}

@@ -512,6 +512,9 @@ function openWith(
     }
     native.exec(`PRAGMA synchronous = ${options.synchronous === "FULL" ? "FULL" : "NORMAL"}`);
     native.exec("PRAGMA foreign_keys = OFF");
+    // Savepoints (the store's group commit makes each request one) journal the pages they change
+    // for their rollback: in memory, not in a temporary file with a write per page.
+    native.exec("PRAGMA temp_store = MEMORY");
     // Checkpoints (copying the WAL into the file, with an fsync each) every ~40 MB of WAL instead
     // of SQLite's ~4 MB: a busy server commits thousands of times a second, rewriting the same hot
     // pages, and each checkpoint blocks the commit that triggers it.

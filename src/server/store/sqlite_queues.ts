@@ -93,9 +93,11 @@ export class SqliteQueues {
         this.unqueue(String(r.id));
         this.#enqueue(queue, String(r.id), Number(r.priority), Number(r.visible_at), true);
       }
+      // the count in the text, not bound: a bound LIMIT is a float to SQLite, and much slower
       const rows = this.#q(
-        "SELECT id, priority, seq FROM ready_messages WHERE queue = ? ORDER BY priority, seq LIMIT ?",
-      ).all(queue, Math.floor(count));
+        "SELECT id, priority, seq FROM ready_messages WHERE queue = ? ORDER BY priority, seq " +
+          `LIMIT ${Math.min(Math.floor(count), 1000)}`,
+      ).all(queue);
       for (const r of rows) {
         this.#q("DELETE FROM ready_messages WHERE queue = ? AND priority = ? AND seq = ?").run(
           queue,

@@ -93,4 +93,11 @@ export const SQLITE_MIGRATIONS: readonly SqlMigration[] = [{
       ) WITHOUT ROWID;
       CREATE INDEX documents_in_order ON documents (collection, seq);
     `),
+}, {
+  // A workflow's timers are listed only when it is removed (a scan of the live timers, a small
+  // table), while every poll and completion wrote to their index by workflow: dropped. Task and
+  // execution rows may now carry their workflowTask by reference too (sqlite_codec.ts); rows
+  // written before are read as they are.
+  to: 4,
+  up: (db) => db.exec("DROP INDEX timers_by_workflow"),
 }];

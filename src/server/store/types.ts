@@ -324,6 +324,21 @@ export interface Store
    * its result. Nested calls join the outer transaction. The memory store just runs `fn`.
    */
   transaction<T>(fn: () => T): T;
+  /**
+   * Group commit, for a store whose commits cost (the SQLite store has it; the memory store has
+   * none). While on, the transactions of one turn of the event loop share one storage
+   * transaction, committed right after that turn; each is a savepoint of it, so one that throws
+   * still rolls back only its own changes. A change is durable only once {@link Store.committed}
+   * resolves: whoever turns this on awaits it before acknowledging anything (the embedded
+   * server does so before every HTTP response). Off (the default), each transaction is
+   * committed before it returns.
+   */
+  groupCommit?(on: boolean): void;
+  /**
+   * Resolves once every change made so far is committed (at once when none is pending);
+   * rejects when the commit that held them failed (those changes are gone).
+   */
+  committed?(): Promise<void>;
   /** Releases the store (a file store closes its file); further use is an error. */
   close(): void;
 }
