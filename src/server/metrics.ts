@@ -68,7 +68,7 @@ export function engineMetrics(engine: Engine): EngineMetrics {
       out += `# HELP ${name} ${help}\n# TYPE ${name} ${type}\n`;
 
     const depth = new Map<string, number>();
-    for (const [queue, size] of Object.entries(engine.queues.sizes())) {
+    for (const [queue, size] of Object.entries(engine.queueSizes())) {
       // Queue names are `taskType` or `domain:taskType`.
       const taskType = queue.slice(queue.indexOf(":") + 1);
       depth.set(taskType, (depth.get(taskType) ?? 0) + size);
@@ -82,7 +82,7 @@ export function engineMetrics(engine: Engine): EngineMetrics {
       out += `conductor_engine_queue_depth{taskType="${esc(taskType)}"} ${size}\n`;
     }
 
-    const byStatus = Object.entries(engine.store.countExecutionsByStatus());
+    const byStatus = Object.entries(engine.executionCounts());
     family(
       "conductor_engine_workflows",
       "gauge",

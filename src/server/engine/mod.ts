@@ -325,6 +325,10 @@ export class Engine implements SystemTaskHost {
   queueSizes(): Record<string, number> {
     return this.queues.sizes();
   }
+  /** How many workflow executions the store holds, by status (ended ones until removed). */
+  executionCounts(): Record<string, number> {
+    return this.store.countExecutionsByStatus();
+  }
   /** The first non-terminal task of the workflow with this ref (or ref plus a loop suffix). */
   pendingTask(wf: Workflow, ref: string): Task | undefined {
     return worker.pendingTask(wf as WorkflowRecord, ref);
