@@ -249,4 +249,54 @@ export const eventHandlerScenarios: Scenario[] = [
       { observe: "completed by the handler" },
     ],
   },
+  {
+    name: "event_handler_fails_task",
+    description:
+      "a fail_task handler fails another workflow's WAIT by its ref, with a reason and " +
+      "output read from JSON in the message (expandInlineJSON)",
+    covers: ["EVENT", "WAIT", "op:event_handler"],
+    slow: EVENT_SLOW,
+    workflows: [
+      workflow("cf_ev_victim", [task("WAIT", "w", { inputParameters: {} })]),
+      workflow("cf_ev_alarm", [
+        task("EVENT", "alarm", {
+          sink: "conductor:cf_alarms",
+          inputParameters: {
+            victim: "${workflow.input.victim}",
+            details: "${workflow.input.details}",
+          },
+        }),
+      ]),
+    ],
+    steps: [
+      {
+        eventHandler: {
+          name: "cf_ev_fail",
+          event: "conductor:cf_ev_alarm:cf_alarms",
+          active: true,
+          actions: [{
+            action: "fail_task",
+            fail_task: {
+              workflowId: "${victim}",
+              taskRefName: "w",
+              reasonForIncompletion: "${details.why}",
+              output: { code: "${details.code}", raw: "${details}" },
+            },
+            expandInlineJSON: true,
+          }],
+        },
+      },
+      { await: { ref: "w", status: "IN_PROGRESS" } },
+      {
+        start: {
+          name: "cf_ev_alarm",
+          input: { victim: "{{wf:main}}", details: '{"why":"out of stock","code":409}' },
+        },
+        as: "alarm",
+      },
+      { await: { status: "COMPLETED" }, of: "alarm" },
+      { await: { status: "FAILED" }, timeoutMs: EVENT_WAIT_MS },
+      { observe: "failed by the handler" },
+    ],
+  },
 ];
