@@ -6,7 +6,8 @@
  * sandbox) it runs its actions: `start_workflow` (input resolved against the payload, plus
  * `conductor.event.messageId` and `conductor.event.name`), `complete_task` and `fail_task` (the
  * task by id, or by workflow id and ref; its output is the resolved details plus the message id
- * and event name). `expandInlineJSON` parses JSON held in string fields of the payload first.
+ * and event name). `expandInlineJSON` parses JSON held in string fields of the payload first; a
+ * `condition` always sees the payload with them parsed.
  *
  * Handlers are documents of the engine's store (collection `event_handler`). Messages are handled
  * after the publishing task's own change is saved (a microtask later), as the server handles
@@ -75,26 +76,36 @@ function normalize(h: EventHandler): EventHandler {
   };
 }
 
-/** JSON held in strings (objects and arrays) parsed, recursively (the server's `JsonUtils.expand`). */
+/**
+ * JSON held in strings parsed, as the server's `JsonUtils.expand` does it: in an object, a string
+ * value that starts with `{` or `[` becomes the JSON it holds (not expanded further; left as it is
+ * when it does not parse); objects and arrays inside are expanded the same way, but a string
+ * directly in an array stays a string (the server's loop reassigns a local there). A string given
+ * alone is parsed when it is JSON.
+ */
 export function expandInlineJson(value: unknown): unknown {
-  if (typeof value === "string") {
-    const t = value.trim();
-    if ((t.startsWith("{") && t.endsWith("}")) || (t.startsWith("[") && t.endsWith("]"))) {
-      try {
-        return expandInlineJson(JSON.parse(t));
-      } catch {
-        return value;
-      }
+  const parse = (text: string): unknown => {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return text;
     }
-    return value;
-  }
-  if (Array.isArray(value)) return value.map(expandInlineJson);
-  if (value && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = expandInlineJson(v);
-    return out;
-  }
-  return value;
+  };
+  const expand = (item: unknown, inArray: boolean): unknown => {
+    if (typeof item === "string") {
+      if (inArray) return item;
+      const t = item.trim();
+      return t.startsWith("{") || t.startsWith("[") ? parse(item) : item;
+    }
+    if (Array.isArray(item)) return item.map((x) => expand(x, true));
+    if (item && typeof item === "object") {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(item)) out[k] = expand(v, false);
+      return out;
+    }
+    return item;
+  };
+  return typeof value === "string" ? parse(value) : expand(value, false);
 }
 
 /**
@@ -188,8 +199,10 @@ export class EventHandlers {
     const out: ActionOutcome[] = [];
     for (const h of this.forEvent(event, true)) {
       if (h.condition && h.condition.trim() !== "") {
+        // The server evaluates a condition on the payload with its JSON strings expanded,
+        // whatever the actions' expandInlineJSON says.
         const sandbox = await loadScriptSandbox();
-        const r = sandbox.evaluate(h.condition, payload);
+        const r = sandbox.evaluate(h.condition, expandInlineJson(payload));
         if (!r.ok || !scriptTruthy(r.value)) continue;
       }
       for (const action of h.actions) {
@@ -233,15 +246,20 @@ export class EventHandlers {
     }
     const details: EventTaskDetails =
       (action.action === "complete_task" ? action.complete_task : action.fail_task) ?? {};
+    // what the server's action processor resolves: the four fields (null when not given, and so
+    // kept in the task's output, as 3.32.3 shows them) and then the output
     const replaced = resolveParameters({
-      workflowId: details.workflowId,
-      taskId: details.taskId,
-      taskRefName: details.taskRefName,
+      workflowId: details.workflowId ?? null,
+      taskId: details.taskId ?? null,
+      taskRefName: details.taskRefName ?? null,
+      reasonForIncompletion: details.reasonForIncompletion ?? null,
       ...(details.output ?? {}),
     }, source);
-    const workflowId = replaced.workflowId as string | undefined;
-    const taskId = replaced.taskId as string | undefined;
-    const ref = replaced.taskRefName as string | undefined;
+    const text = (v: unknown) => (v == null || v === "" ? undefined : String(v));
+    const workflowId = text(replaced.workflowId);
+    const taskId = text(replaced.taskId);
+    const ref = text(replaced.taskRefName);
+    const reason = text(replaced.reasonForIncompletion);
     let task = taskId ? this.#engine.findTask(taskId) : undefined;
     if (!taskId && workflowId && ref) {
       const wf = this.#engine.findWorkflow(workflowId);
@@ -252,9 +270,9 @@ export class EventHandlers {
     if (!task) {
       return {
         ...replaced,
-        error: `No task found with taskId: ${taskId ?? null}, reference name: ${
-          ref ?? null
-        }, workflowId: ${workflowId ?? null}`,
+        error: `No task found with taskId: ${replaced.taskId ?? null}, reference name: ${
+          replaced.taskRefName ?? null
+        }, workflowId: ${replaced.workflowId ?? null}`,
       };
     }
     this.#engine.updateTask({
@@ -266,9 +284,7 @@ export class EventHandlers {
         "conductor.event.messageId": messageId,
         "conductor.event.name": event,
       },
-      reasonForIncompletion: action.action === "fail_task"
-        ? details.reasonForIncompletion
-        : undefined,
+      reasonForIncompletion: action.action === "fail_task" ? reason : undefined,
     });
     return replaced;
   }

@@ -13,7 +13,16 @@
  * - `observe`: record the normalized workflow (with its children);
  * - `test`: call the test endpoint with mocks and record the workflow it returns;
  * - `settle`: let server time pass where a scenario shows that nothing happens;
- * - `register` / `start`: another workflow definition or execution mid-scenario.
+ * - `register` / `start`: another workflow definition or execution mid-scenario (a start input
+ *   string `{{wf:<name>}}` stands for the id of a workflow the scenario knows by that name);
+ * - `schedule` / `scheduleOp` / `awaitFiring` / `firings` / `observeSchedule`: a schedule of the
+ *   server's scheduler saved, paused or resumed, its first firing awaited (the workflow it started
+ *   is known by a name afterwards), its firings or the schedule itself recorded;
+ * - `eventHandler` / `awaitRun` / `runs`: an event handler added, a run of a workflow that
+ *   something else started (a schedule, a handler) awaited and named, the number of runs of a
+ *   workflow recorded.
+ *
+ * Schedules and event handlers a scenario creates are deleted when it ends.
  *
  * Names of task and workflow definitions start with `cf_`; the runner appends a per-run tag so
  * concurrent runs on one server never collide, and the normalizer takes it off again. The string
@@ -22,6 +31,7 @@
  * @module
  */
 import type {
+  EventHandler,
   RerunWorkflowRequest,
   Task,
   TaskDef,
@@ -102,6 +112,64 @@ export type Step =
   }
   | {
     /**
+     * Saves a schedule (`POST /scheduler/schedules`); its name and its workflow's name start with
+     * `cf_`. With `label`, the answer's status is recorded.
+     */
+    schedule: {
+      name: string;
+      cronExpression: string;
+      zoneId?: string;
+      paused?: boolean;
+      runCatchupScheduleInstances?: boolean;
+      startWorkflowRequest: { name: string; version?: number; input?: Record<string, unknown> };
+    };
+    label?: string;
+  }
+  | {
+    /** Pauses or resumes a schedule; the answer's status is recorded under `label`. */
+    scheduleOp: "pause" | "resume";
+    name: string;
+    reason?: string;
+    label: string;
+  }
+  | {
+    /**
+     * Waits for the schedule's first firing that started a workflow to show in the executions
+     * search; that workflow is known as `as` afterwards, the firing's id as `<firing:as>`.
+     */
+    awaitFiring: string;
+    as: string;
+    timeoutMs?: number;
+  }
+  | {
+    /**
+     * Records the schedule's firings from the executions search, oldest first: the first `first`
+     * of them (not how many there are: a schedule that fires keeps firing), or with `first`
+     * left out only how many there are (for a schedule that must not have fired).
+     */
+    firings: string;
+    observe: string;
+    first?: number;
+  }
+  | { observeSchedule: string; label: string }
+  | {
+    /** Adds an event handler (`POST /event`); with `label`, the answer's status is recorded. */
+    eventHandler: EventHandler;
+    label?: string;
+  }
+  | {
+    /** Waits until a run of the workflow `awaitRun` exists (search); it is known as `as`. */
+    awaitRun: string;
+    as: string;
+    timeoutMs?: number;
+  }
+  | {
+    /** Records how many runs of the workflow `runs` the search finds. */
+    runs: string;
+    observe: string;
+  }
+  | {
+    /**
      * Runs the first workflow definition through the synchronous execute endpoint and records
      * its answer; the execution is known as `as` afterwards. Only for runs that settle without
      * time passing (finished, or blocked on a signal WAIT), since the call itself blocks, or
@@ -151,6 +219,14 @@ export interface Scenario {
 export type Observation =
   | { label: string; workflow: WorkflowView }
   | { label: string; status: number; body?: unknown };
+
+/** One firing of a schedule, as the executions search answers it. */
+interface ScheduleFiring {
+  executionId?: string;
+  state?: string;
+  workflowId?: string;
+  [field: string]: unknown;
+}
 
 /** What one run of a scenario observed. */
 export interface Recording {
@@ -221,6 +297,9 @@ class ScenarioRun {
   readonly #workflows = new Map<string, string>();
   readonly #held: Task[] = [];
   readonly #timeout: number;
+  /** Schedules and event handlers this run created (run names), deleted by {@link cleanup}. */
+  readonly #schedules: string[] = [];
+  readonly #handlers: string[] = [];
 
   constructor(scenario: Scenario, env: RunEnvironment) {
     this.#scenario = scenario;
@@ -302,6 +381,13 @@ class ScenarioRun {
 
   /** Terminates what the scenario left running, so the shared server does not sweep it. */
   async cleanup(): Promise<void> {
+    // Schedules first: a schedule left behind would go on starting workflows.
+    for (const name of this.#schedules) {
+      await this.#driver.call("DELETE", `/scheduler/schedules/${name}`).catch(() => {});
+    }
+    for (const name of this.#handlers) {
+      await this.#driver.call("DELETE", `/event/${name}`).catch(() => {});
+    }
     for (const id of this.#workflows.values()) {
       try {
         const wf = await this.#driver.call("GET", `/workflow/${id}`, {
@@ -324,6 +410,13 @@ class ScenarioRun {
     if ("op" in step) return await this.#op(step);
     if ("await" in step) return await this.#await(step);
     if ("test" in step) return await this.#test(step);
+    if ("firings" in step) return await this.#observeFirings(step);
+    if ("runs" in step) {
+      await this.#driver.target.quiesce?.();
+      const runs = await this.#runs(step.runs);
+      this.observations.push({ label: step.observe, status: 200, body: { runs: runs.length } });
+      return;
+    }
     if ("observe" in step) {
       await this.#driver.target.quiesce?.();
       const tree = await this.#tree(await this.#select(step.of));
@@ -336,8 +429,56 @@ class ScenarioRun {
     if ("settle" in step) return await this.#driver.target.wait(step.settle);
     if ("register" in step) return await this.#register(step.register, step.label);
     if ("execute" in step) return await this.#execute(step);
+    if ("schedule" in step) return await this.#saveSchedule(step);
+    if ("scheduleOp" in step) {
+      const name = this.#forward(step.name);
+      const reply = await this.#driver.call(
+        "PUT",
+        `/scheduler/schedules/${name}/${step.scheduleOp}`,
+        { query: { reason: step.reason } },
+      );
+      this.observations.push({ label: step.label, ...this.#reply(reply) });
+      return;
+    }
+    if ("awaitFiring" in step) return await this.#awaitFiring(step);
+    if ("observeSchedule" in step) {
+      const reply = await this.#driver.call(
+        "GET",
+        `/scheduler/schedules/${this.#forward(step.observeSchedule)}`,
+      );
+      this.observations.push({
+        label: step.label,
+        status: reply.status,
+        body: this.#normalizer.value(reply.body),
+      });
+      return;
+    }
+    if ("eventHandler" in step) {
+      const handler = this.#forward(step.eventHandler);
+      const reply = await this.#driver.call("POST", "/event", { body: handler });
+      if (reply.status >= 200 && reply.status < 300) this.#handlers.push(handler.name);
+      if (step.label) this.observations.push({ label: step.label, ...this.#reply(reply) });
+      else if (reply.status >= 300) {
+        throw new Error(`adding event handler ${handler.name} answered ${reply.status}`);
+      }
+      return;
+    }
+    if ("awaitRun" in step) {
+      const hits = await this.#driver.until(
+        `a run of ${step.awaitRun}`,
+        async () => {
+          const runs = await this.#runs(step.awaitRun);
+          return runs.length > 0 ? runs : undefined;
+        },
+        step.timeoutMs ?? this.#timeout,
+      );
+      const id = hits[0];
+      this.#workflows.set(step.as, id);
+      this.#normalizer.name(id, `wf:${step.as}`);
+      return;
+    }
     if ("start" in step) {
-      const start = this.#forward(step.start);
+      const start = this.#withIds(this.#forward(step.start));
       const id = await this.#driver.ok("POST", "/workflow", {
         body: { ...start, input: start.input ?? {} },
       });
@@ -346,6 +487,83 @@ class ScenarioRun {
       return;
     }
     throw new Error(`unknown step ${JSON.stringify(step)}`);
+  }
+
+  /** Strings `{{wf:<name>}}` replaced by the id of the workflow the scenario knows by that name. */
+  #withIds<T>(value: T): T {
+    return mapStrings(value, (text) =>
+      text.replace(/\{\{wf:([\w-]+)\}\}/g, (_, name: string) => {
+        const id = this.#workflows.get(name);
+        if (!id) throw new Error(`no workflow known as ${name}`);
+        return id;
+      })) as T;
+  }
+
+  async #saveSchedule(step: Extract<Step, { schedule: unknown }>): Promise<void> {
+    const schedule = this.#forward(step.schedule);
+    const reply = await this.#driver.call("POST", "/scheduler/schedules", {
+      body: {
+        ...schedule,
+        startWorkflowRequest: { version: 1, input: {}, ...schedule.startWorkflowRequest },
+      },
+    });
+    if (reply.status >= 200 && reply.status < 300) this.#schedules.push(schedule.name);
+    if (step.label) this.observations.push({ label: step.label, ...this.#reply(reply) });
+    else if (reply.status >= 300) {
+      throw new Error(
+        `saving schedule ${schedule.name} answered ${reply.status}: ${JSON.stringify(reply.body)}`,
+      );
+    }
+  }
+
+  /** The firings of a schedule in the executions search, oldest first. */
+  async #firings(schedule: string): Promise<{ total: number; results: ScheduleFiring[] }> {
+    const page = await this.#driver.ok("GET", "/scheduler/search/executions", {
+      query: {
+        query: `scheduleName IN (${this.#forward(schedule)})`,
+        sort: "scheduledTime:ASC",
+        size: 100,
+      },
+    }) as { totalHits?: number; results?: ScheduleFiring[] };
+    return { total: page.totalHits ?? 0, results: page.results ?? [] };
+  }
+
+  async #awaitFiring(step: Extract<Step, { awaitFiring: string }>): Promise<void> {
+    let last: unknown;
+    const firing = await this.#driver.until(
+      `a firing of schedule ${step.awaitFiring} that started a workflow`,
+      async () => {
+        const { results } = await this.#firings(step.awaitFiring);
+        last = results.map((f) => `${f.state}${f.workflowId ? " (started)" : ""}`);
+        return results.find((f) => f.state === "EXECUTED" && f.workflowId);
+      },
+      step.timeoutMs ?? this.#timeout,
+      () => last,
+    );
+    this.#workflows.set(step.as, firing.workflowId!);
+    this.#normalizer.name(firing.workflowId, `wf:${step.as}`);
+    this.#normalizer.name(firing.executionId, `firing:${step.as}`);
+  }
+
+  async #observeFirings(step: Extract<Step, { firings: string }>): Promise<void> {
+    await this.#driver.target.quiesce?.();
+    const { total, results } = await this.#firings(step.firings);
+    const body = step.first === undefined
+      ? { totalHits: total }
+      : { firings: results.slice(0, step.first).map((f) => this.#normalizer.value(f)) };
+    this.observations.push({ label: step.observe, status: 200, body });
+  }
+
+  /** The ids of the runs of a workflow (by its scenario name), oldest first. */
+  async #runs(workflowName: string): Promise<string[]> {
+    const page = await this.#driver.ok("GET", "/workflow/search", {
+      query: {
+        query: `workflowType IN (${this.#forward(workflowName)})`,
+        sort: "startTime:ASC",
+        size: 100,
+      },
+    }) as { results?: Array<{ workflowId?: string }> };
+    return (page.results ?? []).flatMap((w) => w.workflowId ? [w.workflowId] : []);
   }
 
   async #tree(workflowId: string): Promise<WorkflowTree> {

@@ -494,7 +494,7 @@ describe("engine control-flow system tasks", () => {
       workflowType: "sf_event",
       workflowVersion: 1,
       correlationId: "c9",
-      taskToDomain: null,
+      taskToDomain: {},
       event_produced: "conductor:sf_event:e1",
     });
     assert.equal(wf.tasks![1].outputData!.event_produced, "conductor:sf_event:myq");

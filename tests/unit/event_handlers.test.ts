@@ -11,6 +11,7 @@ import {
   type EmbeddedServer,
   eventHandlersOf,
 } from "../../src/server/mod.ts";
+import { expandInlineJson } from "../../src/server/events.ts";
 import type { WorkflowTask } from "../../src/model/mod.ts";
 
 const T0 = Date.UTC(2030, 0, 1);
@@ -119,6 +120,60 @@ describe("event handlers", () => {
       assert.equal(failed.status, "FAILED");
       assert.equal(failed.tasks[0].status, "FAILED");
       assert.equal(failed.tasks[0].outputData.why, "no stock");
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("expands JSON strings as the server's JsonUtils.expand does, quirks included", () => {
+    const payload = {
+      obj: ' {"a":"[1]"}',
+      list: "[1,2]",
+      broken: "{not json",
+      plain: "7",
+      nested: { inner: '{"b":2}', items: ['{"c":3}', { deep: "[4]" }] },
+    };
+    assert.deepEqual(expandInlineJson(payload), {
+      // parsed once: JSON inside the parsed value stays a string
+      obj: { a: "[1]" },
+      list: [1, 2],
+      // what does not parse, or does not start with { or [, stays as it is
+      broken: "{not json",
+      plain: "7",
+      // a string directly in an array stays a string; objects in arrays are expanded
+      nested: { inner: { b: 2 }, items: ['{"c":3}', { deep: [4] }] },
+    });
+    assert.deepEqual(payload.nested.items[0], '{"c":3}', "the input is left alone");
+    assert.equal(expandInlineJson("12"), 12, "a string given alone is parsed");
+  });
+
+  it("evaluates a condition on the payload with its JSON strings expanded", async () => {
+    const server = open();
+    const engine = server.engine;
+    const handlers = eventHandlersOf(engine);
+    try {
+      engine.registerWorkflowDef({ name: "ev_cond_target", version: 1, tasks: [wait] }, true);
+      engine.registerWorkflowDef({
+        name: "ev_cond",
+        version: 1,
+        tasks: [event("ev", { details: "${workflow.input.details}" })],
+      }, true);
+      handlers.add({
+        name: "ev_cond_start",
+        event: "conductor:ev_cond:ev",
+        active: true,
+        condition: "$.details.qty > 1",
+        // the action itself reads the payload as published (no expandInlineJSON)
+        actions: [{
+          action: "start_workflow",
+          start_workflow: { name: "ev_cond_target", input: { details: "${details}" } },
+        }],
+      });
+      engine.startWorkflow({ name: "ev_cond", input: { details: '{"qty":1}' } });
+      engine.startWorkflow({ name: "ev_cond", input: { details: '{"qty":2}' } });
+      await handlers.idle();
+      const started = [...engine.executions()].filter((x) => x.workflowName === "ev_cond_target");
+      assert.deepEqual(started.map((x) => x.input?.details), ['{"qty":2}']);
     } finally {
       await server.close();
     }

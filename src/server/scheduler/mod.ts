@@ -140,13 +140,23 @@ export class Scheduler {
     const s = structuredClone(checkSchedule(body));
     const now = this.#engine.now();
     const old = this.#store.getDocument<WorkflowSchedule>(SCHEDULES, s.name);
+    // the defaults the server's model fills in (seen on 3.32.3): no user, an empty cron list, a
+    // start request with priority 0 and an empty taskToDomain
     const saved: WorkflowSchedule = {
       ...s,
+      startWorkflowRequest: {
+        ...s.startWorkflowRequest,
+        taskToDomain: s.startWorkflowRequest.taskToDomain ?? {},
+        priority: s.startWorkflowRequest.priority ?? 0,
+      },
+      cronSchedules: s.cronSchedules ?? [],
       zoneId: s.zoneId || "UTC",
       runCatchupScheduleInstances: s.runCatchupScheduleInstances ?? false,
       paused: s.paused ?? false,
       createTime: old?.createTime ?? now,
       updatedTime: now,
+      createdBy: s.createdBy ?? "",
+      updatedBy: s.updatedBy ?? "",
     };
     this.#store.transaction(() => {
       this.#store.putDocument(SCHEDULES, saved.name, saved);
@@ -180,7 +190,7 @@ export class Scheduler {
   /** Pauses a schedule (404 when unknown): it keeps no due time until resumed. */
   pause(name: string, reason?: string): void {
     const s = this.#store.getDocument<WorkflowSchedule>(SCHEDULES, name);
-    if (!s) throw notFound(`Schedule ${name} not found`);
+    if (!s) throw notFound(`Schedule '${name}' not found`);
     s.paused = true;
     s.pausedReason = reason;
     s.updatedTime = this.#engine.now();
@@ -194,7 +204,8 @@ export class Scheduler {
   /** Resumes a paused schedule (404 unless it is paused); the next time is computed from now. */
   resume(name: string): void {
     const s = this.#store.getDocument<WorkflowSchedule>(SCHEDULES, name);
-    if (!s || !s.paused) throw notFound(`Schedule ${name} not found or not paused`);
+    // the server's message is the same for a schedule that is not paused
+    if (!s || !s.paused) throw notFound(`Schedule '${name}' not found`);
     s.paused = false;
     delete s.pausedReason;
     const now = this.#engine.now();
@@ -334,7 +345,9 @@ export class Scheduler {
       workflowName: request.name,
       startWorkflowRequest: request,
       state: "POLLED",
-      zoneId: slot.zone,
+      // 3.32.3 records every firing in UTC, whatever the schedule's zone (its _schedulerCron
+      // input names the zone)
+      zoneId: "UTC",
     };
     try {
       const workflowId = this.#engine.startWorkflow({

@@ -31,9 +31,6 @@ export const eventTask: SystemTaskType = {
   },
   start(ctx) {
     const { workflow, task } = ctx;
-    const toDomain = workflow.taskToDomain && Object.keys(workflow.taskToDomain).length
-      ? workflow.taskToDomain
-      : null;
     task.status = "IN_PROGRESS";
     task.outputData = {
       ...task.outputData,
@@ -42,7 +39,8 @@ export const eventTask: SystemTaskType = {
       workflowType: workflow.workflowName,
       workflowVersion: workflow.workflowVersion,
       correlationId: workflow.correlationId ?? null,
-      taskToDomain: toDomain,
+      // the workflow's map as it is ({} for a workflow started without one, as 3.32.3 shows)
+      taskToDomain: workflow.taskToDomain ?? null,
     };
     const sink = String(task.inputData?.sink ?? "");
     let queue = sink;
@@ -73,9 +71,9 @@ export const eventTask: SystemTaskType = {
         `Error loading queue:${queue}, for task:${task.taskId}, error: Unknown queue type ${kind}`,
       );
     }
-    // the message: the task's input plus the workflow's identity; its id is the task's
+    // the message: the task's output (its input, the workflow's identity and event_produced, which
+    // a handler can read as ${event_produced}); its id is the task's
     const payload: Record<string, unknown> = { ...task.outputData };
-    delete payload.event_produced;
     ctx.host.publishEvent?.(queue, payload, task.taskId!);
     if (task.inputData?.asyncComplete === true) return false;
     return finish(ctx, "COMPLETED");

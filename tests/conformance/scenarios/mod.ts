@@ -16,6 +16,7 @@ import {
   waitScenarios,
 } from "./tasks.ts";
 import { operatorScenarios } from "./ops.ts";
+import { eventHandlerScenarios, scheduleScenarios } from "./triggers.ts";
 
 /** All scenarios. Names are unique. */
 export const scenarios: Scenario[] = [
@@ -31,4 +32,6 @@ export const scenarios: Scenario[] = [
   ...scriptScenarios,
   ...httpScenarios,
   ...operatorScenarios,
+  ...scheduleScenarios,
+  ...eventHandlerScenarios,
 ];
