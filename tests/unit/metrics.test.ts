@@ -166,6 +166,24 @@ describe("MetricsCollector: the exposition", () => {
     assert.equal(routeTemplate("GET", "/ABC123"), "/{path}");
     assert.equal(utf8Length("aé€😀"), 1 + 2 + 3 + 4);
   });
+
+  it("utf8Length is what TextEncoder writes: ASCII, 2-4 byte characters, lone surrogates", () => {
+    const samples = [
+      "",
+      '{"taskId":"t-1","outputData":{}}',
+      "x".repeat(5000),
+      "\u007f\u0080\u07ff\u0800\uffff",
+      "😀😀",
+      "\ud83d", // a lone high surrogate at the end
+      "\ud83dé", // a lone high surrogate before a 2-byte character
+      "\ude00a", // a lone low surrogate
+      "a\ud83d\ud83d\ude00b", // a lone high surrogate, then a pair
+    ];
+    const encoder = new TextEncoder();
+    for (const text of samples) {
+      assert.equal(utf8Length(text), encoder.encode(text).length, JSON.stringify(text));
+    }
+  });
 });
 
 describe("TaskHandler with metrics", () => {
