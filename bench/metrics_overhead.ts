@@ -11,13 +11,14 @@
  *
  * `--alloc` (Deno, V8) measures instead what the collector allocates per task once warm: the
  * calls the runner and transport make per task (execution started, executed, update taken, the
- * update-v2 request's latency and body size) and per poll, run 200,000 times after a warm-up, with
+ * update-v2 request's latency, and its body's UTF-8 size as the transport counts it) and per poll, run 200,000 times after a warm-up, with
  * the young generation made large enough that no scavenge runs meanwhile, and `heapUsed` read
  * before and after (a GC first). A control loop that allocates one small object per iteration
  * shows the method sees allocation.
  *
  *   deno run -A bench/metrics_overhead.ts [--server port|mock] [--n 4000] [--reps 6]
  *   bun bench/metrics_overhead.ts [...same flags]
+ *   deno run -A --cpu-prof bench/metrics_overhead.ts --server mock --only on   # one variant only
  *   deno run -A --v8-flags=--expose-gc,--min-semi-space-size=512,--max-semi-space-size=512 \
  *     bench/metrics_overhead.ts --alloc
  *
@@ -31,7 +32,7 @@ import { parseArgs } from "node:util";
 import { Configuration } from "../src/config.ts";
 import type { Task } from "../src/model/mod.ts";
 import { TaskHandler, workerTask } from "../src/worker/mod.ts";
-import { METRICS_TASK_TYPE, MetricsCollector } from "../src/metrics/collector.ts";
+import { METRICS_TASK_TYPE, MetricsCollector, utf8Length } from "../src/metrics/collector.ts";
 import { defineOneTaskWorkflow, startWorkflows } from "./lib/server_api.ts";
 import { median } from "./lib/stats.ts";
 
@@ -42,6 +43,7 @@ const { values: flags } = parseArgs({
     n: { type: "string", default: "4000" },
     reps: { type: "string", default: "6" },
     alloc: { type: "boolean", default: false },
+    only: { type: "string" },
   },
 });
 const n = Number(flags.n);
@@ -174,29 +176,41 @@ function allocationProbe(): void {
   const collector = new MetricsCollector();
   const m = collector.forTaskType("probe");
   const outcome = { status: "COMPLETED", outputData: {}, logs: [] };
+  // The update-v2 request as the runner's report options make it: the marker is the runner's
+  // TaskTypeMetrics (task type of the body's size, and the report timer it lends).
   const update = {
     method: "POST" as const,
     path: "/tasks/update-v2",
     body: outcome,
-    [METRICS_TASK_TYPE]: "probe",
+    [METRICS_TASK_TYPE]: m,
   };
   const pollPath = "/tasks/poll/batch/probe";
+  const poll = { method: "GET" as const, path: pollPath };
+  // A result body as the runner sends it (ids as the engine makes them).
+  const body = JSON.stringify({
+    taskId: crypto.randomUUID(),
+    workflowInstanceId: crypto.randomUUID(),
+    workerId: "worker-host-1",
+    status: "COMPLETED",
+    outputData: {},
+  });
   const run = { timing: -1 };
   const perTask = (i: number) => {
-    // The runner's and the transport's calls for one task (a poll per 10 tasks).
+    // The runner's and the transport's calls for one task, in their order (a poll per 10 tasks).
     if (i % 10 === 0) {
       m.pollStarted();
-      const timer = collector.requestStarted();
+      const timer = collector.requestStarted(poll);
       collector.request("GET", pollPath, 200, timer);
       m.polled();
     }
     m.executionStarted(run);
     m.executed(run, outcome);
-    m.updateSent(run);
-    const timer = collector.requestStarted();
-    collector.requestBody(update, 120);
-    collector.request("POST", "/tasks/update-v2", 200, timer);
-    m.updated(run);
+    m.sending(run, false); // runner: the update-v2 call starts
+    const timer = collector.requestStarted(update); // transport: takes the report's timer
+    collector.requestBody(update, utf8Length(body)); // transport: sizes the body it sends
+    m.sent(); // runner: the call returned
+    collector.request("POST", "/tasks/update-v2", 200, timer); // transport: the answer came
+    m.updated(run); // runner: the update resolved
     m.released(run);
   };
 
@@ -298,6 +312,7 @@ try {
   // Each round's pair is kept together: on/off of the same round is the steadier estimate.
   for (let rep = 0; rep <= reps; rep++) {
     for (const variant of order[rep % 2]) {
+      if (flags.only !== undefined && variant !== flags.only) continue;
       const taskType = `metrics_${variant}_${rep}_${crypto.randomUUID().slice(0, 6)}`;
       let sample: Sample;
       if (engine) {
@@ -322,6 +337,8 @@ try {
 } finally {
   engine?.close();
 }
+
+if (flags.only !== undefined) process.exit(0); // one variant (for a profile): no comparison
 
 const stat = (variant: string, key: "tasksPerSecond" | "cpuUsPerTask") =>
   median(samples.filter((s) => s.variant === variant).map((s) => s[key]));
