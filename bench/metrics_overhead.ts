@@ -31,6 +31,7 @@
  * @module
  */
 import { spawn } from "node:child_process";
+import { Session } from "node:inspector";
 import process from "node:process";
 import { parseArgs } from "node:util";
 import v8 from "node:v8";
@@ -264,28 +265,46 @@ function allocationProbe(): void {
 }
 
 /**
- * Heap bytes per task of a whole TaskHandler run on the mock with metrics off and on (V8 only):
- * a GC, then `heapUsed` at the 20,000th and at the 40,000th task with no GC between (the young
- * generation is made larger than what the run allocates): the second half only, so the start and
- * the JIT's compiles are left out. The difference is what metrics add per task, runner and
- * transport hooks included.
+ * Heap bytes per task of a whole TaskHandler run on the mock with metrics off and on (V8 only),
+ * over its second half only (tasks 20,000 to 40,000), so the start and the JIT's compiles are
+ * left out; the difference is what metrics add per task, runner and transport hooks included.
+ * Two ways: `heapUsed` at the 20,000th and the 40,000th task with no GC between (the young
+ * generation is made larger than what the run allocates; noisy by some tens of bytes), and V8's
+ * sampling heap profiler (through `node:inspector`, one sample per 128 bytes allocated on
+ * average, collected objects counted too), which also names where the bytes were allocated.
  */
 async function endToEndAllocation(): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc!;
   const tasks = 40_000;
-  const one = async (variant: "off" | "on") => {
+  const session = new Session();
+  session.connect();
+  const post = <T>(method: string, params: object = {}) =>
+    new Promise<T>((resolve, reject) =>
+      session.post(method, params, (error, result) => error ? reject(error) : resolve(result as T))
+    );
+  await post("HeapProfiler.enable");
+  const one = async (variant: "off" | "on", sampled: boolean) => {
     const taskType = `alloc_${variant}_${crypto.randomUUID().slice(0, 6)}`;
     const realFetch = globalThis.fetch;
     globalThis.fetch = mockFetch(tasks, taskType) as typeof fetch;
     let count = 0;
     let mid = 0;
+    let sampling: Promise<unknown> | undefined;
     let resolve!: () => void;
     const done = new Promise<void>((r) => (resolve = r));
     const handler = new TaskHandler({
       configuration: new Configuration({ serverUrl: "http://mock/api" }),
       workers: [
         workerTask({ taskDefName: taskType, concurrency: 10, registerTaskDef: false }, () => {
-          if (++count === tasks / 2) mid = process.memoryUsage().heapUsed;
+          if (++count === tasks / 2) {
+            if (sampled) {
+              sampling = post("HeapProfiler.startSampling", {
+                samplingInterval: 128,
+                includeObjectsCollectedByMajorGC: true,
+                includeObjectsCollectedByMinorGC: true,
+              });
+            } else mid = process.memoryUsage().heapUsed;
+          }
           if (count === tasks) resolve();
           return {};
         }),
@@ -296,30 +315,87 @@ async function endToEndAllocation(): Promise<void> {
     gc();
     await handler.start();
     await done;
-    const after = process.memoryUsage().heapUsed;
+    let bytes: number;
+    const sites = new Map<string, number>();
+    if (sampled) {
+      await sampling;
+      const { profile } = await post<{ profile: { head: SampleNode } }>(
+        "HeapProfiler.stopSampling",
+      );
+      bytes = 0;
+      const walk = (node: SampleNode, parent: string) => {
+        const frame = node.callFrame;
+        const here = `${frame.functionName || "(anonymous)"} ${frame.url.split("/").pop()}`;
+        if (node.selfSize > 0) {
+          bytes += node.selfSize;
+          const site = `${here} (from ${parent})`;
+          sites.set(site, (sites.get(site) ?? 0) + node.selfSize);
+        }
+        for (const child of node.children) walk(child, here);
+      };
+      walk(profile.head, "");
+    } else {
+      bytes = process.memoryUsage().heapUsed - mid;
+    }
     await handler.stop({ drainMs: 1000 });
     globalThis.fetch = realFetch;
-    // The second half only: the handler's start and the JIT's work on fresh code are left out.
-    return (after - mid) / (tasks / 2);
+    return { bytes: bytes / (tasks / 2), sites };
   };
-  const results: Record<string, number[]> = { off: [], on: [] };
+  const results: Record<string, number[]> = { off: [], on: [], offSampled: [], onSampled: [] };
+  const sites: Record<string, Map<string, number>> = {};
   for (let rep = 0; rep < 7; rep++) {
     for (const variant of (rep % 2 ? ["on", "off"] : ["off", "on"]) as ("off" | "on")[]) {
-      const bytes = await one(variant);
+      const { bytes } = await one(variant, false);
       if (rep > 0) results[variant].push(bytes);
     }
   }
-  const off = median(results.off);
-  const on = median(results.on);
+  for (let rep = 0; rep < 3; rep++) {
+    for (const variant of (rep % 2 ? ["on", "off"] : ["off", "on"]) as ("off" | "on")[]) {
+      const run = await one(variant, true);
+      results[`${variant}Sampled`].push(run.bytes);
+      sites[variant] = run.sites;
+    }
+  }
+  session.disconnect();
+  const row = (label: string, off: number, on: number) => {
+    const diff = on - off;
+    console.log(
+      `| ${label} | ${off.toFixed(0)} | ${on.toFixed(0)} | ${diff >= 0 ? "+" : ""}${
+        diff.toFixed(0)
+      } |`,
+    );
+  };
   console.log(
-    `\nwhole TaskHandler run on the mock, tasks ${
-      tasks / 2
-    }-${tasks} of each run, 6 runs after a warm-up\n`,
+    `\nwhole TaskHandler run on the mock, tasks ${tasks / 2}-${tasks} of each run\n`,
   );
-  console.log("| metrics | heap bytes per task (median) |");
-  console.log("| ------- | ---------------------------: |");
-  console.log(`| off | ${off.toFixed(0)} |`);
-  console.log(`| on | ${on.toFixed(0)} (${on - off >= 0 ? "+" : ""}${(on - off).toFixed(0)}) |`);
+  console.log("| heap bytes per task | off | on | on - off |");
+  console.log("| ------------------- | --: | -: | -------: |");
+  row("heapUsed (median of 6 runs after a warm-up)", median(results.off), median(results.on));
+  row(
+    "sampling heap profiler (median of 3 runs)",
+    median(results.offSampled),
+    median(results.onSampled),
+  );
+  // Where on and off differ most (the last sampled run of each), per task.
+  const keys = new Set([...sites.off.keys(), ...sites.on.keys()]);
+  const diffs = [...keys].map((site) => ({
+    site,
+    diff: ((sites.on.get(site) ?? 0) - (sites.off.get(site) ?? 0)) / (tasks / 2),
+  })).sort((a, b) => Math.abs(b.diff) - Math.abs(a.diff)).slice(0, 5);
+  console.log(
+    "\nsites where on and off differ most (last sampled run, bytes per task; the JIT's " +
+      "inlining moves bytes between sites, read the sums above):",
+  );
+  for (const { site, diff } of diffs) {
+    console.log(`  ${diff >= 0 ? "+" : ""}${diff.toFixed(1)}  ${site}`);
+  }
+}
+
+/** A node of V8's sampling heap profile. */
+interface SampleNode {
+  callFrame: { functionName: string; url: string };
+  selfSize: number;
+  children: SampleNode[];
 }
 
 const samples: Sample[] = [];
