@@ -10,14 +10,19 @@
  * client's own work is left).
  *
  * `--alloc` (Deno, V8) measures instead what the collector allocates per task once warm: the
- * calls the runner and transport make per task (execution started, executed, update taken, the
- * update-v2 request's latency and body size) and per poll, run 200,000 times after a warm-up, with
- * the young generation made large enough that no scavenge runs meanwhile, and `heapUsed` read
- * before and after (a GC first). A control loop that allocates one small object per iteration
- * shows the method sees allocation.
+ * calls the runner and transport make per task, in their order (execution started, executed,
+ * the report's timer lent to the update-v2 request, its body's UTF-8 size as the transport counts
+ * it, the request's end, update taken) and per poll, run 200,000 times after 400,000 warm-up
+ * iterations (so the JIT has settled) and a GC, with the young generation made large enough that
+ * no scavenge runs meanwhile. It reads the young generation's used bytes (`node:v8` heap space
+ * statistics: where a task's objects go) and `heapUsed` (which also counts code and feedback the
+ * JIT makes meanwhile) before and after. A control loop that allocates one small object per
+ * iteration shows the method sees allocation. Then a whole TaskHandler run on the mock, off and
+ * on (see endToEndAllocation).
  *
  *   deno run -A bench/metrics_overhead.ts [--server port|mock] [--n 4000] [--reps 6]
  *   bun bench/metrics_overhead.ts [...same flags]
+ *   deno run -A --cpu-prof bench/metrics_overhead.ts --server mock --only on   # one variant only
  *   deno run -A --v8-flags=--expose-gc,--min-semi-space-size=512,--max-semi-space-size=512 \
  *     bench/metrics_overhead.ts --alloc
  *
@@ -26,12 +31,14 @@
  * @module
  */
 import { spawn } from "node:child_process";
+import { Session } from "node:inspector";
 import process from "node:process";
 import { parseArgs } from "node:util";
+import v8 from "node:v8";
 import { Configuration } from "../src/config.ts";
 import type { Task } from "../src/model/mod.ts";
 import { TaskHandler, workerTask } from "../src/worker/mod.ts";
-import { METRICS_TASK_TYPE, MetricsCollector } from "../src/metrics/collector.ts";
+import { METRICS_TASK_TYPE, MetricsCollector, utf8Length } from "../src/metrics/collector.ts";
 import { defineOneTaskWorkflow, startWorkflows } from "./lib/server_api.ts";
 import { median } from "./lib/stats.ts";
 
@@ -42,6 +49,7 @@ const { values: flags } = parseArgs({
     n: { type: "string", default: "4000" },
     reps: { type: "string", default: "6" },
     alloc: { type: "boolean", default: false },
+    only: { type: "string" },
   },
 });
 const n = Number(flags.n);
@@ -165,6 +173,11 @@ function allocationProbe(): void {
   const bun = (globalThis as { Bun?: { gc(force: boolean): void } }).Bun;
   const gc = (globalThis as { gc?: () => void }).gc ?? (bun ? () => bun.gc(true) : undefined);
   const memory = () => process.memoryUsage().heapUsed;
+  // V8: the young generation alone, where a task's objects would go (the whole heap also counts
+  // the code and feedback the JIT still makes meanwhile, a fraction of a byte per iteration).
+  const young = () =>
+    v8.getHeapSpaceStatistics().find((space) => space.space_name === "new_space")
+      ?.space_used_size ?? Number.NaN;
   if (!gc) {
     console.error(
       "--alloc needs deno run --v8-flags=--expose-gc,--min-semi-space-size=512,--max-semi-space-size=512",
@@ -174,29 +187,41 @@ function allocationProbe(): void {
   const collector = new MetricsCollector();
   const m = collector.forTaskType("probe");
   const outcome = { status: "COMPLETED", outputData: {}, logs: [] };
+  // The update-v2 request as the runner's report options make it: the marker is the runner's
+  // TaskTypeMetrics (task type of the body's size, and the report timer it lends).
   const update = {
     method: "POST" as const,
     path: "/tasks/update-v2",
     body: outcome,
-    [METRICS_TASK_TYPE]: "probe",
+    [METRICS_TASK_TYPE]: m,
   };
   const pollPath = "/tasks/poll/batch/probe";
+  const poll = { method: "GET" as const, path: pollPath };
+  // A result body as the runner sends it (ids as the engine makes them).
+  const body = JSON.stringify({
+    taskId: crypto.randomUUID(),
+    workflowInstanceId: crypto.randomUUID(),
+    workerId: "worker-host-1",
+    status: "COMPLETED",
+    outputData: {},
+  });
   const run = { timing: -1 };
   const perTask = (i: number) => {
-    // The runner's and the transport's calls for one task (a poll per 10 tasks).
+    // The runner's and the transport's calls for one task, in their order (a poll per 10 tasks).
     if (i % 10 === 0) {
       m.pollStarted();
-      const timer = collector.requestStarted();
+      const timer = collector.requestStarted(poll);
       collector.request("GET", pollPath, 200, timer);
       m.polled();
     }
     m.executionStarted(run);
     m.executed(run, outcome);
-    m.updateSent(run);
-    const timer = collector.requestStarted();
-    collector.requestBody(update, 120);
-    collector.request("POST", "/tasks/update-v2", 200, timer);
-    m.updated(run);
+    m.sending(run, false); // runner: the update-v2 call starts
+    const timer = collector.requestStarted(update); // transport: takes the report's timer
+    collector.requestBody(update, utf8Length(body)); // transport: sizes the body it sends
+    m.sent(); // runner: the call returned
+    collector.request("POST", "/tasks/update-v2", 200, timer); // transport: the answer came
+    m.updated(run); // runner: the update resolved
     m.released(run);
   };
 
@@ -205,12 +230,14 @@ function allocationProbe(): void {
     sink[i & 1023] = { i }; // one small object per iteration: what the method must see
   };
   const measure = (fn: (i: number) => void, iterations: number) => {
-    for (let i = 0; i < 50_000; i++) fn(i); // warm: optimized, every child made
+    for (let i = 0; i < 400_000; i++) fn(i); // warm: optimized, every child made
     gc();
     const before = memory();
+    const youngBefore = young();
     for (let i = 0; i < iterations; i++) fn(i);
+    const youngAfter = young();
     const after = memory();
-    return (after - before) / iterations;
+    return { heap: (after - before) / iterations, young: (youngAfter - youngBefore) / iterations };
   };
   const iterations = 200_000;
   const probe = measure(perTask, iterations);
@@ -224,36 +251,60 @@ function allocationProbe(): void {
   }
   const ns = median(times);
   console.log(`\ncollector allocation per task, warm: ${runtime}, ${iterations} tasks\n`);
-  console.log("| loop | heap bytes per iteration |");
-  console.log("| ---- | -----------------------: |");
-  console.log(`| collector calls of one task (and 1/10 poll) | ${probe.toFixed(2)} |`);
-  console.log(`| control: one { i } per iteration | ${ctl.toFixed(2)} |`);
+  console.log("| loop | young generation bytes per iteration | whole heap bytes per iteration |");
+  console.log("| ---- | -----------------------------------: | -----------------------------: |");
+  console.log(
+    `| collector calls of one task (and 1/10 poll) | ${probe.young.toFixed(2)} | ${
+      probe.heap.toFixed(2)
+    } |`,
+  );
+  console.log(
+    `| control: one { i } per iteration | ${ctl.young.toFixed(2)} | ${ctl.heap.toFixed(2)} |`,
+  );
   console.log(`\ntheir CPU time: ${ns.toFixed(0)} ns per task (median of 7 blocks)`);
 }
 
 /**
- * Heap bytes per task of a whole TaskHandler run on the mock with metrics off and on (V8 only):
- * a GC, then `heapUsed` at the 20,000th and at the 40,000th task with no GC between (the young
- * generation is made larger than what the run allocates): the second half only, so the start and
- * the JIT's compiles are left out. The difference is what metrics add per task, runner and
- * transport hooks included.
+ * Heap bytes per task of a whole TaskHandler run on the mock with metrics off and on (V8 only),
+ * over its second half only (tasks 20,000 to 40,000), so the start and the JIT's compiles are
+ * left out; the difference is what metrics add per task, runner and transport hooks included.
+ * Two ways: `heapUsed` at the 20,000th and the 40,000th task with no GC between (the young
+ * generation is made larger than what the run allocates; noisy by some tens of bytes), and V8's
+ * sampling heap profiler (through `node:inspector`, one sample per 128 bytes allocated on
+ * average, collected objects counted too), which also names where the bytes were allocated.
  */
 async function endToEndAllocation(): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc!;
   const tasks = 40_000;
-  const one = async (variant: "off" | "on") => {
+  const session = new Session();
+  session.connect();
+  const post = <T>(method: string, params: object = {}) =>
+    new Promise<T>((resolve, reject) =>
+      session.post(method, params, (error, result) => error ? reject(error) : resolve(result as T))
+    );
+  await post("HeapProfiler.enable");
+  const one = async (variant: "off" | "on", sampled: boolean) => {
     const taskType = `alloc_${variant}_${crypto.randomUUID().slice(0, 6)}`;
     const realFetch = globalThis.fetch;
     globalThis.fetch = mockFetch(tasks, taskType) as typeof fetch;
     let count = 0;
     let mid = 0;
+    let sampling: Promise<unknown> | undefined;
     let resolve!: () => void;
     const done = new Promise<void>((r) => (resolve = r));
     const handler = new TaskHandler({
       configuration: new Configuration({ serverUrl: "http://mock/api" }),
       workers: [
         workerTask({ taskDefName: taskType, concurrency: 10, registerTaskDef: false }, () => {
-          if (++count === tasks / 2) mid = process.memoryUsage().heapUsed;
+          if (++count === tasks / 2) {
+            if (sampled) {
+              sampling = post("HeapProfiler.startSampling", {
+                samplingInterval: 128,
+                includeObjectsCollectedByMajorGC: true,
+                includeObjectsCollectedByMinorGC: true,
+              });
+            } else mid = process.memoryUsage().heapUsed;
+          }
           if (count === tasks) resolve();
           return {};
         }),
@@ -264,30 +315,87 @@ async function endToEndAllocation(): Promise<void> {
     gc();
     await handler.start();
     await done;
-    const after = process.memoryUsage().heapUsed;
+    let bytes: number;
+    const sites = new Map<string, number>();
+    if (sampled) {
+      await sampling;
+      const { profile } = await post<{ profile: { head: SampleNode } }>(
+        "HeapProfiler.stopSampling",
+      );
+      bytes = 0;
+      const walk = (node: SampleNode, parent: string) => {
+        const frame = node.callFrame;
+        const here = `${frame.functionName || "(anonymous)"} ${frame.url.split("/").pop()}`;
+        if (node.selfSize > 0) {
+          bytes += node.selfSize;
+          const site = `${here} (from ${parent})`;
+          sites.set(site, (sites.get(site) ?? 0) + node.selfSize);
+        }
+        for (const child of node.children) walk(child, here);
+      };
+      walk(profile.head, "");
+    } else {
+      bytes = process.memoryUsage().heapUsed - mid;
+    }
     await handler.stop({ drainMs: 1000 });
     globalThis.fetch = realFetch;
-    // The second half only: the handler's start and the JIT's work on fresh code are left out.
-    return (after - mid) / (tasks / 2);
+    return { bytes: bytes / (tasks / 2), sites };
   };
-  const results: Record<string, number[]> = { off: [], on: [] };
+  const results: Record<string, number[]> = { off: [], on: [], offSampled: [], onSampled: [] };
+  const sites: Record<string, Map<string, number>> = {};
   for (let rep = 0; rep < 7; rep++) {
     for (const variant of (rep % 2 ? ["on", "off"] : ["off", "on"]) as ("off" | "on")[]) {
-      const bytes = await one(variant);
+      const { bytes } = await one(variant, false);
       if (rep > 0) results[variant].push(bytes);
     }
   }
-  const off = median(results.off);
-  const on = median(results.on);
+  for (let rep = 0; rep < 3; rep++) {
+    for (const variant of (rep % 2 ? ["on", "off"] : ["off", "on"]) as ("off" | "on")[]) {
+      const run = await one(variant, true);
+      results[`${variant}Sampled`].push(run.bytes);
+      sites[variant] = run.sites;
+    }
+  }
+  session.disconnect();
+  const row = (label: string, off: number, on: number) => {
+    const diff = on - off;
+    console.log(
+      `| ${label} | ${off.toFixed(0)} | ${on.toFixed(0)} | ${diff >= 0 ? "+" : ""}${
+        diff.toFixed(0)
+      } |`,
+    );
+  };
   console.log(
-    `\nwhole TaskHandler run on the mock, tasks ${
-      tasks / 2
-    }-${tasks} of each run, 6 runs after a warm-up\n`,
+    `\nwhole TaskHandler run on the mock, tasks ${tasks / 2}-${tasks} of each run\n`,
   );
-  console.log("| metrics | heap bytes per task (median) |");
-  console.log("| ------- | ---------------------------: |");
-  console.log(`| off | ${off.toFixed(0)} |`);
-  console.log(`| on | ${on.toFixed(0)} (${on - off >= 0 ? "+" : ""}${(on - off).toFixed(0)}) |`);
+  console.log("| heap bytes per task | off | on | on - off |");
+  console.log("| ------------------- | --: | -: | -------: |");
+  row("heapUsed (median of 6 runs after a warm-up)", median(results.off), median(results.on));
+  row(
+    "sampling heap profiler (median of 3 runs)",
+    median(results.offSampled),
+    median(results.onSampled),
+  );
+  // Where on and off differ most (the last sampled run of each), per task.
+  const keys = new Set([...sites.off.keys(), ...sites.on.keys()]);
+  const diffs = [...keys].map((site) => ({
+    site,
+    diff: ((sites.on.get(site) ?? 0) - (sites.off.get(site) ?? 0)) / (tasks / 2),
+  })).sort((a, b) => Math.abs(b.diff) - Math.abs(a.diff)).slice(0, 5);
+  console.log(
+    "\nsites where on and off differ most (last sampled run, bytes per task; the JIT's " +
+      "inlining moves bytes between sites, read the sums above):",
+  );
+  for (const { site, diff } of diffs) {
+    console.log(`  ${diff >= 0 ? "+" : ""}${diff.toFixed(1)}  ${site}`);
+  }
+}
+
+/** A node of V8's sampling heap profile. */
+interface SampleNode {
+  callFrame: { functionName: string; url: string };
+  selfSize: number;
+  children: SampleNode[];
 }
 
 const samples: Sample[] = [];
@@ -298,6 +406,7 @@ try {
   // Each round's pair is kept together: on/off of the same round is the steadier estimate.
   for (let rep = 0; rep <= reps; rep++) {
     for (const variant of order[rep % 2]) {
+      if (flags.only !== undefined && variant !== flags.only) continue;
       const taskType = `metrics_${variant}_${rep}_${crypto.randomUUID().slice(0, 6)}`;
       let sample: Sample;
       if (engine) {
@@ -322,6 +431,8 @@ try {
 } finally {
   engine?.close();
 }
+
+if (flags.only !== undefined) process.exit(0); // one variant (for a profile): no comparison
 
 const stat = (variant: string, key: "tasksPerSecond" | "cpuUsPerTask") =>
   median(samples.filter((s) => s.variant === variant).map((s) => s[key]));

@@ -178,7 +178,7 @@ export class Transport {
         request.signal,
         held,
       );
-      if (this.metrics !== null) pending.timing = this.metrics.requestStarted();
+      if (this.metrics !== null) pending.timing = this.metrics.requestStarted(request);
       const exchange = this.#exchange(request, url, pending);
       answer = held ? exchange : pending.race(exchange);
     } catch (error) {
@@ -232,7 +232,10 @@ export class Transport {
         if (pending === undefined) {
           signal?.throwIfAborted();
           pending = this.#attempts.start(timeoutMs, signal, held);
-          if (this.metrics !== null) pending.timing = this.metrics.requestStarted();
+          if (this.metrics !== null) {
+            this.metrics.requestRetried(first.timing);
+            pending.timing = this.metrics.requestStarted();
+          }
           try {
             const exchange = this.#exchange(request, url, pending);
             text = held ? await exchange : await pending.race(exchange);

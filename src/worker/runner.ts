@@ -185,8 +185,12 @@ export class TaskRunner {
   /** One timer for the heartbeats and status checks of every task in flight. */
   readonly #clock = new WatchClock(this.#runs);
   readonly #shared: RunShared;
-  /** The options of every result report: the stop cutoff aborts them. */
-  readonly #reportOptions = { signal: this.#cutoff.signal };
+  /**
+   * The options of every result report: the stop cutoff aborts them. With metrics, they name
+   * the runner's metrics too (made whole here: a property added later would live outside the
+   * object, and every request spread from it would allocate a property array for it).
+   */
+  readonly #reportOptions: { signal: AbortSignal; [METRICS_TASK_TYPE]?: TaskTypeMetrics };
   #wakers = new Set<() => void>();
   #active = 0;
   #paused: boolean;
@@ -207,11 +211,11 @@ export class TaskRunner {
     this.#budget = init.drain?.budget;
     this.#paused = init.options.paused;
     this.#metrics = init.metrics ?? null;
-    if (init.metrics) {
-      // Names the task type of the result bodies the transport sizes (task_result_size_bytes).
-      (this.#reportOptions as Record<string, unknown>)[METRICS_TASK_TYPE] =
-        init.options.taskDefName;
-    }
+    this.#reportOptions = init.metrics
+      // Names the task type of the result bodies the transport sizes (task_result_size_bytes),
+      // and lends the report's timer to the request (see TaskTypeMetrics.sending).
+      ? { signal: this.#cutoff.signal, [METRICS_TASK_TYPE]: init.metrics }
+      : { signal: this.#cutoff.signal };
     this.#shared = {
       o: init.options,
       emit: init.emit,
@@ -448,7 +452,7 @@ export class TaskRunner {
           this.#cancelled(run);
           return;
         }
-        this.#handled(outcome, run);
+        const told = this.#handled(outcome, run);
         const result = this.#resultOf(outcome, run);
         if (!this.#useV2 || this.#budget || !this.#wantsMore()) {
           task = await this.#report(result, run);
@@ -457,7 +461,15 @@ export class TaskRunner {
         // The common case inline: update-v2 takes the result on the first attempt.
         const sent = Date.now();
         try {
-          task = await this.#client.updateTaskV2(result, this.#reportOptions);
+          if (metrics === null) {
+            task = await this.#client.updateTaskV2(result, this.#reportOptions);
+          } else {
+            // The report's timer started when the handler ended (again now if listeners ran).
+            metrics.sending(run, told);
+            const answer = this.#client.updateTaskV2(result, this.#reportOptions);
+            metrics.sent();
+            task = await answer;
+          }
         } catch (error) {
           metrics?.updateFailed(run, error);
           task = await this.#report(result, run, { error });
@@ -486,33 +498,35 @@ export class TaskRunner {
     }
   }
 
-  /** The handler (or the runner for it) answered: told to whoever listens. */
-  #handled(outcome: TaskOutcome, run: Run): void {
+  /** The handler (or the runner for it) answered: told to whoever listens (then true). */
+  #handled(outcome: TaskOutcome, run: Run): boolean {
     if (outcome.status === "COMPLETED" || outcome.status === "IN_PROGRESS") {
       if (outcome.reasonForIncompletion === HANDED_BACK) {
         // Going back to the queue at a stop: not a completion.
-        if (this.#listening("taskHandedBack")) {
-          this.#emit("taskHandedBack", {
-            ...run.detail,
-            reason: run.notStarted ? "notStarted" : "stopDeadline",
-            durationMs: Date.now() - run.startedAt,
-          });
-        }
-      } else if (this.#listening("taskCompleted")) {
-        this.#emit("taskCompleted", {
+        if (!this.#listening("taskHandedBack")) return false;
+        this.#emit("taskHandedBack", {
           ...run.detail,
-          status: outcome.status,
+          reason: run.notStarted ? "notStarted" : "stopDeadline",
           durationMs: Date.now() - run.startedAt,
         });
+        return true;
       }
-    } else if (this.#listening("taskFailed")) {
-      this.#emit("taskFailed", {
+      if (!this.#listening("taskCompleted")) return false;
+      this.#emit("taskCompleted", {
         ...run.detail,
         status: outcome.status,
-        reason: outcome.reasonForIncompletion ?? "",
         durationMs: Date.now() - run.startedAt,
       });
+      return true;
     }
+    if (!this.#listening("taskFailed")) return false;
+    this.#emit("taskFailed", {
+      ...run.detail,
+      status: outcome.status,
+      reason: outcome.reasonForIncompletion ?? "",
+      durationMs: Date.now() - run.startedAt,
+    });
+    return true;
   }
 
   /**
@@ -601,6 +615,7 @@ export class TaskRunner {
             const status = httpStatus(error);
             if (status !== 404 && status !== 405) throw error;
             // No update-v2 on this server, or no such task: POST /tasks tells which.
+            this.#metrics?.updateResent(run);
             await this.#client.updateTask(result, options);
             this.#useV2 = false;
           }

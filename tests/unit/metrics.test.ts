@@ -166,6 +166,24 @@ describe("MetricsCollector: the exposition", () => {
     assert.equal(routeTemplate("GET", "/ABC123"), "/{path}");
     assert.equal(utf8Length("aé€😀"), 1 + 2 + 3 + 4);
   });
+
+  it("utf8Length is what TextEncoder writes: ASCII, 2-4 byte characters, lone surrogates", () => {
+    const samples = [
+      "",
+      '{"taskId":"t-1","outputData":{}}',
+      "x".repeat(5000),
+      "\u007f\u0080\u07ff\u0800\uffff",
+      "😀😀",
+      "\ud83d", // a lone high surrogate at the end
+      "\ud83dé", // a lone high surrogate before a 2-byte character
+      "\ude00a", // a lone low surrogate
+      "a\ud83d\ud83d\ude00b", // a lone high surrogate, then a pair
+    ];
+    const encoder = new TextEncoder();
+    for (const text of samples) {
+      assert.equal(utf8Length(text), encoder.encode(text).length, JSON.stringify(text));
+    }
+  });
 });
 
 describe("TaskHandler with metrics", () => {
@@ -502,6 +520,90 @@ describe("Transport metrics", () => {
         status: "200",
       })! >= 1,
     );
+  });
+});
+
+describe("Report timing shared with the transport", () => {
+  /**
+   * A handler over a fetch that hands out `count` tasks by poll and answers update-v2 after
+   * `updateMs`; `fail503` first update-v2 answers are 503 (retried: `retryNonIdempotent`).
+   */
+  async function reportRun(count: number, updateMs: number, fail503: number) {
+    const type = name();
+    let handed = 0;
+    let updates = 0;
+    let failures = fail503;
+    const fetch = async (request: Request) => {
+      const path = new URL(request.url).pathname;
+      if (path.startsWith("/api/tasks/poll/batch/")) {
+        await delay(2);
+        const tasks: Task[] = handed < count
+          ? [{
+            taskId: `t-${handed}`,
+            workflowInstanceId: `w-${handed++}`,
+            taskType: type,
+            status: "IN_PROGRESS",
+            inputData: {},
+          }]
+          : [];
+        return new Response(JSON.stringify(tasks));
+      }
+      if (path === "/api/tasks/update-v2") {
+        await request.text();
+        await delay(updateMs);
+        if (failures-- > 0) return new Response("{}", { status: 503 });
+        updates++;
+        return new Response("", { status: 200 });
+      }
+      return new Response("{}", { status: 404 });
+    };
+    const handler = new TaskHandler({
+      configuration: new Configuration({
+        serverUrl: "http://conductor.test/api",
+        fetch,
+        retry: { maxRetries: 2, baseDelayMs: 40, maxDelayMs: 40, retryNonIdempotent: true },
+      }),
+      workers: [workerTask({ taskDefName: type, registerTaskDef: false }, () => "ok")],
+      env: {},
+      metrics: {},
+    });
+    await handler.start();
+    try {
+      await until(() => updates >= count, 5_000, "the results");
+    } finally {
+      await handler.stop();
+    }
+    const text = handler.metrics!.text();
+    const http = (status: string, what: "sum" | "count") =>
+      sampleValue(text, `http_api_client_request_seconds_${what}`, {
+        method: "POST",
+        uri: "/tasks/update-v2",
+        status,
+      }) ?? 0;
+    const update = (what: "sum" | "count") =>
+      sampleValue(text, `task_update_time_seconds_${what}`, { taskType: type, status: "SUCCESS" });
+    return { http, update };
+  }
+
+  it("the update-v2 request and its report are timed by the same clock reads", async () => {
+    const { http, update } = await reportRun(3, 20, 0);
+    assert.equal(update("count"), 3);
+    assert.equal(http("200", "count"), 3);
+    assert.ok(http("200", "sum") >= 3 * 0.015, `request time ${http("200", "sum")}`);
+    assert.ok(
+      Math.abs(update("sum")! - http("200", "sum")) < 1e-9,
+      `report ${update("sum")} s, request ${http("200", "sum")} s`,
+    );
+  });
+
+  it("a report retried by the transport lasts until its last attempt ends", async () => {
+    const { http, update } = await reportRun(1, 20, 1);
+    assert.equal(http("503", "count"), 1);
+    assert.equal(http("200", "count"), 1);
+    assert.equal(update("count"), 1);
+    // Both attempts (and the backoff between them), not the first attempt only.
+    const attempts = http("503", "sum") + http("200", "sum");
+    assert.ok(update("sum")! >= attempts, `report ${update("sum")} s, attempts ${attempts} s`);
   });
 });
 
