@@ -1,12 +1,14 @@
 /**
  * The local Conductor: the embedded engine on a port, persisted to an SQLite file, from one
  * command. `npm run server`, `deno task server` and `bun scripts/embedded_server.ts` call
- * {@link main}; without a clone, `deno run -A jsr:@conductor-edge/sdk/server/cli` runs this file
- * directly (it starts only when it is the program's main module).
+ * {@link main}; without a clone,
+ * `deno run -A --unstable-no-legacy-abort jsr:@conductor-edge/sdk/server/cli` runs this file
+ * directly (it starts only when it is the program's main module; the flag lets a long poll hear
+ * its client go away without Deno printing a notice).
  *
  * ```
- * deno run -A jsr:@conductor-edge/sdk/server/cli            # .conductor/conductor.db, port 8080
- * deno run -A jsr:@conductor-edge/sdk/server/cli --memory   # nothing kept
+ * deno run -A --unstable-no-legacy-abort jsr:@conductor-edge/sdk/server/cli           # .conductor/conductor.db
+ * deno run -A --unstable-no-legacy-abort jsr:@conductor-edge/sdk/server/cli --memory  # nothing kept
  * ```
  *
  * @module
@@ -87,7 +89,7 @@ export const USAGE: string =
   `The local Conductor: the embedded engine on a port, its data in an SQLite file.
 
 Usage: deno task server [options]        (or: npm run server -- [options])
-       deno run -A jsr:@conductor-edge/sdk/server/cli [options]
+       deno run -A --unstable-no-legacy-abort jsr:@conductor-edge/sdk/server/cli [options]
 
 Options:
   --db PATH          the SQLite file (env CONDUCTOR_DB; default ${DEFAULT_DB_FILE} under the
