@@ -49,12 +49,11 @@ export type {
   RunnerMetadataClient,
   RunnerTaskClient,
 } from "./client.ts";
-export {
-  type DrainOptions,
-  type DrainSummary,
-  type StopOptions,
-  TaskHandler,
-  type TaskHandlerListener,
-  type TaskHandlerMetricsOptions,
-  type TaskHandlerOptions,
-} from "./task_handler.ts";
+export { TaskHandler, type TaskHandlerListener } from "./task_handler.ts";
+export type {
+  DrainOptions,
+  DrainSummary,
+  StopOptions,
+  TaskHandlerMetricsOptions,
+  TaskHandlerOptions,
+} from "./handler_options.ts";

@@ -3,20 +3,23 @@
  * task under its own AbortController with a {@link TaskWatch} (lease heartbeats, status checks),
  * reports the result with update-v2 and runs the task that answer hands over without a new poll,
  * falls back to `POST /tasks` where update-v2 is missing, retries a result until the server takes
- * it or the task's lease is gone, and backs off while the queue is empty (up to exactly
- * `pollIntervalMs`) or the server fails (up to 1 s; the {@link ServerHealth} shared by a handler's
- * runners wakes them all, reports first, once one of them is answered again). `TaskHandler` owns
- * the runners; `drain` uses them too.
+ * it or the task's lease is gone (those two in its {@link ResultReporter}; a task's record is a
+ * {@link Run}), and backs off while the queue is empty (up to exactly `pollIntervalMs`) or the
+ * server fails (up to 1 s; the {@link ServerHealth} shared by a handler's runners wakes them all,
+ * reports first, once one of them is answered again). `TaskHandler` owns the runners; `drain`
+ * uses them too.
  *
  * @module
  */
-import type { Task, TaskResult, TaskStatus } from "../model/mod.ts";
-import { httpStatus, type RunnerTaskClient } from "./client.ts";
+import type { Task, TaskResult } from "../model/mod.ts";
+import type { RunnerTaskClient } from "./client.ts";
 import type { SignalSource } from "./context.ts";
-import type { Emit, TaskEventDetail, TaskHandlerEventMap } from "./events.ts";
+import type { Emit, TaskHandlerEventMap } from "./events.ts";
 import { isThenable, type OutcomeStatus, type TaskOutcome } from "./execute.ts";
 import type { ServerHealth } from "./health.ts";
-import { TaskWatch, type TaskWatchSettings, WatchClock } from "./lease.ts";
+import { WatchClock } from "./lease.ts";
+import { jitter, MAX_ERROR_BACKOFF_MS, type ReportOptions, ResultReporter } from "./report.ts";
+import { abortedOutcome, HANDED_BACK, Run, type RunShared } from "./run.ts";
 import { SlotList } from "../slot_list.ts";
 import type { RunningWorkerOptions } from "./worker_task.ts";
 import { METRICS_TASK_TYPE, type TaskTypeMetrics } from "../metrics/collector.ts";
@@ -75,94 +78,6 @@ export interface TaskRunnerOptions {
 
 /** How long results may still be reported after the stop deadline aborted their tasks. */
 const REPORT_GRACE_MS = 2000;
-/**
- * The cap of the backoff after a failed poll or result report. Low on purpose: after an outage
- * every task type polls again within about a second of the server answering (a success also
- * wakes the other runners at once; a handler with one task type has no other runner to wake it).
- * One failed request a second per task type is less than an idle worker sends anyway (an empty
- * queue is polled at least every `pollIntervalMs`).
- */
-const MAX_ERROR_BACKOFF_MS = 1000;
-
-type AbortKind = "gone" | "timeout" | "shutdown";
-
-/**
- * One task's run: its ids, why it was aborted if it was, its signal once made, and (being its
- * {@link TaskWatch}) its heartbeats and status checks: one object per task.
- */
-class Run extends TaskWatch {
-  // Set only when needed (most tasks need none of them), so not initialized per task.
-  declare kind?: AbortKind;
-  declare reason?: DOMException;
-  declare serverStatus?: string;
-  declare controller?: AbortController;
-  /** Ends the wait for an async handler when the task is aborted. */
-  declare settle?: () => void;
-  /** Handed over after the stop deadline: handed back without its handler started. */
-  declare notStarted?: boolean;
-  declare detailCache?: TaskEventDetail;
-  /** Its timer's id in the metrics collector (-1: none). */
-  timing = -1;
-  readonly #runner: RunShared;
-
-  constructor(task: Task, runner: RunShared) {
-    super(task, runner.watchSettings);
-    this.#runner = runner;
-  }
-
-  /** The task type (the worker's: it polls one type). */
-  get taskType(): string {
-    return this.#runner.o.taskDefName;
-  }
-
-  /** The ids every event carries (made when an event is sent). */
-  get detail(): TaskEventDetail {
-    return this.detailCache ??= {
-      taskType: this.taskType,
-      taskId: this.taskId,
-      workflowInstanceId: this.workflowInstanceId,
-    };
-  }
-
-  /** The task's AbortSignal, made on first use (most handlers never read `ctx.signal`). */
-  signal(): AbortSignal {
-    if (!this.controller) {
-      this.controller = new AbortController();
-      if (this.reason) this.controller.abort(this.reason);
-    }
-    return this.controller.signal;
-  }
-
-  abort(kind: AbortKind): void {
-    if (this.kind) return;
-    this.kind = kind;
-    const { o } = this.#runner;
-    const why = kind === "gone"
-      ? `task ${this.taskId} is ${this.serverStatus} on the server`
-      : kind === "timeout"
-      ? `task ${this.taskId} ran longer than timeoutMs (${o.timeoutMs} ms)`
-      : `the worker for ${o.taskDefName} is stopping`;
-    this.reason = new DOMException(why, kind === "timeout" ? "TimeoutError" : "AbortError");
-    this.controller?.abort(this.reason);
-    this.settle?.();
-  }
-
-  protected onLeaseExtended(durationMs: number): void {
-    this.#runner.emit("leaseExtended", { ...this.detail, durationMs });
-  }
-
-  protected onGone(serverStatus: TaskStatus | "NOT_FOUND"): void {
-    this.serverStatus = serverStatus;
-    this.abort("gone");
-  }
-}
-
-/** What every {@link Run} of a runner shares. */
-interface RunShared {
-  readonly o: RunningWorkerOptions;
-  readonly emit: Emit;
-  readonly watchSettings: TaskWatchSettings;
-}
 
 /** Polls and runs the tasks of one worker. */
 export class TaskRunner {
@@ -190,13 +105,14 @@ export class TaskRunner {
    * the runner's metrics too (made whole here: a property added later would live outside the
    * object, and every request spread from it would allocate a property array for it).
    */
-  readonly #reportOptions: { signal: AbortSignal; [METRICS_TASK_TYPE]?: TaskTypeMetrics };
+  readonly #reportOptions: ReportOptions;
+  /** Reports the results the fast path in `#runChain` does not. */
+  readonly #reporter: ResultReporter;
   #wakers = new Set<() => void>();
   #active = 0;
   #paused: boolean;
   #stopping = false;
   #loop: Promise<void> | undefined;
-  #useV2 = true;
   readonly #metrics: TaskTypeMetrics | null;
   /** What this runner counted. */
   readonly stats: RunnerStats = { received: 0, reported: {}, cancelled: 0, lost: 0 };
@@ -216,6 +132,17 @@ export class TaskRunner {
       // and lends the report's timer to the request (see TaskTypeMetrics.sending).
       ? { signal: this.#cutoff.signal, [METRICS_TASK_TYPE]: init.metrics }
       : { signal: this.#cutoff.signal };
+    this.#reporter = new ResultReporter({
+      client: init.client,
+      options: this.#reportOptions,
+      emit: init.emit,
+      listening: this.#listening,
+      health: init.health,
+      budget: this.#budget,
+      metrics: this.#metrics,
+      stats: this.stats,
+      wantsMore: () => this.#wantsMore(),
+    });
     this.#shared = {
       o: init.options,
       emit: init.emit,
@@ -421,6 +348,7 @@ export class TaskRunner {
   async #runChain(first: Task): Promise<void> {
     const runs = this.#runs;
     const metrics = this.#metrics;
+    const reporter = this.#reporter;
     const { timeoutMs } = this.#o;
     let task: Task | undefined = first;
     while (task) {
@@ -454,8 +382,8 @@ export class TaskRunner {
         }
         const told = this.#handled(outcome, run);
         const result = this.#resultOf(outcome, run);
-        if (!this.#useV2 || this.#budget || !this.#wantsMore()) {
-          task = await this.#report(result, run);
+        if (!reporter.useV2 || this.#budget || !this.#wantsMore()) {
+          task = await reporter.report(result, run);
           continue;
         }
         // The common case inline: update-v2 takes the result on the first attempt.
@@ -472,11 +400,11 @@ export class TaskRunner {
           }
         } catch (error) {
           metrics?.updateFailed(run, error);
-          task = await this.#report(result, run, { error });
+          task = await reporter.report(result, run, { error });
           continue;
         }
         metrics?.updated(run);
-        this.#taken(result, run, 1, sent);
+        reporter.taken(result, run, 1, sent);
       } finally {
         if (timeout !== undefined) clearTimeout(timeout);
         run.stop();
@@ -566,177 +494,4 @@ export class TaskRunner {
     if (outcome.logs.length > 0) result.logs = outcome.logs;
     return result;
   }
-
-  /** The server took `result` at the `attempt`-th try, sent at `sent` (epoch ms). */
-  #taken(result: TaskResult, run: Run, attempt: number, sent: number): void {
-    const status = result.status as OutcomeStatus;
-    this.stats.reported[status] = (this.stats.reported[status] ?? 0) + 1;
-    if (this.#listening("taskUpdated")) {
-      this.#emit("taskUpdated", {
-        ...run.detail,
-        status,
-        attempts: attempt,
-        durationMs: Date.now() - sent,
-      });
-    }
-  }
-
-  /**
-   * Reports until the server takes the result, and returns the next task update-v2 handed over.
-   * Gives up (with a final `taskUpdateFailed` event and a log line) only when the server refuses
-   * the result for good, the task is gone on the server, its lease ran out, or the stop cutoff
-   * passed. `first` is the failure of a first update-v2 already sent.
-   */
-  async #report(
-    result: TaskResult,
-    run: Run,
-    first?: { error: unknown },
-  ): Promise<Task | undefined> {
-    const started = Date.now();
-    const options = this.#reportOptions;
-    const signal = this.#cutoff.signal;
-    let downgraded = false;
-    for (let attempt = 1;; attempt++) {
-      // Retries go by POST /tasks: a failed update-v2 may still have handed over a task whose
-      // answer was lost, and repeating update-v2 could strand another one the same way.
-      const v2 = attempt === 1 && (first !== undefined || (this.#useV2 && this.#wantsMore()));
-      // update-v2 may hand over a task: hold a unit of a drain's budget for it meanwhile.
-      const held = v2 && this.#budget ? 1 : 0;
-      if (this.#budget) this.#budget.remaining -= held;
-      this.#metrics?.updateSent(run);
-      const epoch = this.#health.epoch;
-      try {
-        let next: Task | undefined;
-        if (v2) {
-          try {
-            if (first) throw first.error;
-            next = await this.#client.updateTaskV2(result, options);
-          } catch (error) {
-            const status = httpStatus(error);
-            if (status !== 404 && status !== 405) throw error;
-            // No update-v2 on this server, or no such task: POST /tasks tells which.
-            this.#metrics?.updateResent(run);
-            await this.#client.updateTask(result, options);
-            this.#useV2 = false;
-          }
-        } else {
-          await this.#client.updateTask(result, options);
-        }
-        this.#metrics?.updated(run);
-        this.#taken(result, run, attempt, started);
-        // A task handed over is ours now: it runs even if we are stopping meanwhile.
-        if (!next && this.#budget) this.#budget.remaining += held;
-        if (this.#health.down) this.#health.recovered(epoch);
-        return next;
-      } catch (error) {
-        if (this.#budget) this.#budget.remaining += held;
-        if (attempt > 1 || !first) this.#metrics?.updateFailed(run, error); // first: counted
-        const status = httpStatus(error);
-        const refused = status !== undefined && status >= 400 && status < 500 &&
-          ![401, 403, 408, 429].includes(status);
-        if (
-          refused && status !== 404 && !downgraded && result.status !== "FAILED_WITH_TERMINAL_ERROR"
-        ) {
-          // The server will not take this result (too large, malformed): report the failure
-          // itself, so the task fails with the reason instead of timing out in silence.
-          downgraded = true;
-          this.#emit("taskUpdateFailed", {
-            ...run.detail,
-            status: result.status as OutcomeStatus,
-            attempt,
-            error,
-            final: false,
-            retryInMs: 0,
-          });
-          result = {
-            taskId: result.taskId,
-            workflowInstanceId: result.workflowInstanceId,
-            workerId: result.workerId,
-            status: "FAILED",
-            outputData: {},
-            reasonForIncompletion: `the server refused the task result (HTTP ${status}): ${
-              errorMessage(error)
-            }`.slice(0, 500),
-          };
-          continue;
-        }
-        const giveUp = refused
-          ? `the server refused it (HTTP ${status})`
-          : run.gone
-          ? "the task is no longer running on the server"
-          : Date.now() >= run.leaseExpiresAt
-          ? "the task's lease ran out, so the server will time it out and retry it"
-          : signal.aborted
-          ? "the stop deadline passed"
-          : undefined;
-        if (!refused) this.#health.failed("report", error);
-        const retryInMs = Math.min(MAX_ERROR_BACKOFF_MS, jitter(250 * 2 ** (attempt - 1)));
-        this.#emit("taskUpdateFailed", {
-          ...run.detail,
-          status: result.status as OutcomeStatus,
-          attempt,
-          error,
-          final: giveUp !== undefined,
-          ...(giveUp ? {} : { retryInMs }),
-        });
-        if (giveUp) {
-          if (run.gone) return undefined; // e.g. an earlier attempt did land
-          this.stats.lost++;
-          this.#health.gaveUp(run.taskType, run.taskId, giveUp, error);
-          return undefined;
-        }
-        await this.#sleepUntil(retryInMs, signal);
-      }
-    }
-  }
-
-  /** Sleeps `ms` before a result's next attempt, or until the cutoff or the server answering. */
-  #sleepUntil(ms: number, signal: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        signal.removeEventListener("abort", done);
-        forget();
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      signal.addEventListener("abort", done, { once: true });
-      const forget = this.#health.onRecovery("report", done);
-    });
-  }
-}
-
-/** What the runner reports for a task aborted before its handler answered. */
-function abortedOutcome(task: Task, run: Run): TaskOutcome | undefined {
-  switch (run.kind) {
-    case "gone":
-      return undefined;
-    case "timeout":
-      return {
-        status: "FAILED",
-        outputData: {},
-        reasonForIncompletion: String(run.reason?.message ?? "timed out"),
-        logs: [],
-        errorName: "TimeoutError",
-      };
-    default:
-      return {
-        status: "IN_PROGRESS",
-        callbackAfterSeconds: 0,
-        outputData: task.outputData ?? {},
-        reasonForIncompletion: HANDED_BACK,
-        logs: [],
-      };
-  }
-}
-
-/** The reason a task handed back at a stop carries (the runner tells its own outcome by it). */
-const HANDED_BACK = "the worker stopped before the task finished";
-
-function jitter(ms: number): number {
-  return Math.round(ms * (0.8 + Math.random() * 0.4));
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
