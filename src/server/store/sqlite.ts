@@ -196,6 +196,9 @@ class SqliteStore extends SqliteRecords implements Store {
   }
 
   groupCommit(on: boolean): void {
+    // A Durable Object refuses SAVEPOINT and coalesces its writes itself (its output gate holds
+    // every answer until they are durable): there each store transaction stays its own.
+    if (this.db.driver === "durable-object") return;
     if (!on) this.#group.flush();
     this.#group.on = on;
   }
