@@ -5,7 +5,12 @@
  *
  *   deno run -A bench/store.ts [--n 4000] [--cold 2000] [--reps 3] [--starts 5]
  *     [--restart-executions 10000] [--rss-small 10000] [--rss-large 100000] [--chunk 10000]
- *     [--out bench/results/store.md]
+ *     [--out bench/results/store.md] [--real-url http://127.0.0.1:PORT/api [--real-pid PID]]
+ *
+ * With `--real-url` (a real Conductor server started beforehand, e.g. with
+ * `scripts/conductor-server.sh start`), the real server takes its turn in every throughput
+ * repetition too, so the ratio SQLite / real (goal >= 10x) comes from the same run; `--real-pid`
+ * adds its CPU per task.
  *
  * Measures:
  * - worker throughput, warm window (the N tasks after a cold window of C), medians of the
@@ -43,6 +48,8 @@ const { values: flags } = parseArgs({
     "rss-large": { type: "string", default: "100000" },
     chunk: { type: "string", default: "10000" },
     out: { type: "string", default: `${repoRoot}bench/results/store.md` },
+    "real-url": { type: "string" },
+    "real-pid": { type: "string" },
   },
 });
 const num = (name: keyof typeof flags): number => {
@@ -155,9 +162,19 @@ interface Row {
   measure: string;
   memory: string;
   sqlite: string;
+  /** The real server's figure (only with --real-url). */
+  real?: string;
   goal: string;
   met: string;
 }
+
+/** The real Conductor server, when `--real-url` names one: it takes its turn in each repetition. */
+const realServer = flags["real-url"]
+  ? {
+    url: flags["real-url"],
+    pid: flags["real-pid"] ? Number(flags["real-pid"]) : undefined,
+  }
+  : undefined;
 
 const rows: Row[] = [];
 const fmt = (x: number, digits = 0) =>
@@ -177,13 +194,15 @@ try {
     memory: await startServer(storeArgs("memory", "")),
     sqlite: await startServer(storeArgs("sqlite", join(work, "throughput.db"))),
   };
-  const tps: Record<Kind, number[]> = { memory: [], sqlite: [] };
-  const serverCpu: Record<Kind, number[]> = { memory: [], sqlite: [] };
+  type Target = Kind | "real";
+  const tps: Record<Target, number[]> = { memory: [], sqlite: [], real: [] };
+  const serverCpu: Record<Target, number[]> = { memory: [], sqlite: [], real: [] };
   try {
     for (let rep = 1; rep <= num("reps"); rep++) {
-      const order: Kind[] = rep % 2 ? ["memory", "sqlite"] : ["sqlite", "memory"];
+      const order: Target[] = rep % 2 ? ["memory", "sqlite"] : ["sqlite", "memory"];
+      if (realServer) order.splice(rep % 3, 0, "real");
       for (const kind of order) {
-        const s = servers[kind];
+        const s = kind === "real" ? realServer! : servers[kind];
         const run = await throughputRep(s.url, ours, settings, `store_${kind}_${rep}`, s.pid);
         if (run.completed !== settings.n + settings.coldTasks) {
           throw new Error(
@@ -204,13 +223,29 @@ try {
     measure: `worker tasks/s, warm window (median of ${num("reps")})`,
     memory: fmt(median(tps.memory)),
     sqlite: fmt(median(tps.sqlite)),
+    real: realServer ? fmt(median(tps.real)) : undefined,
     goal: "SQLite >= 40 % of memory",
     met: `${(ratio * 100).toFixed(0)} % ${ratio >= 0.4 ? "met" : "NOT met"}`,
   });
+  if (realServer) {
+    const times = median(tps.sqlite) / median(tps.real);
+    rows.push({
+      measure: "SQLite engine / real Conductor, tasks/s (same run)",
+      memory: "",
+      sqlite: `${times.toFixed(1)} x`,
+      goal: "SQLite >= 10 x real",
+      met: times >= 10 ? "met" : "NOT met",
+    });
+  }
   rows.push({
     measure: "server CPU s per 1,000 tasks",
     memory: fmt(median(serverCpu.memory), 3),
     sqlite: fmt(median(serverCpu.sqlite), 3),
+    real: realServer?.pid
+      ? fmt(median(serverCpu.real), 3)
+      : realServer
+      ? "(no --real-pid)"
+      : undefined,
     goal: "",
     met: "",
   });
@@ -320,11 +355,19 @@ if (stuckTasks) {
   });
 }
 
-const table = [
-  "| measure | memory | SQLite | goal | result |",
-  "| --- | ---: | ---: | --- | --- |",
-  ...rows.map((r) => `| ${r.measure} | ${r.memory} | ${r.sqlite} | ${r.goal} | ${r.met} |`),
-].join("\n");
+const table = realServer
+  ? [
+    "| measure | memory | SQLite | real Conductor | goal | result |",
+    "| --- | ---: | ---: | ---: | --- | --- |",
+    ...rows.map((r) =>
+      `| ${r.measure} | ${r.memory} | ${r.sqlite} | ${r.real ?? ""} | ${r.goal} | ${r.met} |`
+    ),
+  ].join("\n")
+  : [
+    "| measure | memory | SQLite | goal | result |",
+    "| --- | ---: | ---: | --- | --- |",
+    ...rows.map((r) => `| ${r.measure} | ${r.memory} | ${r.sqlite} | ${r.goal} | ${r.met} |`),
+  ].join("\n");
 console.log(table);
 const command = `deno run -A bench/store.ts ${process.argv.slice(2).join(" ")}`.trim();
 writeFileSync(
