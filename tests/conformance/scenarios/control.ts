@@ -489,11 +489,16 @@ export const forkScenarios: Scenario[] = [
     racy: {
       // The failed list too: when the real server's JOIN looks after f2 failed and before the
       // workflow cancels it, the JOIN ends FAILED and is listed (a loaded run saw "dyn_join"
-      // where the golden holds ["f2"]), as in op_retry_fork_branch.
-      paths: ["workflow.tasks.3.status", "workflow.failedReferenceTaskNames"],
+      // where the golden holds ["f2"]), as in op_retry_fork_branch; a JOIN that ends FAILED
+      // carries the branch's reason too (a CI run saw "f2 broke" on dyn_join).
+      paths: [
+        "workflow.tasks.3.status",
+        "workflow.tasks.3.reason",
+        "workflow.failedReferenceTaskNames",
+      ],
       reason:
         "the real server's async JOIN races the cancellation: CANCELED or left IN_PROGRESS, " +
-        "or FAILED and listed among the failed refs",
+        "or FAILED with the branch's reason and listed among the failed refs",
     },
     steps: [
       work("cf_dyn_f", "f2", fail("f2 broke")),

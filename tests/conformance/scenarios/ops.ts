@@ -360,6 +360,8 @@ export const operatorScenarios: Scenario[] = [
       // nothing (seen in CI).
       paths: [
         "failed:workflow.tasks.3.status",
+        // a JOIN that ends FAILED carries the bad branch's reason
+        "failed:workflow.tasks.3.reason",
         "failed:workflow.tasks.3.output",
         "failed:workflow.output",
         // And the failed lists: when that JOIN looked after the bad branch failed but before the
@@ -370,7 +372,8 @@ export const operatorScenarios: Scenario[] = [
         "completed:workflow.failedReferenceTaskNames",
       ],
       reason: "the real server's async JOIN races the branch failure and the cancellation: " +
-        "CANCELED or left IN_PROGRESS, or FAILED and listed among the failed refs, with or " +
+        "CANCELED or left IN_PROGRESS, or FAILED (with the branch's reason) and listed among " +
+        "the failed refs, with or " +
         "without the finished branch's output",
     },
     steps: [
