@@ -1,9 +1,18 @@
 /**
  * What worker metrics cost: the same `TaskHandler` loop (batch poll for the free slots, a no-op
  * handler, update-v2 chaining, concurrency 10) with metrics `off` and `on` (a `MetricsCollector`
- * fed by the runner and the transport), in turns in one process (off on, on off, ...) so that
- * machine noise hits both alike. The first round of each warms the JIT up and is not counted
- * (the warm window); then `--reps` rounds of `--n` tasks each.
+ * fed by the runner and the transport).
+ *
+ * Each variant runs in a client process of its own, as in real use (a worker has metrics on or
+ * off, never both): two long-lived clients, one `off` and one `on`, take turns round by round
+ * (off on, on off, ...) so that the machine's drift hits both alike, and each round's pair is
+ * compared (on / off of the same round). The first round of each client warms its JIT up and is
+ * not counted (the warm window). `--processes` pairs of clients, one after the other, each for
+ * `--reps` rounds of `--n` tasks, so that what one process happens to get (its memory layout,
+ * where the scheduler puts it) does not decide the figure. `--pin` (Linux, `taskset`) keeps the
+ * clients on CPU 0 and the engine on CPU 1. `--shared` runs both variants in this process
+ * instead (the older method: the same runner code then serves both, and the JIT's choices for
+ * one variant leak into the other, by up to +-15 % within a run on V8).
  *
  * Servers: `port` (default), the embedded engine on a loopback port in a child process (the
  * client's CPU is this process's), or `mock`, an in-process fetch answering from memory (only the
@@ -20,13 +29,16 @@
  * iteration shows the method sees allocation. Then a whole TaskHandler run on the mock, off and
  * on (see endToEndAllocation).
  *
- *   deno run -A bench/metrics_overhead.ts [--server port|mock] [--n 4000] [--reps 6]
+ *   deno run -A bench/metrics_overhead.ts [--server port|mock] [--n 4000] [--reps 6] \
+ *     [--processes 3] [--pin] [--shared]
  *   bun bench/metrics_overhead.ts [...same flags]
  *   deno run -A --cpu-prof bench/metrics_overhead.ts --server mock --only on   # one variant only
  *   deno run -A --v8-flags=--expose-gc,--min-semi-space-size=512,--max-semi-space-size=512 \
  *     bench/metrics_overhead.ts --alloc
  *
- * Prints a table of medians: tasks/s and client CPU µs per task, and `on` against `off`.
+ * Prints a table of medians: tasks/s and client CPU µs per task, and `on` against `off`, and the
+ * paired figures (the median over all rounds of on / off of the same round) per client pair and
+ * over all.
  *
  * @module
  */
@@ -50,15 +62,26 @@ const { values: flags } = parseArgs({
     reps: { type: "string", default: "6" },
     alloc: { type: "boolean", default: false },
     only: { type: "string" },
+    processes: { type: "string", default: "3" },
+    pin: { type: "boolean", default: false },
+    shared: { type: "boolean", default: false },
+    child: { type: "string" },
+    url: { type: "string" },
   },
 });
 const n = Number(flags.n);
 const reps = Number(flags.reps);
+const processes = Number(flags.processes);
 const runtime = "Bun" in globalThis ? `bun ${process.versions.bun}` : `deno ${Deno.version.deno}`;
 
 if (flags.alloc) {
   allocationProbe();
   if ((globalThis as { gc?: unknown }).gc) await endToEndAllocation(); // V8 only
+  process.exit(0);
+}
+
+if (flags.child !== undefined) {
+  await clientProcess(flags.child === "on" ? "on" : "off", flags.url);
   process.exit(0);
 }
 
@@ -398,34 +421,139 @@ interface SampleNode {
   children: SampleNode[];
 }
 
+/**
+ * A client process (`--child on|off`): reads one JSON line per round from stdin (`{ taskType }`),
+ * runs the handler for `--n` tasks of that type against `url` (or an in-process mock when none)
+ * and writes the round's sample as one JSON line to stdout; an empty line ends it.
+ */
+async function clientProcess(variant: "off" | "on", url: string | undefined): Promise<void> {
+  const realFetch = globalThis.fetch;
+  let buffered = "";
+  const lines: string[] = [];
+  let wake: (() => void) | undefined;
+  let ended = false;
+  process.stdin.on("data", (chunk: Uint8Array | string) => {
+    buffered += typeof chunk === "string" ? chunk : new TextDecoder().decode(chunk);
+    let at: number;
+    while ((at = buffered.indexOf("\n")) >= 0) {
+      lines.push(buffered.slice(0, at));
+      buffered = buffered.slice(at + 1);
+    }
+    wake?.();
+  });
+  process.stdin.on("end", () => {
+    ended = true;
+    wake?.();
+  });
+  for (;;) {
+    while (lines.length === 0 && !ended) await new Promise<void>((r) => (wake = r));
+    const line = lines.shift();
+    if (!line) break;
+    const { taskType } = JSON.parse(line) as { taskType: string };
+    let sample: Sample;
+    if (url) sample = await runOnce(variant, url, taskType);
+    else {
+      globalThis.fetch = mockFetch(n, taskType) as typeof fetch;
+      sample = await runOnce(variant, "http://mock/api", taskType);
+      globalThis.fetch = realFetch;
+    }
+    process.stdout.write(`sample ${JSON.stringify(sample)}\n`); // other lines are logs
+  }
+  process.stdin.destroy();
+}
+
+/** `taskset -c cpu` before a command when pinning (Linux); the command itself otherwise. */
+function pinned(cpu: number, command: string, args: string[]): [string, string[]] {
+  return flags.pin ? ["taskset", ["-c", String(cpu), command, ...args]] : [command, args];
+}
+
+/** A client process of one variant; `round(taskType)` runs one round in it. */
+function startClient(variant: "off" | "on", url: string | undefined) {
+  const file = new URL(import.meta.url).pathname;
+  const own = ["--child", variant, "--n", String(n), ...(url ? ["--url", url] : [])];
+  const args = "Bun" in globalThis ? [file, ...own] : ["run", "-A", file, ...own];
+  const [command, argv] = pinned(0, process.execPath, args);
+  const child = spawn(command, argv, { stdio: ["pipe", "pipe", "inherit"] });
+  let out = "";
+  const waiting: ((sample: Sample) => void)[] = [];
+  child.stdout!.on("data", (chunk: Uint8Array) => {
+    out += new TextDecoder().decode(chunk);
+    let at: number;
+    while ((at = out.indexOf("\n")) >= 0) {
+      const line = out.slice(0, at);
+      out = out.slice(at + 1);
+      if (line.startsWith("sample ")) waiting.shift()?.(JSON.parse(line.slice(7)) as Sample);
+      else console.error(`  ${variant} client: ${line}`);
+    }
+  });
+  const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+  return {
+    round: (taskType: string) =>
+      new Promise<Sample>((resolve, reject) => {
+        waiting.push(resolve);
+        exited.then((code) => reject(new Error(`the ${variant} client exited with ${code}`)));
+        child.stdin!.write(`${JSON.stringify({ taskType })}\n`);
+      }),
+    close: async () => {
+      child.stdin!.end("\n");
+      await exited;
+    },
+  };
+}
+
 const samples: Sample[] = [];
 const engine = flags.server === "port" ? await startEngine() : undefined;
 const realFetch = globalThis.fetch;
+const order: ("off" | "on")[][] = [["off", "on"], ["on", "off"]];
+const log = (rep: number, sample: Sample, pair?: number) =>
+  console.error(
+    `  ${pair === undefined ? "" : `clients ${pair} `}round ${rep}${
+      rep === 0 ? " (warm-up)" : ""
+    } ${sample.variant}: ${sample.tasksPerSecond.toFixed(0)} tasks/s, ${
+      sample.cpuUsPerTask.toFixed(1)
+    } µs CPU/task`,
+  );
+/** Makes the round's work on the engine (n started workflows of a fresh task type). */
+const prepare = async (variant: string, rep: number, pair = 0) => {
+  const taskType = `metrics_${variant}_${pair}_${rep}_${crypto.randomUUID().slice(0, 6)}`;
+  if (engine) {
+    await defineOneTaskWorkflow(engine.url, `${taskType}_wf`, taskType);
+    await startWorkflows(engine.url, `${taskType}_wf`, n);
+  }
+  return taskType;
+};
 try {
-  const order: ("off" | "on")[][] = [["off", "on"], ["on", "off"]];
-  // Each round's pair is kept together: on/off of the same round is the steadier estimate.
-  for (let rep = 0; rep <= reps; rep++) {
-    for (const variant of order[rep % 2]) {
-      if (flags.only !== undefined && variant !== flags.only) continue;
-      const taskType = `metrics_${variant}_${rep}_${crypto.randomUUID().slice(0, 6)}`;
-      let sample: Sample;
-      if (engine) {
-        const workflow = `${taskType}_wf`;
-        await defineOneTaskWorkflow(engine.url, workflow, taskType);
-        await startWorkflows(engine.url, workflow, n);
-        sample = await runOnce(variant, engine.url, taskType);
-      } else {
-        globalThis.fetch = mockFetch(n, taskType) as typeof fetch;
-        sample = await runOnce(variant, "http://mock/api", taskType);
-        globalThis.fetch = realFetch;
+  if (flags.shared || flags.only !== undefined) {
+    // Both variants (or the one of --only) in this process; each round's pair kept together.
+    for (let rep = 0; rep <= reps; rep++) {
+      for (const variant of order[rep % 2]) {
+        if (flags.only !== undefined && variant !== flags.only) continue;
+        const taskType = await prepare(variant, rep);
+        let sample: Sample;
+        if (engine) sample = await runOnce(variant, engine.url, taskType);
+        else {
+          globalThis.fetch = mockFetch(n, taskType) as typeof fetch;
+          sample = await runOnce(variant, "http://mock/api", taskType);
+          globalThis.fetch = realFetch;
+        }
+        if (rep > 0) samples.push({ ...sample, round: rep }); // round 0 warms up
+        log(rep, sample);
       }
-      if (rep > 0) samples.push({ ...sample, round: rep }); // round 0 warms up
-      console.error(
-        `  round ${rep}${rep === 0 ? " (warm-up)" : ""} ${variant}: ` +
-          `${sample.tasksPerSecond.toFixed(0)} tasks/s, ${
-            sample.cpuUsPerTask.toFixed(1)
-          } µs CPU/task`,
-      );
+    }
+  } else {
+    for (let pair = 0; pair < processes; pair++) {
+      const clients = { off: startClient("off", engine?.url), on: startClient("on", engine?.url) };
+      try {
+        for (let rep = 0; rep <= reps; rep++) {
+          for (const variant of order[(rep + pair) % 2]) {
+            const sample = await clients[variant].round(await prepare(variant, rep, pair));
+            if (rep > 0) samples.push({ ...sample, round: pair * 10_000 + rep });
+            log(rep, sample, pair);
+          }
+        }
+      } finally {
+        await Promise.all([clients.off.close(), clients.on.close()]);
+      }
     }
   }
 } finally {
@@ -438,9 +566,12 @@ const stat = (variant: string, key: "tasksPerSecond" | "cpuUsPerTask") =>
   median(samples.filter((s) => s.variant === variant).map((s) => s[key]));
 const offTps = stat("off", "tasksPerSecond");
 const offCpu = stat("off", "cpuUsPerTask");
+const method = flags.shared
+  ? "both variants in this process"
+  : `${processes} pairs of client processes${flags.pin ? ", pinned" : ""}`;
 console.log(
-  `\nworker metrics overhead: ${runtime}, server ${flags.server}, n ${n}, ${reps} reps after a ` +
-    `warm-up round (medians)\n`,
+  `\nworker metrics overhead: ${runtime}, server ${flags.server}, n ${n}, ${reps} rounds after a ` +
+    `warm-up round, ${method} (medians)\n`,
 );
 console.log("| metrics | tasks/s | vs off | client CPU µs/task | vs off |");
 console.log("| ------- | ------: | -----: | -----------------: | -----: |");
@@ -455,15 +586,31 @@ for (const variant of ["off", "on"]) {
     } | ${variant === "off" ? "" : `${dc}%`} |`,
   );
 }
-const paired = (key: "tasksPerSecond" | "cpuUsPerTask") =>
-  median(
-    samples.filter((s) => s.variant === "on").map((on) => {
-      const off = samples.find((s) => s.variant === "off" && s.round === on.round)!;
-      return on[key] / off[key];
-    }),
+/** on / off of the same round, for the rounds `keep` selects. */
+const ratios = (key: "tasksPerSecond" | "cpuUsPerTask", keep: (round: number) => boolean) =>
+  samples.filter((s) => s.variant === "on" && keep(s.round!)).map((on) => {
+    const off = samples.find((s) => s.variant === "off" && s.round === on.round)!;
+    return on[key] / off[key];
+  });
+const pct = (ratio: number) => `${ratio >= 1 ? "+" : ""}${((ratio - 1) * 100).toFixed(1)}%`;
+console.log(`\npaired (on / off of the same round, median):\n`);
+console.log("| clients | rounds | tasks/s | client CPU per task |");
+console.log("| ------- | -----: | ------: | ------------------: |");
+const groups = flags.shared ? 1 : processes;
+for (let pair = 0; pair < groups; pair++) {
+  const mine = (round: number) => flags.shared || Math.floor(round / 10_000) === pair;
+  const tps = ratios("tasksPerSecond", mine);
+  console.log(
+    `| ${flags.shared ? "this process" : pair} | ${tps.length} | ${pct(median(tps))} | ${
+      pct(median(ratios("cpuUsPerTask", mine)))
+    } |`,
   );
-console.log(
-  `\npaired (on / off of the same round, median of ${reps}): tasks/s ${
-    ((paired("tasksPerSecond") - 1) * 100).toFixed(1)
-  }%, client CPU per task ${((paired("cpuUsPerTask") - 1) * 100).toFixed(1)}%`,
-);
+}
+if (!flags.shared) {
+  const all = ratios("tasksPerSecond", () => true);
+  console.log(
+    `| **all** | ${all.length} | **${pct(median(all))}** | **${
+      pct(median(ratios("cpuUsPerTask", () => true)))
+    }** |`,
+  );
+}

@@ -16,7 +16,8 @@ describe("bench/metrics_overhead.ts", () => {
     { timeout: 60_000 },
     async () => {
       const file = fileURLToPath(new URL("../../bench/metrics_overhead.ts", import.meta.url));
-      const flags = ["--server", "mock", "--n", "200", "--reps", "1"];
+      // one pair of client processes, each variant in its own (the default method)
+      const flags = ["--server", "mock", "--n", "200", "--reps", "1", "--processes", "1"];
       const args = "Bun" in globalThis ? [file, ...flags] : ["run", "-A", file, ...flags];
       const out = await new Promise<string>((resolve, reject) => {
         execFile(process.execPath, args, { timeout: 50_000 }, (error, stdout, stderr) => {
@@ -26,6 +27,13 @@ describe("bench/metrics_overhead.ts", () => {
       });
       assert.match(out, /^\| off \| \d+ \| {2}\| \d+\.\d \| {2}\|$/m, out);
       assert.match(out, /^\| on \| \d+ \| -?\d+\.\d% \| \d+\.\d \| -?\d+\.\d% \|$/m, out);
+      // the round's pair, compared: one round of client pair 0, and over all
+      assert.match(out, /^\| 0 \| 1 \| [+-]\d+\.\d% \| [+-]\d+\.\d% \|$/m, out);
+      assert.match(
+        out,
+        /^\| \*\*all\*\* \| 1 \| \*\*[+-]\d+\.\d%\*\* \| \*\*[+-]\d+\.\d%\*\* \|$/m,
+        out,
+      );
     },
   );
 });
