@@ -31,6 +31,7 @@ import type { DriverParams } from "./drivers/_env.ts";
 import { rawWorker } from "./drivers/raw.ts";
 import { treeCpuSeconds } from "./lib/proc.ts";
 import { defineOneTaskWorkflow, startWorkflows } from "./lib/server_api.ts";
+import { type AnyFetch, mockTaskServer } from "./lib/mock_server.ts";
 import { median } from "./lib/stats.ts";
 
 const { values: flags } = parseArgs({
@@ -48,7 +49,6 @@ const variants = flags.variants!.split(",");
 const runtime = "Bun" in globalThis ? `bun ${process.versions.bun}` : `deno ${Deno.version.deno}`;
 
 /** Takes a URL and init, or one Request: what both the raw loop and a Configuration call. */
-type AnyFetch = (input: string | Request, init?: RequestInit) => Promise<Response>;
 
 /** A polled SIMPLE task as Conductor OSS hands it out (the fields it sets). */
 function fakeTask(i: number, taskType: string): Task {
@@ -98,38 +98,8 @@ function fakeTask(i: number, taskType: string): Task {
 }
 
 /** An in-process server: hands out `n` tasks by batch poll and update-v2, takes POST /tasks. */
-function mockFetch(n: number, taskType: string): AnyFetch {
-  let handed = 0;
-  const json = { "content-type": "application/json" };
-  const next = () => handed < n ? fakeTask(handed++, taskType) : undefined;
-  return async (input: string | Request, init?: RequestInit) => {
-    // What a real fetch does first: one Request from what it was given.
-    const request = new Request(input, init);
-    const url = new URL(request.url);
-    if (request.method === "GET" && url.pathname.includes("/tasks/poll/batch/")) {
-      const count = Number(url.searchParams.get("count") ?? 1);
-      const tasks: Task[] = [];
-      while (tasks.length < count) {
-        const task = next();
-        if (!task) break;
-        tasks.push(task);
-      }
-      return new Response(JSON.stringify(tasks), { headers: json });
-    }
-    const body = await request.text();
-    if (request.method === "POST" && url.pathname.endsWith("/tasks/update-v2")) {
-      JSON.parse(body);
-      const task = next();
-      return task
-        ? new Response(JSON.stringify(task), { headers: json })
-        : new Response(null, { status: 204 });
-    }
-    if (request.method === "POST" && url.pathname.endsWith("/tasks")) {
-      return new Response((JSON.parse(body) as { taskId: string }).taskId);
-    }
-    return new Response(JSON.stringify({ message: "not mocked" }), { status: 404, headers: json });
-  };
-}
+const mockFetch = (n: number, taskType: string): AnyFetch =>
+  mockTaskServer(n, (i) => fakeTask(i, taskType));
 
 /** A counter that resolves `done` at the n-th task. */
 function counter(n: number): { handled: () => void; done: Promise<void>; count: () => number } {

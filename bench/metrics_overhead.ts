@@ -48,10 +48,10 @@ import process from "node:process";
 import { parseArgs } from "node:util";
 import v8 from "node:v8";
 import { Configuration } from "../src/config.ts";
-import type { Task } from "../src/model/mod.ts";
 import { TaskHandler, workerTask } from "../src/worker/mod.ts";
 import { METRICS_TASK_TYPE, MetricsCollector, utf8Length } from "../src/metrics/collector.ts";
 import { defineOneTaskWorkflow, startWorkflows } from "./lib/server_api.ts";
+import { type AnyFetch, mockTaskServer } from "./lib/mock_server.ts";
 import { median } from "./lib/stats.ts";
 
 const { values: flags } = parseArgs({
@@ -85,43 +85,17 @@ if (flags.child !== undefined) {
   process.exit(0);
 }
 
-type AnyFetch = (input: string | Request, init?: RequestInit) => Promise<Response>;
-
-/** An in-process server: hands out `n` tasks by batch poll and update-v2. */
+/** An in-process server: hands out `total` tasks by batch poll and update-v2. */
 function mockFetch(total: number, taskType: string): AnyFetch {
-  let handed = 0;
-  const json = { "content-type": "application/json" };
-  const next = (): Task | undefined =>
-    handed < total
-      ? {
-        taskType,
-        taskDefName: taskType,
-        status: "IN_PROGRESS",
-        inputData: {},
-        taskId: `task-${handed}-0000-0000-0000-000000000000`,
-        workflowInstanceId: `wf-${handed++}-0000-0000-0000-000000000000`,
-        responseTimeoutSeconds: 300,
-      }
-      : undefined;
-  return async (input: string | Request, init?: RequestInit) => {
-    const request = new Request(input, init);
-    const url = new URL(request.url);
-    if (request.method === "GET" && url.pathname.includes("/tasks/poll/batch/")) {
-      const count = Number(url.searchParams.get("count") ?? 1);
-      const tasks: Task[] = [];
-      while (tasks.length < count) {
-        const task = next();
-        if (!task) break;
-        tasks.push(task);
-      }
-      return new Response(JSON.stringify(tasks), { headers: json });
-    }
-    JSON.parse(await request.text());
-    const task = next();
-    return task
-      ? new Response(JSON.stringify(task), { headers: json })
-      : new Response(null, { status: 204 });
-  };
+  return mockTaskServer(total, (i) => ({
+    taskType,
+    taskDefName: taskType,
+    status: "IN_PROGRESS",
+    inputData: {},
+    taskId: `task-${i}-0000-0000-0000-000000000000`,
+    workflowInstanceId: `wf-${i}-0000-0000-0000-000000000000`,
+    responseTimeoutSeconds: 300,
+  }));
 }
 
 interface Sample {
