@@ -1,18 +1,24 @@
 /**
  * What worker metrics cost: the same `TaskHandler` loop (batch poll for the free slots, a no-op
- * handler, update-v2 chaining, concurrency 10) with metrics `off` and `on` (a `MetricsCollector`
+ * handler, update-v2 chaining, `--concurrency` 10) with metrics `off` and `on` (a `MetricsCollector`
  * fed by the runner and the transport).
  *
  * Each variant runs in a client process of its own, as in real use (a worker has metrics on or
- * off, never both): two long-lived clients, one `off` and one `on`, take turns round by round
- * (off on, on off, ...) so that the machine's drift hits both alike, and each round's pair is
- * compared (on / off of the same round). The first round of each client warms its JIT up and is
- * not counted (the warm window). `--processes` pairs of clients, one after the other, each for
- * `--reps` rounds of `--n` tasks, so that what one process happens to get (its memory layout,
- * where the scheduler puts it) does not decide the figure. `--pin` (Linux, `taskset`) keeps the
- * clients on CPU 0 and the engine on CPU 1. `--shared` runs both variants in this process
- * instead (the older method: the same runner code then serves both, and the JIT's choices for
- * one variant leak into the other, by up to +-15 % within a run on V8).
+ * off, never both), and by default the two run at the same time: an `off` client and an `on`
+ * client, each on a task type of its own with `--n` tasks waiting, measure the same window of
+ * wall time (`--window` ms, after 300 ms for their pipelines to fill): tasks done and the
+ * process's CPU. This machine's speed swings by up to 2x from second to second (a fixed loop
+ * takes 41 to 75 ms), and clients that run at once see the same swings, so the on / off ratio of
+ * one window is steady where rounds taken in turns are not (their ratios spread by +-20 %). The
+ * first window of each pair is a warm-up and is not counted. `--processes` pairs of clients, one
+ * after the other, each for `--reps` windows, so that what one process happens to get (its
+ * memory layout, its JIT's choices) does not decide the figure. `--pin` (Linux, `taskset`) puts
+ * the clients on CPU 0 and the engine on CPU 1, so the two clients share one CPU evenly.
+ *
+ * `--turns`: the two clients take turns instead (off on, on off, ...), `--n` tasks a round.
+ * `--shared`: both variants in this process, in turns (the first method: the same runner code
+ * then serves both, and the JIT's choices for one variant leak into the other, by up to +-15 %
+ * within a run on V8).
  *
  * Servers: `port` (default), the embedded engine on a loopback port in a child process (the
  * client's CPU is this process's), or `mock`, an in-process fetch answering from memory (only the
@@ -30,7 +36,8 @@
  * on (see endToEndAllocation).
  *
  *   deno run -A bench/metrics_overhead.ts [--server port|mock] [--n 4000] [--reps 6] \
- *     [--processes 3] [--pin] [--shared]
+ *     [--processes 3] [--window 1000] [--pin] [--turns | --shared] [--concurrency 10]
+ *   deno run -A bench/metrics_overhead.ts --server port --n 12000 --reps 10 --processes 3 --pin
  *   bun bench/metrics_overhead.ts [...same flags]
  *   deno run -A --cpu-prof bench/metrics_overhead.ts --server mock --only on   # one variant only
  *   deno run -A --v8-flags=--expose-gc,--min-semi-space-size=512,--max-semi-space-size=512 \
@@ -50,7 +57,7 @@ import v8 from "node:v8";
 import { Configuration } from "../src/config.ts";
 import { TaskHandler, workerTask } from "../src/worker/mod.ts";
 import { METRICS_TASK_TYPE, MetricsCollector, utf8Length } from "../src/metrics/collector.ts";
-import { defineOneTaskWorkflow, startWorkflows } from "./lib/server_api.ts";
+import { defineOneTaskWorkflow, queueSize, startWorkflows } from "./lib/server_api.ts";
 import { type AnyFetch, mockTaskServer } from "./lib/mock_server.ts";
 import { median } from "./lib/stats.ts";
 
@@ -59,12 +66,15 @@ const { values: flags } = parseArgs({
   options: {
     server: { type: "string", default: "port" },
     n: { type: "string", default: "4000" },
+    concurrency: { type: "string", default: "10" },
     reps: { type: "string", default: "6" },
     alloc: { type: "boolean", default: false },
     only: { type: "string" },
     processes: { type: "string", default: "3" },
     pin: { type: "boolean", default: false },
     shared: { type: "boolean", default: false },
+    turns: { type: "boolean", default: false },
+    window: { type: "string", default: "1000" },
     child: { type: "string" },
     url: { type: "string" },
   },
@@ -72,6 +82,10 @@ const { values: flags } = parseArgs({
 const n = Number(flags.n);
 const reps = Number(flags.reps);
 const processes = Number(flags.processes);
+const concurrency = Number(flags.concurrency);
+const windowMs = Number(flags.window);
+/** Time a round's clients run before their window opens (their pipelines fill). */
+const SETTLE_MS = 300;
 const runtime = "Bun" in globalThis ? `bun ${process.versions.bun}` : `deno ${Deno.version.deno}`;
 
 if (flags.alloc) {
@@ -115,7 +129,7 @@ async function runOnce(
   const done = new Promise<void>((r) => (resolve = r));
   const noop = workerTask({
     taskDefName: taskType,
-    concurrency: 10,
+    concurrency,
     pollIntervalMs: 100,
     pollTimeoutMs: 100,
     registerTaskDef: false,
@@ -147,6 +161,75 @@ async function runOnce(
     tasksPerSecond: (n / wall) * 1000,
     cpuUsPerTask: (cpu.user + cpu.system) / n,
   };
+}
+
+/**
+ * Runs the handler on the tasks of `taskType` that wait on the server and measures `windowMs`
+ * of it, after {@link SETTLE_MS}: tasks done in the window and this process's CPU meanwhile.
+ * The handler itself looks at the clock every 64 tasks to open and close the window (a timer
+ * would never fire while the in-process mock keeps the loop in microtasks). The queue must
+ * outlast the window (the caller keeps `n` tasks in it); leftovers wait for the next round.
+ */
+async function runWindow(
+  variant: "off" | "on",
+  serverUrl: string,
+  taskType: string,
+): Promise<Sample> {
+  let count = 0;
+  let openAt = Infinity;
+  let closeAt = Infinity;
+  let count0 = 0;
+  let cpu0 = process.cpuUsage();
+  let t0 = 0;
+  let result: { done: number; cpu: number; wall: number } | undefined;
+  let dry = false;
+  let resolve!: () => void;
+  const closed = new Promise<void>((r) => (resolve = r));
+  const noop = workerTask({
+    taskDefName: taskType,
+    concurrency,
+    pollIntervalMs: 100,
+    pollTimeoutMs: 100,
+    registerTaskDef: false,
+  }, () => {
+    if ((++count & 63) === 0 && result === undefined) {
+      const now = performance.now();
+      if (now >= closeAt) {
+        const cpu = process.cpuUsage(cpu0);
+        result = { done: count - count0, cpu: cpu.user + cpu.system, wall: now - t0 };
+        resolve();
+      } else if (now >= openAt && closeAt === Infinity) {
+        cpu0 = process.cpuUsage();
+        count0 = count;
+        t0 = now;
+        closeAt = now + windowMs;
+      }
+    }
+    if (count >= n && result === undefined) {
+      dry = true;
+      resolve();
+    }
+    return {};
+  });
+  const handler = new TaskHandler({
+    configuration: new Configuration({ serverUrl }),
+    workers: [noop],
+    logger: console,
+    ...(variant === "on" ? { metrics: new MetricsCollector() } : {}),
+  });
+  openAt = performance.now() + SETTLE_MS;
+  await handler.start();
+  await closed;
+  await handler.stop({ drainMs: 5000 });
+  if (dry) throw new Error(`the queue of ${n} tasks ran dry before the window ended`);
+  if (variant === "on") {
+    const counted = /task_execution_started_total\{[^}]*\} (\d+)/.exec(handler.metrics!.text());
+    if (!counted || Number(counted[1]) < count) {
+      throw new Error(`metrics on: the collector did not count the ${count} tasks`);
+    }
+  }
+  const { done, cpu, wall } = result!;
+  return { variant, tasksPerSecond: (done / wall) * 1000, cpuUsPerTask: cpu / done };
 }
 
 async function startEngine(): Promise<{ url: string; close: () => void }> {
@@ -423,12 +506,13 @@ async function clientProcess(variant: "off" | "on", url: string | undefined): Pr
     while (lines.length === 0 && !ended) await new Promise<void>((r) => (wake = r));
     const line = lines.shift();
     if (!line) break;
-    const { taskType } = JSON.parse(line) as { taskType: string };
+    const { taskType, windowed } = JSON.parse(line) as { taskType: string; windowed?: boolean };
     let sample: Sample;
-    if (url) sample = await runOnce(variant, url, taskType);
+    const run = windowed ? runWindow : runOnce;
+    if (url) sample = await run(variant, url, taskType);
     else {
       globalThis.fetch = mockFetch(n, taskType) as typeof fetch;
-      sample = await runOnce(variant, "http://mock/api", taskType);
+      sample = await run(variant, "http://mock/api", taskType);
       globalThis.fetch = realFetch;
     }
     process.stdout.write(`sample ${JSON.stringify(sample)}\n`); // other lines are logs
@@ -444,7 +528,10 @@ function pinned(cpu: number, command: string, args: string[]): [string, string[]
 /** A client process of one variant; `round(taskType)` runs one round in it. */
 function startClient(variant: "off" | "on", url: string | undefined) {
   const file = new URL(import.meta.url).pathname;
-  const own = ["--child", variant, "--n", String(n), ...(url ? ["--url", url] : [])];
+  const own = [
+    ...["--child", variant, "--n", String(n), "--concurrency", String(concurrency)],
+    ...(url ? ["--url", url] : []),
+  ];
   const args = "Bun" in globalThis ? [file, ...own] : ["run", "-A", file, ...own];
   const [command, argv] = pinned(0, process.execPath, args);
   const child = spawn(command, argv, { stdio: ["pipe", "pipe", "inherit"] });
@@ -462,11 +549,11 @@ function startClient(variant: "off" | "on", url: string | undefined) {
   });
   const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
   return {
-    round: (taskType: string) =>
+    round: (taskType: string, windowed = false) =>
       new Promise<Sample>((resolve, reject) => {
         waiting.push(resolve);
         exited.then((code) => reject(new Error(`the ${variant} client exited with ${code}`)));
-        child.stdin!.write(`${JSON.stringify({ taskType })}\n`);
+        child.stdin!.write(`${JSON.stringify({ taskType, windowed })}\n`);
       }),
     close: async () => {
       child.stdin!.end("\n");
@@ -487,14 +574,19 @@ const log = (rep: number, sample: Sample, pair?: number) =>
       sample.cpuUsPerTask.toFixed(1)
     } µs CPU/task`,
   );
-/** Makes the round's work on the engine (n started workflows of a fresh task type). */
-const prepare = async (variant: string, rep: number, pair = 0) => {
+/** Makes the round's work on the engine (`count` started workflows of a fresh task type). */
+const prepare = async (variant: string, rep: number, pair = 0, count = n) => {
   const taskType = `metrics_${variant}_${pair}_${rep}_${crypto.randomUUID().slice(0, 6)}`;
   if (engine) {
     await defineOneTaskWorkflow(engine.url, `${taskType}_wf`, taskType);
-    await startWorkflows(engine.url, `${taskType}_wf`, n);
+    if (count > 0) await startWorkflows(engine.url, `${taskType}_wf`, count);
   }
   return taskType;
+};
+/** Starts workflows of `taskType` until `n` of its tasks wait in the queue. */
+const topUp = async (url: string, taskType: string) => {
+  const missing = n - await queueSize(url, taskType);
+  if (missing > 0) await startWorkflows(url, `${taskType}_wf`, missing);
 };
 try {
   if (flags.shared || flags.only !== undefined) {
@@ -512,6 +604,32 @@ try {
         }
         if (rep > 0) samples.push({ ...sample, round: rep }); // round 0 warms up
         log(rep, sample);
+      }
+    }
+  } else if (!flags.turns) {
+    // Both clients at once, each on its own task type, over the same window.
+    for (let pair = 0; pair < processes; pair++) {
+      const clients = { off: startClient("off", engine?.url), on: startClient("on", engine?.url) };
+      const types = {
+        off: await prepare("off", 0, pair, 0),
+        on: await prepare("on", 0, pair, 0),
+      };
+      try {
+        for (let rep = 0; rep <= reps; rep++) {
+          if (engine) {
+            await Promise.all([topUp(engine.url, types.off), topUp(engine.url, types.on)]);
+          }
+          const both = await Promise.all([
+            clients.off.round(types.off, true),
+            clients.on.round(types.on, true),
+          ]);
+          for (const sample of both) {
+            if (rep > 0) samples.push({ ...sample, round: pair * 10_000 + rep });
+            log(rep, sample, pair);
+          }
+        }
+      } finally {
+        await Promise.all([clients.off.close(), clients.on.close()]);
       }
     }
   } else {
@@ -542,7 +660,9 @@ const offTps = stat("off", "tasksPerSecond");
 const offCpu = stat("off", "cpuUsPerTask");
 const method = flags.shared
   ? "both variants in this process"
-  : `${processes} pairs of client processes${flags.pin ? ", pinned" : ""}`;
+  : `${processes} pairs of client processes${flags.pin ? ", pinned" : ""}, ${
+    flags.turns ? "taking turns" : `running at once, ${windowMs} ms windows`
+  }`;
 console.log(
   `\nworker metrics overhead: ${runtime}, server ${flags.server}, n ${n}, ${reps} rounds after a ` +
     `warm-up round, ${method} (medians)\n`,
