@@ -119,6 +119,31 @@ interface Sample {
   cpuUsPerTask: number;
 }
 
+/** A TaskHandler whose one worker, of `taskType`, calls `onTask` and answers `{}`. */
+function noopHandler(
+  variant: "off" | "on",
+  serverUrl: string,
+  taskType: string,
+  onTask: () => void,
+): TaskHandler {
+  const noop = workerTask({
+    taskDefName: taskType,
+    concurrency,
+    pollIntervalMs: 100,
+    pollTimeoutMs: 100,
+    registerTaskDef: false,
+  }, () => {
+    onTask();
+    return {};
+  });
+  return new TaskHandler({
+    configuration: new Configuration({ serverUrl }),
+    workers: [noop],
+    logger: console,
+    ...(variant === "on" ? { metrics: new MetricsCollector() } : {}),
+  });
+}
+
 async function runOnce(
   variant: "off" | "on",
   serverUrl: string,
@@ -127,21 +152,8 @@ async function runOnce(
   let count = 0;
   let resolve!: () => void;
   const done = new Promise<void>((r) => (resolve = r));
-  const noop = workerTask({
-    taskDefName: taskType,
-    concurrency,
-    pollIntervalMs: 100,
-    pollTimeoutMs: 100,
-    registerTaskDef: false,
-  }, () => {
+  const handler = noopHandler(variant, serverUrl, taskType, () => {
     if (++count === n) resolve();
-    return {};
-  });
-  const handler = new TaskHandler({
-    configuration: new Configuration({ serverUrl }),
-    workers: [noop],
-    logger: console,
-    ...(variant === "on" ? { metrics: new MetricsCollector() } : {}),
   });
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -185,13 +197,7 @@ async function runWindow(
   let dry = false;
   let resolve!: () => void;
   const closed = new Promise<void>((r) => (resolve = r));
-  const noop = workerTask({
-    taskDefName: taskType,
-    concurrency,
-    pollIntervalMs: 100,
-    pollTimeoutMs: 100,
-    registerTaskDef: false,
-  }, () => {
+  const handler = noopHandler(variant, serverUrl, taskType, () => {
     if ((++count & 63) === 0 && result === undefined) {
       const now = performance.now();
       if (now >= closeAt) {
@@ -209,13 +215,6 @@ async function runWindow(
       dry = true;
       resolve();
     }
-    return {};
-  });
-  const handler = new TaskHandler({
-    configuration: new Configuration({ serverUrl }),
-    workers: [noop],
-    logger: console,
-    ...(variant === "on" ? { metrics: new MetricsCollector() } : {}),
   });
   openAt = performance.now() + SETTLE_MS;
   await handler.start();
