@@ -285,6 +285,11 @@ export class Child {
   /** A histogram's count per bucket (not cumulative), the last one above every bound. */
   readonly counts: Float64Array | undefined;
   readonly bounds: readonly number[] | undefined;
+  /**
+   * The bounds again, in a typed array: an observation that reads them costs ~7 ns, against
+   * 20-50 ns with the frozen array (measured on V8 and JavaScriptCore).
+   */
+  readonly #bounds: Float64Array;
   sum = 0;
   count = 0;
   counter: OtelCounter | undefined;
@@ -297,6 +302,7 @@ export class Child {
     this.attributes = attributes;
     this.bounds = family.spec.buckets;
     this.counts = this.bounds ? new Float64Array(this.bounds.length + 1) : undefined;
+    this.#bounds = new Float64Array(this.bounds ?? []);
     this.counter = family.counter;
     this.histogram = family.histogram;
   }
@@ -307,9 +313,10 @@ export class Child {
   }
 
   observe(v: number): void {
-    const bounds = this.bounds!;
+    const bounds = this.#bounds;
+    const n = bounds.length;
     let i = 0;
-    while (i < bounds.length && v > bounds[i]) i++;
+    while (i < n && v > bounds[i]) i++;
     this.counts![i]++;
     this.sum += v;
     this.count++;
@@ -380,6 +387,25 @@ export function formatNumber(n: number): string {
 /** Any UTF-16 unit that takes more than one byte in UTF-8. */
 const NON_ASCII = /[\u0080-\uffff]/;
 
+/** Bun's native UTF-8 byte count once looked up (null: none here, undefined: not looked yet). */
+let nativeUtf8Length: ((text: string) => number) | null | undefined;
+
+/**
+ * Bun's `Buffer.byteLength`: native, about 35 ns for a result body where the regex scan takes
+ * 140-230 ns on JavaScriptCore, and it allocates nothing. Not Deno's (a JavaScript shim that
+ * allocates 24 bytes a call) nor a polyfill's: only on Bun.
+ */
+function findNativeUtf8Length(): ((text: string) => number) | null {
+  const g = globalThis as {
+    Bun?: unknown;
+    Buffer?: { byteLength?: (text: string, encoding: string) => number };
+  };
+  const byteLength = g.Bun !== undefined ? g.Buffer?.byteLength : undefined;
+  if (typeof byteLength !== "function") return null;
+  const buffer = g.Buffer!;
+  return (text) => byteLength.call(buffer, text, "utf8");
+}
+
 /**
  * The byte length of `text` in UTF-8, without encoding it (a lone surrogate counts as the 3 bytes
  * of the U+FFFD it is sent as).
@@ -391,8 +417,10 @@ const NON_ASCII = /[\u0080-\uffff]/;
  * ```
  */
 export function utf8Length(text: string): number {
+  if (nativeUtf8Length === undefined) nativeUtf8Length = findNativeUtf8Length();
+  if (nativeUtf8Length !== null) return nativeUtf8Length(text);
   // Nearly every request body is ASCII: one native regex scan tells, 2-3 times faster than the
-  // loop below on V8 and about as fast on JavaScriptCore, and it allocates nothing.
+  // loop below on V8, and it allocates nothing.
   if (!NON_ASCII.test(text)) return text.length;
   const length = text.length;
   let bytes = length;
