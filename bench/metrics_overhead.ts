@@ -15,6 +15,9 @@
  * memory layout, its JIT's choices) does not decide the figure. `--pin` (Linux, `taskset`) puts
  * the clients on CPU 0 and the engine on CPU 1, so the two clients share one CPU evenly.
  *
+ * `--aa`: the `on` client runs with metrics off too (an A/A run): what the method reads when
+ * there is nothing to find, its noise floor.
+ *
  * `--turns`: the two clients take turns instead (off on, on off, ...), `--n` tasks a round.
  * `--shared`: both variants in this process, in turns (the first method: the same runner code
  * then serves both, and the JIT's choices for one variant leak into the other, by up to +-15 %
@@ -36,7 +39,7 @@
  * on (see endToEndAllocation).
  *
  *   deno run -A bench/metrics_overhead.ts [--server port|mock] [--n 4000] [--reps 6] \
- *     [--processes 3] [--window 1000] [--pin] [--turns | --shared] [--concurrency 10]
+ *     [--processes 3] [--window 1000] [--pin] [--turns | --shared] [--concurrency 10] [--aa]
  *   deno run -A bench/metrics_overhead.ts --server port --n 12000 --reps 10 --processes 3 --pin
  *   bun bench/metrics_overhead.ts [...same flags]
  *   deno run -A --cpu-prof bench/metrics_overhead.ts --server mock --only on   # one variant only
@@ -74,6 +77,7 @@ const { values: flags } = parseArgs({
     pin: { type: "boolean", default: false },
     shared: { type: "boolean", default: false },
     turns: { type: "boolean", default: false },
+    aa: { type: "boolean", default: false },
     window: { type: "string", default: "1000" },
     child: { type: "string" },
     url: { type: "string" },
@@ -140,7 +144,7 @@ function noopHandler(
     configuration: new Configuration({ serverUrl }),
     workers: [noop],
     logger: console,
-    ...(variant === "on" ? { metrics: new MetricsCollector() } : {}),
+    ...(variant === "on" && !flags.aa ? { metrics: new MetricsCollector() } : {}),
   });
 }
 
@@ -162,7 +166,7 @@ async function runOnce(
   const wall = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   await handler.stop({ drainMs: 5000 });
-  if (variant === "on") {
+  if (variant === "on" && !flags.aa) {
     const text = handler.metrics!.text();
     if (!text.includes(`task_execution_started_total{taskType="${taskType}"} ${n}`)) {
       throw new Error(`metrics on: the collector did not count ${n} tasks`);
@@ -221,7 +225,7 @@ async function runWindow(
   await closed;
   await handler.stop({ drainMs: 5000 });
   if (dry) throw new Error(`the queue of ${n} tasks ran dry before the window ended`);
-  if (variant === "on") {
+  if (variant === "on" && !flags.aa) {
     const counted = /task_execution_started_total\{[^}]*\} (\d+)/.exec(handler.metrics!.text());
     if (!counted || Number(counted[1]) < count) {
       throw new Error(`metrics on: the collector did not count the ${count} tasks`);
@@ -529,6 +533,7 @@ function startClient(variant: "off" | "on", url: string | undefined) {
   const file = new URL(import.meta.url).pathname;
   const own = [
     ...["--child", variant, "--n", String(n), "--concurrency", String(concurrency)],
+    ...(flags.aa ? ["--aa"] : []),
     ...(url ? ["--url", url] : []),
   ];
   const args = "Bun" in globalThis ? [file, ...own] : ["run", "-A", file, ...own];
@@ -659,9 +664,9 @@ const offTps = stat("off", "tasksPerSecond");
 const offCpu = stat("off", "cpuUsPerTask");
 const method = flags.shared
   ? "both variants in this process"
-  : `${processes} pairs of client processes${flags.pin ? ", pinned" : ""}, ${
-    flags.turns ? "taking turns" : `running at once, ${windowMs} ms windows`
-  }`;
+  : `${processes} pairs of client processes${flags.pin ? ", pinned" : ""}${
+    flags.aa ? ", A/A (on runs with metrics off)" : ""
+  }, ${flags.turns ? "taking turns" : `running at once, ${windowMs} ms windows`}`;
 console.log(
   `\nworker metrics overhead: ${runtime}, server ${flags.server}, n ${n}, ${reps} rounds after a ` +
     `warm-up round, ${method} (medians)\n`,

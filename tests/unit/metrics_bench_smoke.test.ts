@@ -60,4 +60,17 @@ describe("bench/metrics_overhead.ts", () => {
       assertTables(out);
     },
   );
+
+  it(
+    "runs an A/A pair with --aa: the on client keeps metrics off",
+    { timeout: 60_000 },
+    async () => {
+      const out = await bench([
+        ...["--server", "mock", "--n", "100000000", "--reps", "1", "--processes", "1"],
+        ...["--window", "200", "--aa"],
+      ]);
+      assert.match(out, /A\/A \(on runs with metrics off\)/, out);
+      assertTables(out);
+    },
+  );
 });
