@@ -357,6 +357,11 @@ describe("the scheduler and event routes of the engine", () => {
         JSON.parse((await call("GET", "/scheduler/schedules/r")).text).pausedReason,
         "x",
       );
+      // Conductor 3.32.3: an unknown schedule is a 404 with its name; deleting one is a 200
+      const unknown = await call("GET", "/scheduler/schedules/nope");
+      assert.equal(unknown.status, 404);
+      assert.equal(JSON.parse(unknown.text).message, "Schedule 'nope' not found");
+      assert.equal((await call("DELETE", "/scheduler/schedules/nope")).status, 200);
       const handler = await call("POST", "/event", {
         name: "h",
         event: "conductor:a:b",

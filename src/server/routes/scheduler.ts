@@ -8,7 +8,7 @@
  */
 import type { Hono } from "hono";
 import type { Engine } from "../engine/mod.ts";
-import { badRequest } from "../errors.ts";
+import { badRequest, notFound } from "../errors.ts";
 import { schedulerOf } from "../scheduler/mod.ts";
 import { empty, json, num, readJson } from "./http.ts";
 
@@ -18,8 +18,11 @@ export function mountSchedulerRoutes(api: Hono, engine: Engine): void {
   api.post("/scheduler/schedules", async (c) => json(scheduler.save(await readJson(c))));
   api.get("/scheduler/schedules", (c) => json(scheduler.list(c.req.query("workflowName"))));
   api.get("/scheduler/schedules/:name", (c) => {
-    const s = scheduler.get(c.req.param("name"));
-    return s ? json(s) : empty();
+    // Conductor 3.32.3 answers 404 "Schedule 'x' not found" (checked against the jar)
+    const name = c.req.param("name");
+    const s = scheduler.get(name);
+    if (!s) throw notFound(`Schedule '${name}' not found`);
+    return json(s);
   });
   api.delete("/scheduler/schedules/:name", (c) => {
     scheduler.delete(c.req.param("name"));
