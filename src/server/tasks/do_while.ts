@@ -18,9 +18,8 @@ import { scriptTruthy } from "../script/mod.ts";
 import type { SystemTaskContext, SystemTaskType } from "../system_tasks.ts";
 import { contains, required, SUCCESSFUL, TERMINAL } from "./defs_walk.ts";
 import type { ScriptTaskOptions } from "./inline.ts";
-import { evaluateOffThread, finish } from "./lazy.ts";
-import { poolOf } from "./inline.ts";
-import type { ScriptOutcome } from "../script/mod.ts";
+import { finish } from "./lazy.ts";
+import { poolOf, scriptOffThread } from "./inline.ts";
 
 function itemsExpression(wt: WorkflowTask): unknown {
   return (wt as WorkflowTask & { items?: unknown }).items;
@@ -181,15 +180,7 @@ export function createDoWhileTask(options: ScriptTaskOptions = {}): SystemTaskTy
         return { ok: true, value: hasMore };
       }
     } else if (condition === undefined || condition === null) return { ok: true, value: false };
-    const outcome = evaluateOffThread(
-      ctx,
-      poolOf(options),
-      "script",
-      condition,
-      input,
-      options.scriptTimeoutMs,
-      String(task.iteration ?? 0),
-    ) as ScriptOutcome | undefined;
+    const outcome = scriptOffThread(ctx, options, condition, input, String(task.iteration ?? 0));
     if (!outcome) return undefined;
     if (!outcome.ok) {
       return {

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { SystemTaskType } from "../system_tasks.ts";
+import type { SystemTaskContext, SystemTaskType } from "../system_tasks.ts";
 import { evaluateOffThread, finish } from "./lazy.ts";
 import { type ScriptPool, sharedScriptPool } from "../script/pool.ts";
 import type { ScriptOutcome } from "../script/mod.ts";
@@ -25,6 +25,30 @@ export interface ScriptTaskOptions {
 /** The pool of these options. */
 export const poolOf = (options: ScriptTaskOptions): ScriptPool =>
   options.scriptPool ?? sharedScriptPool();
+
+/**
+ * Runs `script` on `input` off this thread for the task of `ctx` (INLINE, LAMBDA, SWITCH,
+ * DO_WHILE): its outcome once the pool has answered, undefined meanwhile (the task is decided
+ * again when it answers). `key` tells one evaluation of the same task from the next (a
+ * DO_WHILE's iteration).
+ */
+export function scriptOffThread(
+  ctx: SystemTaskContext,
+  options: ScriptTaskOptions,
+  script: string,
+  input: unknown,
+  key?: string,
+): ScriptOutcome | undefined {
+  return evaluateOffThread(
+    ctx,
+    poolOf(options),
+    "script",
+    script,
+    input,
+    options.scriptTimeoutMs,
+    key,
+  ) as ScriptOutcome | undefined;
+}
 
 const SCRIPT_EVALUATORS = new Set(["javascript", "graaljs"]);
 
@@ -70,14 +94,7 @@ export function createInlineTask(options: ScriptTaskOptions = {}): SystemTaskTyp
       if (evaluator === "value-param") {
         return finish(ctx, "COMPLETED", { result: input[expression] ?? null });
       }
-      const outcome = evaluateOffThread(
-        ctx,
-        poolOf(options),
-        "script",
-        expression,
-        input,
-        options.scriptTimeoutMs,
-      ) as ScriptOutcome | undefined;
+      const outcome = scriptOffThread(ctx, options, expression, input);
       if (!outcome) return false;
       if (outcome.ok) return finish(ctx, "COMPLETED", { result: outcome.value });
       if (outcome.timedOut) {
@@ -119,14 +136,12 @@ export function createLambdaTask(options: ScriptTaskOptions = {}): SystemTaskTyp
           "Empty 'scriptExpression' in Lambda task's input parameters. A non-empty String value must be provided.",
         );
       }
-      const outcome = evaluateOffThread(
+      const outcome = scriptOffThread(
         ctx,
-        poolOf(options),
-        "script",
+        options,
         `function scriptFun(){${body}} scriptFun();`,
         input,
-        options.scriptTimeoutMs,
-      ) as ScriptOutcome | undefined;
+      );
       if (!outcome) return false;
       if (outcome.ok) return finish(ctx, "COMPLETED", { result: outcome.value });
       return finish(ctx, "FAILED", { error: outcome.message }, outcome.message);

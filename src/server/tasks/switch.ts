@@ -21,9 +21,8 @@ import {
 } from "../system_tasks.ts";
 import type { ScriptTaskOptions } from "./inline.ts";
 import { required } from "./defs_walk.ts";
-import { evaluateOffThread, finish } from "./lazy.ts";
-import { poolOf } from "./inline.ts";
-import type { ScriptOutcome } from "../script/mod.ts";
+import { finish } from "./lazy.ts";
+import { poolOf, scriptOffThread } from "./inline.ts";
 
 const SCRIPT_EVALUATORS = new Set(["javascript", "graaljs"]);
 
@@ -83,14 +82,7 @@ function caseTask(kind: "SWITCH" | "DECISION", options: ScriptTaskOptions): Syst
     // Scripts run off this thread: at mapping time the SWITCH stays IN_PROGRESS and is decided
     // when the pool answers.
     if (!ctx) return undefined;
-    const outcome = evaluateOffThread(
-      ctx,
-      poolOf(options),
-      "script",
-      expression,
-      input,
-      options.scriptTimeoutMs,
-    ) as ScriptOutcome | undefined;
+    const outcome = scriptOffThread(ctx, options, expression, input);
     if (!outcome) return undefined;
     if (outcome.ok) return { ok: true, value: javaString(outcome.value) };
     if (kind === "DECISION") {
