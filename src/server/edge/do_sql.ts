@@ -22,6 +22,7 @@ import {
   SqliteOpenError,
   type SqlRow,
   type SqlStatement,
+  TransactionDepth,
 } from "../store/sqlite_driver.ts";
 
 /** The slice of a Durable Object's SQL cursor used here. */
@@ -63,7 +64,7 @@ class DurableDatabase implements SqlDatabase {
   schemaVersion = 0;
   #storage: DurableSqlStorage;
   #statements = new Map<string, SqlStatement>();
-  #depth = 0;
+  #depth = new TransactionDepth();
   #closed = false;
 
   constructor(storage: DurableSqlStorage, name: string) {
@@ -72,7 +73,7 @@ class DurableDatabase implements SqlDatabase {
   }
 
   get inTransaction(): boolean {
-    return this.#depth > 0;
+    return this.#depth.open;
   }
 
   #exec(sql: string, params: unknown[]): DurableSqlCursor {
@@ -107,28 +108,7 @@ class DurableDatabase implements SqlDatabase {
   }
 
   transaction<T>(fn: () => T): T {
-    if (this.#depth > 0) {
-      this.#depth++;
-      try {
-        return fn();
-      } finally {
-        this.#depth--;
-      }
-    }
-    this.#depth = 1;
-    try {
-      return this.#storage.transactionSync(() => {
-        const result = fn();
-        if (result instanceof Promise) {
-          throw new TypeError(
-            "SqlDatabase.transaction: fn must be synchronous (it returned a Promise)",
-          );
-        }
-        return result;
-      });
-    } finally {
-      this.#depth = 0;
-    }
+    return this.#depth.run(fn, (body) => this.#storage.transactionSync(body));
   }
 
   close(): void {

@@ -260,6 +260,46 @@ function bindable(params: unknown[]): unknown[] {
   return params;
 }
 
+/**
+ * The transaction nesting of a {@link SqlDatabase} (SQLite has one transaction per connection):
+ * a call inside an open transaction runs in it; the outermost call runs its body through
+ * `outermost` (which begins and commits, or rolls back), and the body must be synchronous.
+ */
+export class TransactionDepth {
+  #depth = 0;
+
+  /** Whether a transaction is open. */
+  get open(): boolean {
+    return this.#depth > 0;
+  }
+
+  /** Runs `fn` in the open transaction, or in a new one through `outermost`. */
+  run<T>(fn: () => T, outermost: (body: () => T) => T): T {
+    if (this.#depth > 0) {
+      this.#depth++;
+      try {
+        return fn();
+      } finally {
+        this.#depth--;
+      }
+    }
+    this.#depth = 1;
+    try {
+      return outermost(() => {
+        const result = fn();
+        if (result instanceof Promise) {
+          throw new TypeError(
+            "SqlDatabase.transaction: fn must be synchronous (it returned a Promise)",
+          );
+        }
+        return result;
+      });
+    } finally {
+      this.#depth = 0;
+    }
+  }
+}
+
 class Database implements SqlDatabase {
   readonly file: string;
   readonly driver: SqlDatabase["driver"];
@@ -267,7 +307,7 @@ class Database implements SqlDatabase {
   #db: NativeDatabase;
   #statements = new Map<string, SqlStatement>();
   #natives: NativeStatement[] = [];
-  #depth = 0;
+  #depth = new TransactionDepth();
   #closed = false;
 
   constructor(db: NativeDatabase, file: string, driver: SqlDatabase["driver"]) {
@@ -277,7 +317,7 @@ class Database implements SqlDatabase {
   }
 
   get inTransaction(): boolean {
-    return this.#depth > 0;
+    return this.#depth.open;
   }
 
   exec(sql: string): void {
@@ -300,33 +340,19 @@ class Database implements SqlDatabase {
   }
 
   transaction<T>(fn: () => T): T {
-    if (this.#depth > 0) {
-      this.#depth++;
+    return this.#depth.run(fn, (body) => {
+      this.#db.exec("BEGIN IMMEDIATE");
       try {
-        return fn();
-      } finally {
-        this.#depth--;
+        const result = body();
+        this.#db.exec("COMMIT");
+        return result;
+      } catch (error) {
+        try {
+          this.#db.exec("ROLLBACK");
+        } catch { /* already rolled back by SQLite (e.g. after SQLITE_FULL) */ }
+        throw error;
       }
-    }
-    this.#db.exec("BEGIN IMMEDIATE");
-    this.#depth = 1;
-    try {
-      const result = fn();
-      if (result instanceof Promise) {
-        throw new TypeError(
-          "SqlDatabase.transaction: fn must be synchronous (it returned a Promise)",
-        );
-      }
-      this.#db.exec("COMMIT");
-      return result;
-    } catch (error) {
-      try {
-        this.#db.exec("ROLLBACK");
-      } catch { /* already rolled back by SQLite (e.g. after SQLITE_FULL) */ }
-      throw error;
-    } finally {
-      this.#depth = 0;
-    }
+    });
   }
 
   close(): void {
